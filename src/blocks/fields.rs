@@ -1,0 +1,203 @@
+//! [`Fields`]: reads the members of a block's object one by one, with paths in its errors, and
+//! hands back whatever it was not asked for so that typed blocks keep unknown fields.
+
+use crate::{BlockError, BlockErrorKind, Object, Path, Value};
+
+/// Reads a block's object member by member.
+pub(crate) struct Fields<'a> {
+    object: &'a Object,
+    path: &'a Path,
+    taken: Vec<&'a str>,
+}
+
+/// An error at `path` saying `value` is not `expected`.
+pub(crate) fn wrong_type(path: Path, expected: &'static str, value: &Value) -> BlockError {
+    BlockError::new(
+        path,
+        BlockErrorKind::WrongType {
+            expected,
+            found: value.kind(),
+        },
+    )
+}
+
+/// A non-negative integer, or an error at `path`.
+pub(crate) fn read_uint(value: &Value, path: &Path) -> Result<u64, BlockError> {
+    match value {
+        Value::Integer(i) => u64::try_from(*i).map_err(|_| {
+            BlockError::new(
+                path.clone(),
+                BlockErrorKind::OutOfRange {
+                    value: i.to_string(),
+                    allowed: "0 or more",
+                },
+            )
+        }),
+        Value::Number(n) => Err(BlockError::new(
+            path.clone(),
+            BlockErrorKind::OutOfRange {
+                value: n.to_string(),
+                allowed: "integers in [0, 2^53-1]",
+            },
+        )),
+        other => Err(wrong_type(path.clone(), "a non-negative integer", other)),
+    }
+}
+
+/// A string, or an error at `path`.
+pub(crate) fn read_string(value: &Value, path: &Path) -> Result<String, BlockError> {
+    match value {
+        Value::String(s) => Ok(s.clone()),
+        other => Err(wrong_type(path.clone(), "a string", other)),
+    }
+}
+
+impl<'a> Fields<'a> {
+    /// Starts reading `value`, which must be an object.
+    pub(crate) fn new(value: &'a Value, path: &'a Path) -> Result<Fields<'a>, BlockError> {
+        match value {
+            Value::Object(object) => Ok(Fields {
+                object,
+                path,
+                taken: Vec::new(),
+            }),
+            other => Err(wrong_type(path.clone(), "an object", other)),
+        }
+    }
+
+    /// The path of member `key`.
+    pub(crate) fn path_of(&self, key: &str) -> Path {
+        self.path.clone().key(key)
+    }
+
+    /// The raw member `key`, marked as read.
+    pub(crate) fn take(&mut self, key: &'a str) -> Option<&'a Value> {
+        let (k, v) = self.object.get_key_value(key)?;
+        self.taken.push(k.as_str());
+        Some(v)
+    }
+
+    /// The first of `keys` present, with the key it was found under; all present ones are
+    /// marked as read, since the first wins over the others.
+    pub(crate) fn take_first(&mut self, keys: &[&'a str]) -> Option<(&'a str, &'a Value)> {
+        let mut found = None;
+        for key in keys {
+            if let Some(v) = self.take(key) {
+                found = found.or(Some((*key, v)));
+            }
+        }
+        found
+    }
+
+    /// Member `key` read with `read`, or `None` when absent.
+    pub(crate) fn optional<T>(
+        &mut self,
+        key: &'a str,
+        read: impl FnOnce(&Value, &Path) -> Result<T, BlockError>,
+    ) -> Result<Option<T>, BlockError> {
+        match self.take(key) {
+            Some(v) => read(v, &self.path_of(key)).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Member `key` read with `read`, or a missing-field error.
+    pub(crate) fn required<T>(
+        &mut self,
+        key: &'static str,
+        read: impl FnOnce(&Value, &Path) -> Result<T, BlockError>,
+    ) -> Result<T, BlockError> {
+        match self.take(key) {
+            Some(v) => read(v, &self.path_of(key)),
+            None => Err(self.missing(key)),
+        }
+    }
+
+    /// A missing-field error for `key`.
+    pub(crate) fn missing(&self, key: &'static str) -> BlockError {
+        BlockError::new(self.path.clone(), BlockErrorKind::MissingField(key))
+    }
+
+    /// A string member.
+    pub(crate) fn string(&mut self, key: &'a str) -> Result<Option<String>, BlockError> {
+        self.optional(key, read_string)
+    }
+
+    /// A required string member.
+    pub(crate) fn required_string(&mut self, key: &'static str) -> Result<String, BlockError> {
+        self.required(key, read_string)
+    }
+
+    /// A non-negative integer member.
+    pub(crate) fn uint(&mut self, key: &'a str) -> Result<Option<u64>, BlockError> {
+        self.optional(key, read_uint)
+    }
+
+    /// A required non-negative integer member.
+    pub(crate) fn required_uint(&mut self, key: &'static str) -> Result<u64, BlockError> {
+        self.required(key, read_uint)
+    }
+
+    /// A boolean member.
+    pub(crate) fn boolean(&mut self, key: &'a str) -> Result<Option<bool>, BlockError> {
+        self.optional(key, |v, p| {
+            v.as_bool().ok_or_else(|| wrong_type(p.clone(), "a boolean", v))
+        })
+    }
+
+    /// Every member not read so far, for the block's `extra` fields.
+    pub(crate) fn rest(self) -> Object {
+        if self.taken.len() == self.object.len() {
+            return Object::new();
+        }
+        self.object
+            .iter()
+            .filter(|(k, _)| !self.taken.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
+}
+
+/// Builds a block's object: the typed members written in, then the kept `extra` ones.
+pub(crate) struct ObjectWriter {
+    object: Object,
+}
+
+impl ObjectWriter {
+    /// Starts from the block's unknown members.
+    pub(crate) fn new(extra: &Object) -> ObjectWriter {
+        ObjectWriter {
+            object: extra.clone(),
+        }
+    }
+
+    /// Sets member `key`.
+    pub(crate) fn set(&mut self, key: &str, value: impl Into<Value>) -> &mut ObjectWriter {
+        self.object.insert(key.to_owned(), value.into());
+        self
+    }
+
+    /// Sets member `key` when `value` is present.
+    pub(crate) fn set_opt<V: Into<Value>>(
+        &mut self,
+        key: &str,
+        value: Option<V>,
+    ) -> &mut ObjectWriter {
+        if let Some(v) = value {
+            self.object.insert(key.to_owned(), v.into());
+        }
+        self
+    }
+
+    /// The finished object.
+    pub(crate) fn finish(&mut self) -> Value {
+        Value::Object(std::mem::take(&mut self.object))
+    }
+}
+
+/// A `u64` as a [`Value`]; values past 2^53-1 (which no decoder produces) saturate there.
+pub(crate) fn uint_value(n: u64) -> Value {
+    Value::Integer(i64::try_from(n).map_or(crate::MAX_SAFE_INTEGER, |i| {
+        i.min(crate::MAX_SAFE_INTEGER)
+    }))
+}

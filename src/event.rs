@@ -1,0 +1,220 @@
+//! [`Event`]: an event's type, its content blocks, and every other top-level member.
+
+use crate::{Content, EventError, NameStatus, Object, Value, stable_event_type};
+
+/// An event: its `type`, its [`Content`], and every other top-level member (`sender`,
+/// `state_key`, `unsigned`, `signatures`, ...) kept as sent.
+///
+/// ```
+/// use exev::{Event, Content, TextBlock, Value};
+///
+/// let mut content = Content::new();
+/// content.set(&TextBlock::plain("says hi"));
+/// let mut event = Event::new("m.emote", content);
+/// event.set_field("sender", Value::from("@alice:example.org"));
+/// assert_eq!(event.sender(), Some("@alice:example.org"));
+/// assert!(!event.is_state());
+/// let back = Event::from_value(event.to_value()).unwrap();
+/// assert_eq!(back, event);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Event {
+    event_type: String,
+    content: Content,
+    other: Object,
+}
+
+impl Event {
+    /// An event of type `event_type` with `content` and no other member.
+    pub fn new(event_type: impl Into<String>, content: Content) -> Event {
+        Event {
+            event_type: event_type.into(),
+            content,
+            other: Object::new(),
+        }
+    }
+
+    /// The event from a value: an object with a string `type` and an object `content`.
+    ///
+    /// # Errors
+    ///
+    /// An [`EventError`] when the value is not an object, or `type` or `content` is missing
+    /// or of the wrong type.
+    pub fn from_value(value: Value) -> Result<Event, EventError> {
+        match value {
+            Value::Object(object) => Event::from_object(object),
+            other => Err(EventError::NotAnObject {
+                found: other.kind(),
+            }),
+        }
+    }
+
+    /// The event from an object's members (see [`Event::from_value`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Event::from_value`].
+    pub fn from_object(mut object: Object) -> Result<Event, EventError> {
+        let event_type = match object.remove("type") {
+            Some(Value::String(s)) => s,
+            Some(other) => {
+                return Err(EventError::WrongType {
+                    field: "type",
+                    expected: "a string",
+                    found: other.kind(),
+                });
+            }
+            None => return Err(EventError::Missing("type")),
+        };
+        let content = match object.remove("content") {
+            Some(Value::Object(blocks)) => Content::from_object(blocks),
+            Some(other) => {
+                return Err(EventError::WrongType {
+                    field: "content",
+                    expected: "an object",
+                    found: other.kind(),
+                });
+            }
+            None => return Err(EventError::Missing("content")),
+        };
+        Ok(Event {
+            event_type,
+            content,
+            other: object,
+        })
+    }
+
+    /// The event as a value, `type` and `content` among the other members.
+    pub fn to_value(&self) -> Value {
+        self.clone().into_value()
+    }
+
+    /// The event as a value, consuming it.
+    pub fn into_value(self) -> Value {
+        let mut object = self.other;
+        object.insert("type".to_owned(), Value::String(self.event_type));
+        object.insert(
+            "content".to_owned(),
+            Value::Object(self.content.into_object()),
+        );
+        Value::Object(object)
+    }
+
+    /// The event type as sent.
+    pub fn event_type(&self) -> &str {
+        &self.event_type
+    }
+
+    /// Sets the event type.
+    pub fn set_event_type(&mut self, event_type: impl Into<String>) {
+        self.event_type = event_type.into();
+    }
+
+    /// The stable name of the event type and the status of the name sent, for built-in types.
+    pub fn known_type(&self) -> Option<(&'static str, NameStatus)> {
+        stable_event_type(&self.event_type)
+    }
+
+    /// The content blocks.
+    pub fn content(&self) -> &Content {
+        &self.content
+    }
+
+    /// The content blocks, mutably.
+    pub fn content_mut(&mut self) -> &mut Content {
+        &mut self.content
+    }
+
+    /// Every top-level member other than `type` and `content`.
+    pub fn other(&self) -> &Object {
+        &self.other
+    }
+
+    /// A top-level member other than `type` and `content`.
+    pub fn field(&self, name: &str) -> Option<&Value> {
+        self.other.get(name)
+    }
+
+    /// Sets a top-level member other than `type` and `content`; those two are set with
+    /// [`Event::set_event_type`] and [`Event::content_mut`], so names `type` and `content`
+    /// are refused and `false` returned.
+    pub fn set_field(&mut self, name: impl Into<String>, value: Value) -> bool {
+        let name = name.into();
+        if name == "type" || name == "content" {
+            return false;
+        }
+        self.other.insert(name, value);
+        true
+    }
+
+    /// The `state_key`, present on state events.
+    pub fn state_key(&self) -> Option<&str> {
+        self.field("state_key").and_then(Value::as_str)
+    }
+
+    /// Whether this is a state event (it has a string `state_key`).
+    pub fn is_state(&self) -> bool {
+        self.state_key().is_some()
+    }
+
+    /// The `sender`.
+    pub fn sender(&self) -> Option<&str> {
+        self.field("sender").and_then(Value::as_str)
+    }
+
+    /// The `event_id`.
+    pub fn event_id(&self) -> Option<&str> {
+        self.field("event_id").and_then(Value::as_str)
+    }
+
+    /// The `room_id`.
+    pub fn room_id(&self) -> Option<&str> {
+        self.field("room_id").and_then(Value::as_str)
+    }
+
+    /// The `origin_server_ts`, in milliseconds since the Unix epoch.
+    pub fn origin_server_ts(&self) -> Option<i64> {
+        self.field("origin_server_ts").and_then(Value::as_i64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(pairs: &[(&str, Value)]) -> Value {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn shape_errors() {
+        assert_eq!(
+            Event::from_value(Value::from(1)).unwrap_err().to_string(),
+            "an event must be a JSON object, found integer"
+        );
+        let e = Event::from_value(object(&[("content", object(&[]))])).unwrap_err();
+        assert_eq!(e, EventError::Missing("type"));
+        let e = Event::from_value(object(&[("type", Value::from(1))])).unwrap_err();
+        assert_eq!(e.path().to_string(), "type");
+        let e = Event::from_value(object(&[("type", "m.x".into()), ("content", Value::Null)]))
+            .unwrap_err();
+        assert_eq!(e.to_string(), "`content` must be an object, found null");
+    }
+
+    #[test]
+    fn other_members_are_kept() {
+        let v = object(&[
+            ("type", "m.beacon_info".into()),
+            ("content", object(&[])),
+            ("state_key", "@a:b".into()),
+            ("unsigned", object(&[("age", Value::from(5))])),
+        ]);
+        let e = Event::from_value(v.clone()).unwrap();
+        assert!(e.is_state());
+        assert!(!e.clone().set_field("type", Value::Null));
+        assert_eq!(e.into_value(), v);
+    }
+}

@@ -1,0 +1,46 @@
+//! # exev: Matrix extensible events (MSC1767)
+//!
+//! The event model: an [`Event`] is a `type`, a [`Content`] of content blocks, and every other
+//! top-level member, all kept exactly as sent. Values follow the Matrix canonical-JSON data
+//! model ([`Value`]). Every block of the built-in table has a typed form ([`TextBlock`],
+//! [`FileBlock`], ...) read on demand, under its stable `m.*` name or any unstable or obsolete
+//! alias it is still sent under ([`KnownBlock::names`]).
+//!
+//! This crate holds no codec: `exev-codec` reads and writes JSON (and more), and
+//! `exev-registry` decides how to render events a client does not know.
+//!
+//! ```
+//! use exev::{Block, Content, Event, FileBlock, TextBlock};
+//!
+//! let mut content = Content::new();
+//! content.set(&TextBlock::plain("matrix.pdf (12 KB)"));
+//! content.set(&FileBlock::new("mxc://example.org/abcd1234").name("matrix.pdf").size(12345));
+//! let event = Event::new("m.file", content);
+//!
+//! // Typed access reads the block whatever name it came under; errors have a path.
+//! let file: FileBlock = event.content().get().unwrap()?;
+//! assert_eq!(file.size, Some(12345));
+//! assert_eq!(event.content().text().unwrap()?.plain_text(), Some("matrix.pdf (12 KB)"));
+//! # Ok::<(), exev::BlockError>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod blocks;
+mod content;
+mod error;
+mod event;
+mod name;
+mod path;
+mod value;
+
+pub use blocks::{
+    Block, DEFAULT_MIMETYPE, EncryptedFile, FileBlock, SkippedRepresentation, TextBlock,
+    TextRepresentation,
+};
+pub use content::{BlockEntry, Content, block_path};
+pub use error::{BlockError, BlockErrorKind, EventError, ValueError};
+pub use event::Event;
+pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
+pub use path::{Path, Segment};
+pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
