@@ -1,8 +1,6 @@
 //! [`Content`]: an event's content blocks, kept as sent, read typed on demand.
 
-use crate::{
-    Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value,
-};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// An event's `content`: every top-level key is a content block (MSC1767).
 ///
@@ -186,7 +184,9 @@ mod tests {
 
     fn text(body: &str) -> Value {
         Value::Array(vec![
-            [("body".to_owned(), Value::from(body))].into_iter().collect(),
+            [("body".to_owned(), Value::from(body))]
+                .into_iter()
+                .collect(),
         ])
     }
 
@@ -218,7 +218,10 @@ mod tests {
     fn typed_errors_have_event_paths() {
         let c = content(&[("m.file", Value::from(1))]);
         let e = c.get::<crate::FileBlock>().unwrap().unwrap_err();
-        assert_eq!(e.to_string(), r#"content["m.file"]: expected an object, found integer"#);
+        assert_eq!(
+            e.to_string(),
+            r#"content["m.file"]: expected an object, found integer"#
+        );
     }
 
     #[test]

@@ -81,48 +81,144 @@ pub enum KnownBlock {
 /// first, then unstable, then obsolete names.
 const BLOCK_NAMES: &[(KnownBlock, &str, NameStatus)] = &[
     (KnownBlock::Text, "m.text", NameStatus::Stable),
-    (KnownBlock::Text, "org.matrix.msc1767.text", NameStatus::Unstable),
+    (
+        KnownBlock::Text,
+        "org.matrix.msc1767.text",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Text, "m.markup", NameStatus::Obsolete),
-    (KnownBlock::Text, "org.matrix.msc1767.markup", NameStatus::Obsolete),
+    (
+        KnownBlock::Text,
+        "org.matrix.msc1767.markup",
+        NameStatus::Obsolete,
+    ),
     (KnownBlock::Text, "m.message", NameStatus::Obsolete),
-    (KnownBlock::Text, "org.matrix.msc1767.message", NameStatus::Obsolete),
+    (
+        KnownBlock::Text,
+        "org.matrix.msc1767.message",
+        NameStatus::Obsolete,
+    ),
     (KnownBlock::Text, "m.html", NameStatus::Obsolete),
-    (KnownBlock::Text, "org.matrix.msc1767.html", NameStatus::Obsolete),
+    (
+        KnownBlock::Text,
+        "org.matrix.msc1767.html",
+        NameStatus::Obsolete,
+    ),
     (KnownBlock::File, "m.file", NameStatus::Stable),
-    (KnownBlock::File, "org.matrix.msc1767.file", NameStatus::Unstable),
+    (
+        KnownBlock::File,
+        "org.matrix.msc1767.file",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Caption, "m.caption", NameStatus::Stable),
-    (KnownBlock::Caption, "org.matrix.msc1767.caption", NameStatus::Unstable),
-    (KnownBlock::ImageDetails, "m.image_details", NameStatus::Stable),
-    (KnownBlock::ImageDetails, "org.matrix.msc1767.image_details", NameStatus::Unstable),
+    (
+        KnownBlock::Caption,
+        "org.matrix.msc1767.caption",
+        NameStatus::Unstable,
+    ),
+    (
+        KnownBlock::ImageDetails,
+        "m.image_details",
+        NameStatus::Stable,
+    ),
+    (
+        KnownBlock::ImageDetails,
+        "org.matrix.msc1767.image_details",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Thumbnail, "m.thumbnail", NameStatus::Stable),
-    (KnownBlock::Thumbnail, "org.matrix.msc1767.thumbnail", NameStatus::Unstable),
+    (
+        KnownBlock::Thumbnail,
+        "org.matrix.msc1767.thumbnail",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::AltText, "m.alt_text", NameStatus::Stable),
-    (KnownBlock::AltText, "org.matrix.msc1767.alt_text", NameStatus::Unstable),
-    (KnownBlock::VideoDetails, "m.video_details", NameStatus::Stable),
-    (KnownBlock::VideoDetails, "org.matrix.msc1767.video_details", NameStatus::Unstable),
-    (KnownBlock::AudioDetails, "m.audio_details", NameStatus::Stable),
-    (KnownBlock::AudioDetails, "org.matrix.msc1767.audio_details", NameStatus::Unstable),
+    (
+        KnownBlock::AltText,
+        "org.matrix.msc1767.alt_text",
+        NameStatus::Unstable,
+    ),
+    (
+        KnownBlock::VideoDetails,
+        "m.video_details",
+        NameStatus::Stable,
+    ),
+    (
+        KnownBlock::VideoDetails,
+        "org.matrix.msc1767.video_details",
+        NameStatus::Unstable,
+    ),
+    (
+        KnownBlock::AudioDetails,
+        "m.audio_details",
+        NameStatus::Stable,
+    ),
+    (
+        KnownBlock::AudioDetails,
+        "org.matrix.msc1767.audio_details",
+        NameStatus::Unstable,
+    ),
     // The v1 audio block Element still sends on voice messages: duration in milliseconds.
-    (KnownBlock::AudioDetails, "org.matrix.msc1767.audio", NameStatus::Obsolete),
+    (
+        KnownBlock::AudioDetails,
+        "org.matrix.msc1767.audio",
+        NameStatus::Obsolete,
+    ),
     (KnownBlock::Automated, "m.automated", NameStatus::Stable),
-    (KnownBlock::Automated, "org.matrix.msc1767.automated", NameStatus::Unstable),
+    (
+        KnownBlock::Automated,
+        "org.matrix.msc1767.automated",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Location, "m.location", NameStatus::Stable),
-    (KnownBlock::Location, "org.matrix.msc3488.location", NameStatus::Unstable),
+    (
+        KnownBlock::Location,
+        "org.matrix.msc3488.location",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Asset, "m.asset", NameStatus::Stable),
-    (KnownBlock::Asset, "org.matrix.msc3488.asset", NameStatus::Unstable),
+    (
+        KnownBlock::Asset,
+        "org.matrix.msc3488.asset",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Ts, "m.ts", NameStatus::Stable),
-    (KnownBlock::Ts, "org.matrix.msc3488.ts", NameStatus::Unstable),
+    (
+        KnownBlock::Ts,
+        "org.matrix.msc3488.ts",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Topic, "m.topic", NameStatus::Stable),
-    (KnownBlock::Topic, "org.matrix.msc3765.topic", NameStatus::Unstable),
+    (
+        KnownBlock::Topic,
+        "org.matrix.msc3765.topic",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Poll, "m.poll", NameStatus::Stable),
-    (KnownBlock::Poll, "org.matrix.msc3381.poll.start", NameStatus::Unstable),
+    (
+        KnownBlock::Poll,
+        "org.matrix.msc3381.poll.start",
+        NameStatus::Unstable,
+    ),
     (KnownBlock::Selections, "m.selections", NameStatus::Stable),
-    (KnownBlock::Selections, "org.matrix.msc3381.poll.response", NameStatus::Unstable),
-    (KnownBlock::PollResults, "m.poll.results", NameStatus::Stable),
+    (
+        KnownBlock::Selections,
+        "org.matrix.msc3381.poll.response",
+        NameStatus::Unstable,
+    ),
+    (
+        KnownBlock::PollResults,
+        "m.poll.results",
+        NameStatus::Stable,
+    ),
     (KnownBlock::RelatesTo, "m.relates_to", NameStatus::Stable),
     (KnownBlock::Mentions, "m.mentions", NameStatus::Stable),
     (KnownBlock::Encrypted, "m.encrypted", NameStatus::Stable),
-    (KnownBlock::Encrypted, "org.matrix.msc1767.encrypted", NameStatus::Unstable),
+    (
+        KnownBlock::Encrypted,
+        "org.matrix.msc1767.encrypted",
+        NameStatus::Unstable,
+    ),
 ];
 
 impl KnownBlock {
@@ -205,7 +301,11 @@ impl fmt::Display for KnownBlock {
 /// Event types of the extensible-events family with the aliases they are sent under.
 const EVENT_TYPE_NAMES: &[(&str, &str, NameStatus)] = &[
     ("m.message", "m.message", NameStatus::Stable),
-    ("m.message", "org.matrix.msc1767.message", NameStatus::Unstable),
+    (
+        "m.message",
+        "org.matrix.msc1767.message",
+        NameStatus::Unstable,
+    ),
     ("m.emote", "m.emote", NameStatus::Stable),
     ("m.emote", "org.matrix.msc1767.emote", NameStatus::Unstable),
     ("m.file", "m.file", NameStatus::Stable),
@@ -217,21 +317,53 @@ const EVENT_TYPE_NAMES: &[(&str, &str, NameStatus)] = &[
     ("m.audio", "m.audio", NameStatus::Stable),
     ("m.audio", "org.matrix.msc1767.audio", NameStatus::Unstable),
     ("m.voice", "m.voice", NameStatus::Stable),
-    ("m.voice", "org.matrix.msc3245.voice.v2", NameStatus::Unstable),
+    (
+        "m.voice",
+        "org.matrix.msc3245.voice.v2",
+        NameStatus::Unstable,
+    ),
     ("m.encrypted", "m.encrypted", NameStatus::Stable),
-    ("m.encrypted", "org.matrix.msc1767.encrypted", NameStatus::Unstable),
+    (
+        "m.encrypted",
+        "org.matrix.msc1767.encrypted",
+        NameStatus::Unstable,
+    ),
     ("m.location", "m.location", NameStatus::Stable),
-    ("m.location", "org.matrix.msc3488.location", NameStatus::Unstable),
+    (
+        "m.location",
+        "org.matrix.msc3488.location",
+        NameStatus::Unstable,
+    ),
     ("m.beacon_info", "m.beacon_info", NameStatus::Stable),
-    ("m.beacon_info", "org.matrix.msc3672.beacon_info", NameStatus::Unstable),
+    (
+        "m.beacon_info",
+        "org.matrix.msc3672.beacon_info",
+        NameStatus::Unstable,
+    ),
     ("m.beacon", "m.beacon", NameStatus::Stable),
-    ("m.beacon", "org.matrix.msc3672.beacon", NameStatus::Unstable),
+    (
+        "m.beacon",
+        "org.matrix.msc3672.beacon",
+        NameStatus::Unstable,
+    ),
     ("m.poll.start", "m.poll.start", NameStatus::Stable),
-    ("m.poll.start", "org.matrix.msc3381.poll.start", NameStatus::Unstable),
+    (
+        "m.poll.start",
+        "org.matrix.msc3381.poll.start",
+        NameStatus::Unstable,
+    ),
     ("m.poll.response", "m.poll.response", NameStatus::Stable),
-    ("m.poll.response", "org.matrix.msc3381.poll.response", NameStatus::Unstable),
+    (
+        "m.poll.response",
+        "org.matrix.msc3381.poll.response",
+        NameStatus::Unstable,
+    ),
     ("m.poll.end", "m.poll.end", NameStatus::Stable),
-    ("m.poll.end", "org.matrix.msc3381.poll.end", NameStatus::Unstable),
+    (
+        "m.poll.end",
+        "org.matrix.msc3381.poll.end",
+        NameStatus::Unstable,
+    ),
     ("m.room.topic", "m.room.topic", NameStatus::Stable),
 ];
 
@@ -277,7 +409,11 @@ mod tests {
     fn every_block_has_one_stable_name_first() {
         for block in KnownBlock::ALL {
             let names: Vec<_> = block.names().collect();
-            assert_eq!(names.first().map(|n| n.1), Some(NameStatus::Stable), "{block:?}");
+            assert_eq!(
+                names.first().map(|n| n.1),
+                Some(NameStatus::Stable),
+                "{block:?}"
+            );
             assert_eq!(
                 names.iter().filter(|n| n.1 == NameStatus::Stable).count(),
                 1,

@@ -1,1 +1,36 @@
-//! placeholder
+//! # exev-codec: encodings of Matrix extensible events
+//!
+//! Codecs between the [`exev`] model and bytes, all sharing one [`Options`] struct of limits
+//! and policies and one [`Error`] type that says what is wrong, where in the input (line and
+//! column for text, byte offset for binary) and where in the event (a [`exev::Path`]).
+//!
+//! - [`json`]: Matrix canonical JSON, strict about the data model by default.
+//!
+//! ```
+//! use exev_codec::json;
+//!
+//! let bytes = br#"{"type":"m.emote","content":{"m.text":[{"body":"says hi"}],"m.automated":true}}"#;
+//! let event = json::from_slice(bytes)?;
+//! assert!(event.content().is_automated());
+//!
+//! // Errors are one line, with the position and the path into the event.
+//! let err = json::from_slice(br#"{"type":"m.emote","content":{"n":1.5}}"#).unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "number 1.5 is not an integer: canonical JSON allows integers only \
+//!      at content.n (line 1, column 34, byte 33)"
+//! );
+//! # Ok::<(), exev_codec::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod error;
+pub mod json;
+mod options;
+
+pub use error::{Category, Error, ErrorKind, Position};
+pub use options::{
+    DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_STRING_BYTES,
+    MAX_DEPTH_CEILING, NumberPolicy, Options,
+};

@@ -141,7 +141,8 @@ impl<'a> Fields<'a> {
     /// A boolean member.
     pub(crate) fn boolean(&mut self, key: &'a str) -> Result<Option<bool>, BlockError> {
         self.optional(key, |v, p| {
-            v.as_bool().ok_or_else(|| wrong_type(p.clone(), "a boolean", v))
+            v.as_bool()
+                .ok_or_else(|| wrong_type(p.clone(), "a boolean", v))
         })
     }
 
@@ -197,7 +198,7 @@ impl ObjectWriter {
 
 /// A `u64` as a [`Value`]; values past 2^53-1 (which no decoder produces) saturate there.
 pub(crate) fn uint_value(n: u64) -> Value {
-    Value::Integer(i64::try_from(n).map_or(crate::MAX_SAFE_INTEGER, |i| {
-        i.min(crate::MAX_SAFE_INTEGER)
-    }))
+    Value::Integer(
+        i64::try_from(n).map_or(crate::MAX_SAFE_INTEGER, |i| i.min(crate::MAX_SAFE_INTEGER)),
+    )
 }

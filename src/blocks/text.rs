@@ -263,13 +263,19 @@ mod tests {
             Value::from(3),
             obj(&[("body", "hi".into())]),
             obj(&[("mimetype", "text/html".into())]),
-            obj(&[("body", "<b>x</b>".into()), ("mimetype", "text/html".into())]),
+            obj(&[
+                ("body", "<b>x</b>".into()),
+                ("mimetype", "text/html".into()),
+            ]),
         ]);
         let t = TextBlock::from_value(&v).unwrap();
         assert_eq!(t.representations.len(), 2);
         assert_eq!(t.skipped.len(), 2);
         assert_eq!(t.skipped[0].index, 0);
-        assert_eq!(t.skipped[1].error.to_string(), "[2]: missing required field `body`");
+        assert_eq!(
+            t.skipped[1].error.to_string(),
+            "[2]: missing required field `body`"
+        );
         assert_eq!(t.to_value(), v);
         assert_eq!(t.plain_text(), Some("hi"));
         assert_eq!(t.html(), Some("<b>x</b>"));
@@ -279,17 +285,27 @@ mod tests {
     fn string_forms_by_name() {
         let s = Value::from("hello");
         assert_eq!(
-            TextBlock::read("org.matrix.msc1767.text", &s).unwrap().plain_text(),
+            TextBlock::read("org.matrix.msc1767.text", &s)
+                .unwrap()
+                .plain_text(),
             Some("hello")
         );
         assert_eq!(
-            TextBlock::read("org.matrix.msc1767.html", &s).unwrap().html(),
+            TextBlock::read("org.matrix.msc1767.html", &s)
+                .unwrap()
+                .html(),
             Some("hello")
         );
         let err = TextBlock::read("m.text", &s).unwrap_err();
-        assert!(err.to_string().contains("obsolete MSC1767 v1 string form"), "{err}");
+        assert!(
+            err.to_string().contains("obsolete MSC1767 v1 string form"),
+            "{err}"
+        );
         let err = TextBlock::read("m.text", &Value::from(1)).unwrap_err();
-        assert_eq!(err.to_string(), "$: expected an array of text representations, found integer");
+        assert_eq!(
+            err.to_string(),
+            "$: expected an array of text representations, found integer"
+        );
     }
 
     #[test]

@@ -1,0 +1,364 @@
+//! [`Error`]: what went wrong decoding, where in the bytes, and where in the event.
+
+use std::fmt;
+
+use exev::{EventError, Path};
+
+/// A decoding error: what is wrong ([`ErrorKind`]), where in the input ([`Position`]) and
+/// where in the event ([`Path`]).
+///
+/// It displays as one line, e.g.
+/// `duplicate key "body" at content["m.text"][0] (line 1, column 40, byte 39)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    position: Option<Position>,
+    path: Path,
+}
+
+/// Where in the input an error is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Position {
+    /// In text: 1-based line and column (in characters), and the 0-based byte offset.
+    Text {
+        /// The line, from 1.
+        line: usize,
+        /// The column in characters, from 1.
+        column: usize,
+        /// The byte offset, from 0.
+        offset: usize,
+    },
+    /// In binary input: the 0-based byte offset.
+    Binary {
+        /// The byte offset, from 0.
+        offset: usize,
+    },
+}
+
+impl Position {
+    /// The text position of byte `offset` in `input`.
+    pub fn in_text(input: &[u8], offset: usize) -> Position {
+        let before = input.get(..offset).unwrap_or(input);
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        let column = 1 + before
+            .get(line_start..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b & 0xC0 != 0x80)
+            .count();
+        Position::Text {
+            line,
+            column,
+            offset,
+        }
+    }
+
+    /// The byte offset.
+    pub fn offset(&self) -> usize {
+        match self {
+            Position::Text { offset, .. } | Position::Binary { offset } => *offset,
+        }
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Position::Text {
+                line,
+                column,
+                offset,
+            } => write!(f, "line {line}, column {column}, byte {offset}"),
+            Position::Binary { offset } => write!(f, "byte {offset}"),
+        }
+    }
+}
+
+/// The broad class of an error, for scripts and the CLI's `--error-format json`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Category {
+    /// The input is not well-formed in its encoding.
+    Syntax,
+    /// Well-formed, but outside the canonical-JSON data model (a float, a duplicate key, ...).
+    DataModel,
+    /// A configured limit was exceeded.
+    Limit,
+    /// A value, but not an event (no `type`, `content` not an object, ...).
+    Event,
+    /// Reading or writing failed.
+    Io,
+}
+
+impl Category {
+    /// `"syntax"`, `"data-model"`, `"limit"`, `"event"` or `"io"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::DataModel => "data-model",
+            Category::Limit => "limit",
+            Category::Event => "event",
+            Category::Io => "io",
+        }
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The input ended where `expected` was needed.
+    UnexpectedEnd {
+        /// What was needed, e.g. `"a value"`.
+        expected: &'static str,
+    },
+    /// Something other than what the grammar allows here.
+    Syntax(String),
+    /// Bytes that are not valid UTF-8.
+    InvalidUtf8,
+    /// A `\u` escape of a UTF-16 surrogate without its other half.
+    LoneSurrogate(u16),
+    /// A raw control character (below U+0020) inside a string.
+    ControlCharacter(u8),
+    /// An escape sequence the grammar does not have.
+    InvalidEscape(String),
+    /// A key that appears twice in one object.
+    DuplicateKey(String),
+    /// A number with a fraction (`1.5`): canonical JSON allows integers only.
+    NotAnInteger(String),
+    /// An integer outside [-(2^53)+1, (2^53)-1].
+    IntegerOutOfRange(String),
+    /// Nesting past the depth limit.
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// Input larger than the size limit.
+    TooLarge {
+        /// The input's size in bytes.
+        size: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A string longer than the string limit.
+    StringTooLong {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// An array or object with more entries than the element limit.
+    TooManyElements {
+        /// The limit.
+        limit: usize,
+    },
+    /// Bytes after the end of the value.
+    TrailingData,
+    /// A byte-order mark at the start of JSON text.
+    ByteOrderMark,
+    /// A well-formed value that is not an event.
+    Event(EventError),
+    /// An I/O failure, described.
+    Io(String),
+}
+
+impl ErrorKind {
+    /// The class of this error.
+    pub fn category(&self) -> Category {
+        match self {
+            ErrorKind::UnexpectedEnd { .. }
+            | ErrorKind::Syntax(_)
+            | ErrorKind::InvalidUtf8
+            | ErrorKind::ControlCharacter(_)
+            | ErrorKind::InvalidEscape(_)
+            | ErrorKind::TrailingData
+            | ErrorKind::ByteOrderMark => Category::Syntax,
+            ErrorKind::LoneSurrogate(_)
+            | ErrorKind::DuplicateKey(_)
+            | ErrorKind::NotAnInteger(_)
+            | ErrorKind::IntegerOutOfRange(_) => Category::DataModel,
+            ErrorKind::TooDeep { .. }
+            | ErrorKind::TooLarge { .. }
+            | ErrorKind::StringTooLong { .. }
+            | ErrorKind::TooManyElements { .. } => Category::Limit,
+            ErrorKind::Event(_) => Category::Event,
+            ErrorKind::Io(_) => Category::Io,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ErrorKind::UnexpectedEnd { expected } => {
+                write!(f, "unexpected end of input, expected {expected}")
+            }
+            ErrorKind::Syntax(what) => f.write_str(what),
+            ErrorKind::InvalidUtf8 => f.write_str("invalid UTF-8"),
+            ErrorKind::LoneSurrogate(u) => write!(
+                f,
+                "lone surrogate \\u{u:04x}: strings must be valid Unicode"
+            ),
+            ErrorKind::ControlCharacter(b) => write!(
+                f,
+                "raw control character U+{b:04X} in a string (write it as an escape)"
+            ),
+            ErrorKind::InvalidEscape(e) => write!(f, "invalid escape `{e}`"),
+            ErrorKind::DuplicateKey(k) => write!(f, "duplicate key {k:?}"),
+            ErrorKind::NotAnInteger(n) => write!(
+                f,
+                "number {n} is not an integer: canonical JSON allows integers only"
+            ),
+            ErrorKind::IntegerOutOfRange(n) => write!(
+                f,
+                "integer {n} is outside the canonical-JSON range [-(2^53)+1, (2^53)-1]"
+            ),
+            ErrorKind::TooDeep { limit } => {
+                write!(f, "nesting deeper than the limit of {limit} levels")
+            }
+            ErrorKind::TooLarge { size, limit } => write!(
+                f,
+                "input of {size} bytes is larger than the limit of {limit} bytes"
+            ),
+            ErrorKind::StringTooLong { limit } => {
+                write!(f, "string longer than the limit of {limit} bytes")
+            }
+            ErrorKind::TooManyElements { limit } => {
+                write!(
+                    f,
+                    "more than the limit of {limit} elements in one array or object"
+                )
+            }
+            ErrorKind::TrailingData => f.write_str("trailing data after the event"),
+            ErrorKind::ByteOrderMark => f.write_str("byte-order mark before JSON text"),
+            ErrorKind::Event(e) => write!(f, "not an event: {e}"),
+            ErrorKind::Io(e) => write!(f, "I/O error: {e}"),
+        }
+    }
+}
+
+impl Error {
+    /// An error of `kind` at `position` and `path`.
+    pub fn new(kind: ErrorKind, position: Option<Position>, path: Path) -> Error {
+        Error {
+            kind,
+            position,
+            path,
+        }
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The broad class of the error.
+    pub fn category(&self) -> Category {
+        self.kind.category()
+    }
+
+    /// Where in the input, when known.
+    pub fn position(&self) -> Option<Position> {
+        self.position
+    }
+
+    /// Where in the event (the root for errors about the whole input).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The error as a JSON object (`category`, `message`, `path`, `pointer`, and `line`,
+    /// `column`, `offset` when known), for machine-readable diagnostics.
+    pub fn to_json_value(&self) -> exev::Value {
+        let mut o = exev::Object::new();
+        o.insert("category".into(), self.category().as_str().into());
+        o.insert("message".into(), self.kind.to_string().into());
+        o.insert("path".into(), self.path.to_string().into());
+        o.insert("pointer".into(), self.path.to_json_pointer().into());
+        let int = |n: usize| exev::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
+        match self.position {
+            Some(Position::Text {
+                line,
+                column,
+                offset,
+            }) => {
+                o.insert("line".into(), int(line));
+                o.insert("column".into(), int(column));
+                o.insert("offset".into(), int(offset));
+            }
+            Some(Position::Binary { offset }) => {
+                o.insert("offset".into(), int(offset));
+            }
+            None => {}
+        }
+        exev::Value::Object(o)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at {}", self.kind, self.path)?;
+        if let Some(position) = &self.position {
+            write!(f, " ({position})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::new(ErrorKind::Io(e.to_string()), None, Path::root())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_positions_count_characters() {
+        let input = "{\n  \"é\": x".as_bytes();
+        let offset = input.iter().position(|&b| b == b'x').unwrap();
+        assert_eq!(
+            Position::in_text(input, offset),
+            Position::Text {
+                line: 2,
+                column: 8,
+                offset
+            }
+        );
+        assert_eq!(
+            Position::in_text(b"abc", 0),
+            Position::Text {
+                line: 1,
+                column: 1,
+                offset: 0
+            }
+        );
+    }
+
+    #[test]
+    fn one_line_display() {
+        let e = Error::new(
+            ErrorKind::DuplicateKey("body".into()),
+            Some(Position::in_text(b"0123456789", 3)),
+            Path::root().key("content").key("m.text").index(0),
+        );
+        assert_eq!(
+            e.to_string(),
+            r#"duplicate key "body" at content["m.text"][0] (line 1, column 4, byte 3)"#
+        );
+        assert!(!e.to_string().contains('\n'));
+    }
+}

@@ -1,0 +1,645 @@
+//! The JSON decoder: a single pass over the bytes that builds [`Value`]s, enforcing the
+//! canonical-JSON data model and the [`Options`] limits as it goes.
+//!
+//! It is written by hand rather than on serde_json so that every rule of the data model
+//! (duplicate keys, lone surrogates, exact integer checks on `1e10` and `-0`) is decided at the
+//! byte where it happens, with the path to it, and so that lenient numbers keep their exact
+//! literal.
+
+use exev::{MAX_SAFE_INTEGER, Number, Object, Path, Segment, Value};
+
+use crate::{Error, ErrorKind, NumberPolicy, Options, Position};
+
+/// A decoding failure before it knows its line and column: the byte offset, and the path
+/// collected innermost first while the error travels out.
+pub(crate) struct Failure {
+    offset: usize,
+    kind: ErrorKind,
+    reversed_path: Vec<Segment>,
+}
+
+impl Failure {
+    fn new(offset: usize, kind: ErrorKind) -> Failure {
+        Failure {
+            offset,
+            kind,
+            reversed_path: Vec::new(),
+        }
+    }
+
+    fn at(mut self, segment: Segment) -> Failure {
+        self.reversed_path.push(segment);
+        self
+    }
+
+    /// The finished error, its position computed from `input`.
+    pub(crate) fn into_error(self, input: &[u8]) -> Error {
+        let mut path = Path::root();
+        for segment in self.reversed_path.into_iter().rev() {
+            path = match segment {
+                Segment::Key(k) => path.key(k),
+                Segment::Index(i) => path.index(i),
+                _ => path,
+            };
+        }
+        Error::new(self.kind, Some(Position::in_text(input, self.offset)), path)
+    }
+}
+
+type Parsed<T> = Result<T, Failure>;
+
+/// Offsets of the top-level members an event needs, for errors about the event's shape.
+#[derive(Default)]
+pub(crate) struct TopLevel {
+    /// Where the value of `type` starts.
+    pub(crate) type_at: Option<usize>,
+    /// Where the value of `content` starts.
+    pub(crate) content_at: Option<usize>,
+    /// Where the top-level value starts.
+    pub(crate) start: usize,
+    /// Where the top-level value ends (one past its last byte).
+    pub(crate) end: usize,
+}
+
+/// The decoder's state over one input.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    options: &'a Options,
+    max_depth: usize,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8], options: &'a Options) -> Reader<'a> {
+        Reader {
+            bytes,
+            pos: 0,
+            options,
+            max_depth: options.effective_max_depth(),
+        }
+    }
+
+    /// Reads one whole document: optional whitespace, one value, optional whitespace, and
+    /// nothing else. Records where the top-level `type` and `content` are.
+    pub(crate) fn document(&mut self, top: &mut TopLevel) -> Parsed<Value> {
+        if self.bytes.len() > self.options.max_bytes {
+            return Err(Failure::new(
+                self.options.max_bytes,
+                ErrorKind::TooLarge {
+                    size: self.bytes.len(),
+                    limit: self.options.max_bytes,
+                },
+            ));
+        }
+        if self.bytes.starts_with(b"\xEF\xBB\xBF") {
+            return Err(Failure::new(0, ErrorKind::ByteOrderMark));
+        }
+        self.skip_whitespace();
+        top.start = self.pos;
+        let value = match self.peek() {
+            Some(b'{') => Value::Object(self.object(0, Some(top))?),
+            _ => self.value(0)?,
+        };
+        top.end = self.pos;
+        self.skip_whitespace();
+        if self.pos < self.bytes.len() {
+            return Err(Failure::new(self.pos, ErrorKind::TrailingData));
+        }
+        Ok(value)
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
+            self.pos += 1;
+        }
+    }
+
+    fn unexpected(&self, expected: &'static str) -> Failure {
+        match self.peek() {
+            None => Failure::new(self.pos, ErrorKind::UnexpectedEnd { expected }),
+            Some(b) => Failure::new(
+                self.pos,
+                ErrorKind::Syntax(format!("expected {expected}, found {}", describe(b))),
+            ),
+        }
+    }
+
+    /// One value at nesting `depth` (the number of containers around it).
+    fn value(&mut self, depth: usize) -> Parsed<Value> {
+        match self.peek() {
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'{') => self.object(depth, None).map(Value::Object),
+            Some(b'[') => self.array(depth).map(Value::Array),
+            Some(b't') => self.literal(b"true", Value::Bool(true)),
+            Some(b'f') => self.literal(b"false", Value::Bool(false)),
+            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            _ => Err(self.unexpected("a value")),
+        }
+    }
+
+    fn literal(&mut self, word: &'static [u8], value: Value) -> Parsed<Value> {
+        let end = self.pos + word.len();
+        if self.bytes.get(self.pos..end) == Some(word) {
+            self.pos = end;
+            Ok(value)
+        } else {
+            Err(self.unexpected("a value"))
+        }
+    }
+
+    fn enter(&self, depth: usize) -> Parsed<usize> {
+        let inner = depth + 1;
+        if inner > self.max_depth {
+            Err(Failure::new(
+                self.pos,
+                ErrorKind::TooDeep {
+                    limit: self.max_depth,
+                },
+            ))
+        } else {
+            Ok(inner)
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Parsed<Vec<Value>> {
+        let depth = self.enter(depth)?;
+        self.pos += 1; // '['
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(items);
+        }
+        loop {
+            if items.len() == self.options.max_elements {
+                return Err(Failure::new(
+                    self.pos,
+                    ErrorKind::TooManyElements {
+                        limit: self.options.max_elements,
+                    },
+                ));
+            }
+            let index = items.len();
+            let item = self.value(depth).map_err(|f| f.at(Segment::Index(index)))?;
+            items.push(item);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(items);
+                }
+                _ => return Err(self.unexpected("`,` or `]` after an array element")),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize, mut top: Option<&mut TopLevel>) -> Parsed<Object> {
+        let depth = self.enter(depth)?;
+        self.pos += 1; // '{'
+        let mut members = Object::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(members);
+        }
+        let mut count = 0usize;
+        loop {
+            if count == self.options.max_elements {
+                return Err(Failure::new(
+                    self.pos,
+                    ErrorKind::TooManyElements {
+                        limit: self.options.max_elements,
+                    },
+                ));
+            }
+            if self.peek() != Some(b'"') {
+                return Err(self.unexpected("a string key"));
+            }
+            let key_at = self.pos;
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self
+                    .unexpected("`:` after an object key")
+                    .at(Segment::Key(key)));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            if let Some(top) = top.as_deref_mut() {
+                match key.as_str() {
+                    "type" => top.type_at = Some(self.pos),
+                    "content" => top.content_at = Some(self.pos),
+                    _ => {}
+                }
+            }
+            let value = match self.value(depth) {
+                Ok(v) => v,
+                Err(f) => return Err(f.at(Segment::Key(key))),
+            };
+            match members.entry(key) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                std::collections::btree_map::Entry::Occupied(slot) => {
+                    let key = slot.key().clone();
+                    return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
+                        .at(Segment::Key(key)));
+                }
+            }
+            count += 1;
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(members);
+                }
+                _ => return Err(self.unexpected("`,` or `}` after an object member")),
+            }
+        }
+    }
+
+    /// A string, the reader at its opening quote.
+    fn string(&mut self) -> Parsed<String> {
+        let open = self.pos;
+        self.pos += 1;
+        let start = self.pos;
+        // Most strings have no escape: find the closing quote, then validate and copy once.
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+                    self.check_length(raw.len(), open)?;
+                    let text = utf8(raw, start)?;
+                    self.pos += 1;
+                    return Ok(text.to_owned());
+                }
+                Some(b'\\') => break,
+                Some(b) if b < 0x20 => {
+                    return Err(Failure::new(self.pos, ErrorKind::ControlCharacter(b)));
+                }
+                Some(_) => self.pos += 1,
+                None => {
+                    return Err(Failure::new(
+                        self.pos,
+                        ErrorKind::UnexpectedEnd {
+                            expected: "`\"` closing a string",
+                        },
+                    ));
+                }
+            }
+        }
+        let mut out = String::from(utf8(
+            self.bytes.get(start..self.pos).unwrap_or_default(),
+            start,
+        )?);
+        let mut run = self.pos;
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    out.push_str(utf8(
+                        self.bytes.get(run..self.pos).unwrap_or_default(),
+                        run,
+                    )?);
+                    self.check_length(out.len(), open)?;
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    out.push_str(utf8(
+                        self.bytes.get(run..self.pos).unwrap_or_default(),
+                        run,
+                    )?);
+                    self.escape(&mut out)?;
+                    self.check_length(out.len(), open)?;
+                    run = self.pos;
+                }
+                Some(b) if b < 0x20 => {
+                    return Err(Failure::new(self.pos, ErrorKind::ControlCharacter(b)));
+                }
+                Some(_) => self.pos += 1,
+                None => {
+                    return Err(Failure::new(
+                        self.pos,
+                        ErrorKind::UnexpectedEnd {
+                            expected: "`\"` closing a string",
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
+    fn check_length(&self, len: usize, open: usize) -> Parsed<()> {
+        if len > self.options.max_string_bytes {
+            Err(Failure::new(
+                open,
+                ErrorKind::StringTooLong {
+                    limit: self.options.max_string_bytes,
+                },
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// One escape sequence, the reader at its backslash.
+    fn escape(&mut self, out: &mut String) -> Parsed<()> {
+        let at = self.pos;
+        let c = match self.bytes.get(self.pos + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 2;
+                let unit = self.hex4()?;
+                let c = match unit {
+                    0xD800..=0xDBFF => {
+                        // A high surrogate must be followed at once by an escaped low one.
+                        let low = if self.bytes.get(self.pos..self.pos + 2) == Some(b"\\u") {
+                            self.pos += 2;
+                            let low = self.hex4()?;
+                            (0xDC00..=0xDFFF).contains(&low).then_some(low)
+                        } else {
+                            None
+                        };
+                        match low {
+                            Some(low) => {
+                                let code = 0x10000
+                                    + ((u32::from(unit) - 0xD800) << 10)
+                                    + (u32::from(low) - 0xDC00);
+                                char::from_u32(code)
+                            }
+                            None => None,
+                        }
+                    }
+                    0xDC00..=0xDFFF => None,
+                    _ => char::from_u32(u32::from(unit)),
+                };
+                return match c {
+                    Some(c) => {
+                        out.push(c);
+                        Ok(())
+                    }
+                    None => Err(Failure::new(at, ErrorKind::LoneSurrogate(unit))),
+                };
+            }
+            Some(&b) => {
+                let shown = if b.is_ascii_graphic() {
+                    format!("\\{}", char::from(b))
+                } else {
+                    format!("\\ followed by byte 0x{b:02x}")
+                };
+                return Err(Failure::new(at, ErrorKind::InvalidEscape(shown)));
+            }
+            None => {
+                return Err(Failure::new(
+                    self.pos + 1,
+                    ErrorKind::UnexpectedEnd {
+                        expected: "an escape sequence",
+                    },
+                ));
+            }
+        };
+        out.push(c);
+        self.pos += 2;
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Parsed<u16> {
+        let mut unit: u16 = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                Some(_) => {
+                    return Err(Failure::new(
+                        self.pos,
+                        ErrorKind::InvalidEscape("\\u needs four hex digits".to_owned()),
+                    ));
+                }
+                None => {
+                    return Err(Failure::new(
+                        self.pos,
+                        ErrorKind::UnexpectedEnd {
+                            expected: "four hex digits after \\u",
+                        },
+                    ));
+                }
+            };
+            unit = unit * 16 + u16::from(digit);
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+
+    /// A number. Strictly, only integers of the data model come out, however they are
+    /// written (`1e10`, `-0`, `2.50e1`); leniently, anything else is kept verbatim.
+    fn number(&mut self) -> Parsed<Value> {
+        let start = self.pos;
+        let negative = self.peek() == Some(b'-');
+        if negative {
+            self.pos += 1;
+        }
+        let int_start = self.pos;
+        match self.peek() {
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => self.skip_digits(),
+            _ => return Err(self.unexpected("a digit")),
+        }
+        let int_end = self.pos;
+        let mut frac = (self.pos, self.pos);
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            let frac_start = self.pos;
+            self.skip_digits();
+            if self.pos == frac_start {
+                return Err(self.unexpected("a digit after the decimal point"));
+            }
+            frac = (frac_start, self.pos);
+        }
+        let mut exponent: i64 = 0;
+        let mut has_exponent = false;
+        if let Some(b'e' | b'E') = self.peek() {
+            has_exponent = true;
+            self.pos += 1;
+            let exp_negative = match self.peek() {
+                Some(b'-') => {
+                    self.pos += 1;
+                    true
+                }
+                Some(b'+') => {
+                    self.pos += 1;
+                    false
+                }
+                _ => false,
+            };
+            let exp_start = self.pos;
+            while let Some(d @ b'0'..=b'9') = self.peek() {
+                // Saturate: any exponent this large already decides the outcome.
+                exponent = (exponent * 10 + i64::from(d - b'0')).min(1_000_000_000);
+                self.pos += 1;
+            }
+            if self.pos == exp_start {
+                return Err(self.unexpected("a digit in the exponent"));
+            }
+            if exp_negative {
+                exponent = -exponent;
+            }
+        }
+        let int_digits = self.bytes.get(int_start..int_end).unwrap_or_default();
+        let frac_digits = self.bytes.get(frac.0..frac.1).unwrap_or_default();
+        let literal = self.bytes.get(start..self.pos).unwrap_or_default();
+        // The common case: a plain integer short enough to be in range or just past it.
+        let exact = if frac_digits.is_empty() && !has_exponent && int_digits.len() <= 16 {
+            let magnitude = int_digits
+                .iter()
+                .fold(0i64, |n, d| n * 10 + i64::from(d - b'0'));
+            (magnitude <= MAX_SAFE_INTEGER).then_some(magnitude)
+        } else {
+            exact_integer(int_digits, frac_digits, exponent)
+        };
+        match exact {
+            Some(magnitude) => Ok(Value::Integer(if negative {
+                -magnitude
+            } else {
+                magnitude
+            })),
+            None => self.out_of_model(start, literal, frac_digits, exponent, int_digits),
+        }
+    }
+
+    fn out_of_model(
+        &self,
+        start: usize,
+        literal: &[u8],
+        frac_digits: &[u8],
+        exponent: i64,
+        int_digits: &[u8],
+    ) -> Parsed<Value> {
+        let text = String::from_utf8_lossy(literal).into_owned();
+        if self.options.numbers == NumberPolicy::Lenient {
+            return Number::from_literal(&text)
+                .map(Value::Number)
+                .ok_or_else(|| {
+                    Failure::new(start, ErrorKind::Syntax(format!("invalid number {text}")))
+                });
+        }
+        let integral = is_integral(int_digits, frac_digits, exponent);
+        let kind = if integral {
+            ErrorKind::IntegerOutOfRange(text)
+        } else {
+            ErrorKind::NotAnInteger(text)
+        };
+        Err(Failure::new(start, kind))
+    }
+
+    fn skip_digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+    }
+}
+
+/// The significant digits of `int.frac × 10^exponent` and the power of ten they are scaled
+/// by, trailing zeros folded into the power.
+fn significant(int: &[u8], frac: &[u8], exponent: i64) -> (Vec<u8>, i64) {
+    let mut digits: Vec<u8> = int.iter().chain(frac).copied().collect();
+    let frac_len = i64::try_from(frac.len()).unwrap_or(i64::MAX);
+    let mut scale = exponent.saturating_sub(frac_len);
+    while digits.last() == Some(&b'0') {
+        digits.pop();
+        scale = scale.saturating_add(1);
+    }
+    let leading = digits.iter().take_while(|&&d| d == b'0').count();
+    digits.drain(..leading);
+    (digits, scale)
+}
+
+/// Whether `int.frac × 10^exponent` is a whole number.
+fn is_integral(int: &[u8], frac: &[u8], exponent: i64) -> bool {
+    let (digits, scale) = significant(int, frac, exponent);
+    digits.is_empty() || scale >= 0
+}
+
+/// The magnitude of `int.frac × 10^exponent` when it is a whole number within the data model.
+fn exact_integer(int: &[u8], frac: &[u8], exponent: i64) -> Option<i64> {
+    let (digits, scale) = significant(int, frac, exponent);
+    if digits.is_empty() {
+        return Some(0);
+    }
+    let total = i64::try_from(digits.len()).ok()?.checked_add(scale)?;
+    if scale < 0 || total > 16 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for d in &digits {
+        n = n * 10 + i64::from(d - b'0');
+    }
+    for _ in 0..scale {
+        n *= 10;
+    }
+    (n <= MAX_SAFE_INTEGER).then_some(n)
+}
+
+/// `bytes` as UTF-8, or an error at the first invalid byte (`base` is their offset).
+fn utf8(bytes: &[u8], base: usize) -> Parsed<&str> {
+    std::str::from_utf8(bytes)
+        .map_err(|e| Failure::new(base + e.valid_up_to(), ErrorKind::InvalidUtf8))
+}
+
+/// A byte for an error message: the character when it is printable ASCII.
+fn describe(b: u8) -> String {
+    if b.is_ascii_graphic() {
+        format!("`{}`", char::from(b))
+    } else {
+        format!("byte 0x{b:02x}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn int(s: &str) -> Option<i64> {
+        let opts = Options::default();
+        let mut r = Reader::new(s.as_bytes(), &opts);
+        r.number().ok().and_then(|v| v.as_i64())
+    }
+
+    #[test]
+    fn integral_numbers_in_any_form() {
+        assert_eq!(int("1e10"), Some(10_000_000_000));
+        assert_eq!(int("-0"), Some(0));
+        assert_eq!(int("-0.0e-5"), Some(0));
+        assert_eq!(int("2.50e1"), Some(25));
+        assert_eq!(int("1000e-3"), Some(1));
+        assert_eq!(int("9007199254740991"), Some(MAX_SAFE_INTEGER));
+        assert_eq!(int("-9007199254740991"), Some(-MAX_SAFE_INTEGER));
+        assert_eq!(int("9007199254740991.000"), Some(MAX_SAFE_INTEGER));
+        assert_eq!(int("0.9007199254740991e16"), Some(MAX_SAFE_INTEGER));
+        assert_eq!(int("9007199254740992"), None);
+        assert_eq!(int("1.5"), None);
+        assert_eq!(int("1e-1"), None);
+        assert_eq!(int("1e999999999999999999999"), None);
+        assert_eq!(int("0e999999999999999999999"), Some(0));
+    }
+}

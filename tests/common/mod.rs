@@ -1,0 +1,50 @@
+//! Shared helpers for the conformance tests: where the external vectors are.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+/// The external test vectors: `$EXEV_VECTORS`, or `../shared/vectors` beside the repository.
+/// Missing vectors fail the test rather than skip it.
+pub fn vectors() -> PathBuf {
+    let dir = std::env::var_os("EXEV_VECTORS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.is_dir(),
+        "test vectors not found at {} (set EXEV_VECTORS)",
+        dir.display()
+    );
+    dir
+}
+
+/// Every `msc/Vnn.canonical.json`, sorted, as (name, bytes).
+pub fn msc_canonical() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(vectors().join("msc"))
+        .expect("msc vectors")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".canonical.json"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".canonical.json", "");
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    assert!(
+        out.len() >= 28,
+        "expected at least 28 MSC examples, found {}",
+        out.len()
+    );
+    out
+}
+
+/// The bytes without one trailing newline.
+pub fn trim_newline(bytes: &[u8]) -> &[u8] {
+    bytes.strip_suffix(b"\n").unwrap_or(bytes)
+}
