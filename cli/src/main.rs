@@ -1,1 +1,78 @@
-fn main() {}
+//! `exev`: convert, inspect and tour Matrix extensible events from the command line.
+//!
+//! Exit status: 0 success, 1 bad input, 2 bad usage. Diagnostics go to stderr, one line each,
+//! or as JSON objects with `--error-format json`.
+
+#![forbid(unsafe_code)]
+// A command-line program talks on stdout and stderr by design.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod convert;
+mod demo;
+mod describe;
+mod input;
+mod inspect;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::report::{ErrorFormat, Failure};
+
+/// Matrix extensible events (MSC1767): convert, inspect and tour events.
+#[derive(Parser, Debug)]
+#[command(name = "exev", version, about, max_term_width = 100)]
+struct Cli {
+    /// How to print errors on stderr.
+    #[arg(long, value_enum, global = true, default_value_t = ErrorFormat::Text)]
+    error_format: ErrorFormat,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Decode an event and encode it again (canonical JSON by default).
+    Convert(convert::ConvertArgs),
+    /// List an event's blocks: known or not, under which name, and whether they read typed.
+    Inspect(inspect::InspectArgs),
+    /// A tour of the toolkit on events built into the binary.
+    Demo,
+}
+
+/// The encodings `--from` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum InputFormat {
+    /// Detect the encoding from the bytes.
+    Auto,
+    /// JSON.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help and version to stdout with status 0, usage errors with 2.
+            let _ = e.print();
+            return ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2));
+        }
+    };
+    let result = match &cli.command {
+        Command::Convert(args) => convert::run(args),
+        Command::Inspect(args) => inspect::run(args),
+        Command::Demo => demo::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            report::print(&failure, cli.error_format);
+            ExitCode::from(failure.exit_status())
+        }
+    }
+}
+
+/// The result of a subcommand.
+pub(crate) type Outcome = Result<(), Failure>;

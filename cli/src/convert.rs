@@ -1,0 +1,108 @@
+//! `exev convert`: decode an event (or a stream of them) and encode it again.
+
+use std::io::{BufRead, Read};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use exev::Event;
+use exev_codec::{NumberPolicy, Options, json};
+
+use crate::input::{self, Source};
+use crate::report::{Failure, write_stdout};
+use crate::{InputFormat, Outcome};
+
+/// The encodings `--to` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum OutputFormat {
+    /// Matrix canonical JSON (with `--pretty`, indented), then a newline.
+    Json,
+}
+
+/// Arguments of `exev convert`.
+#[derive(Args, Debug)]
+pub(crate) struct ConvertArgs {
+    /// The encoding to write.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Json)]
+    to: OutputFormat,
+    /// The encoding to read.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    from: InputFormat,
+    /// Read and write many events: one JSON event a line (NDJSON).
+    #[arg(long)]
+    stream: bool,
+    /// Indent the JSON for people (not canonical).
+    #[arg(long)]
+    pretty: bool,
+    /// Keep numbers outside the canonical-JSON data model (floats, big integers) verbatim
+    /// instead of rejecting them.
+    #[arg(long)]
+    lenient: bool,
+    /// The input file, or `-` for stdin.
+    file: Option<PathBuf>,
+}
+
+impl ConvertArgs {
+    fn options(&self) -> Options {
+        let numbers = if self.lenient {
+            NumberPolicy::Lenient
+        } else {
+            NumberPolicy::Strict
+        };
+        Options::default().numbers(numbers)
+    }
+
+    fn encode(&self, event: &Event) -> Vec<u8> {
+        let mut out = match self.to {
+            OutputFormat::Json if self.pretty => json::to_vec_pretty(event),
+            OutputFormat::Json => json::to_vec(event),
+        };
+        out.push(b'\n');
+        out
+    }
+}
+
+/// Runs `exev convert`.
+pub(crate) fn run(args: &ConvertArgs) -> Outcome {
+    let source = Source::new(args.file.as_ref());
+    let options = args.options();
+    if args.stream {
+        return stream(args, &source, &options);
+    }
+    let bytes = source.read(options.max_bytes)?;
+    let event = input::decode(&bytes, args.from, &options, &source.name())?;
+    write_stdout(&args.encode(&event))
+}
+
+/// NDJSON: one event a line, blank lines skipped; no line is read past the size limit.
+fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
+    let mut reader = source.reader()?;
+    let cap = u64::try_from(options.max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(2);
+    let mut line = Vec::new();
+    let mut number = 0usize;
+    loop {
+        line.clear();
+        let read = (&mut reader)
+            .take(cap)
+            .read_until(b'\n', &mut line)
+            .map_err(|e| Failure::Io {
+                message: format!("{}: {e}", source.name()),
+            })?;
+        if read == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let name = format!("{}:{number}", source.name());
+        let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
+        let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
+        if trimmed.len() > options.max_bytes {
+            return Err(input::too_large(&name, trimmed.len(), options.max_bytes));
+        }
+        if trimmed.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let event = input::decode(trimmed, args.from, options, &name)?;
+        write_stdout(&args.encode(&event))?;
+    }
+}

@@ -1,0 +1,83 @@
+//! How failures reach the user: one line on stderr, as text or JSON, and an exit status.
+
+use clap::ValueEnum;
+use exev::Value;
+
+/// The form of diagnostics on stderr.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ErrorFormat {
+    /// `exev: error: SOURCE: MESSAGE at PATH (line L, column C, byte B)`.
+    Text,
+    /// One JSON object a line: `{"error":{"category":..,"message":..,"path":..,...}}`.
+    Json,
+}
+
+/// Why a command failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// The input is bad: exit status 1.
+    Input {
+        /// Where the input came from (a file name, `<stdin>`, or `<stdin>:LINE` in a stream).
+        source: String,
+        /// What is wrong.
+        error: exev_codec::Error,
+    },
+    /// The input could not be read or the output written: exit status 1.
+    Io {
+        /// What failed, in words.
+        message: String,
+    },
+}
+
+impl Failure {
+    /// The exit status for this failure.
+    pub(crate) fn exit_status(&self) -> u8 {
+        1
+    }
+}
+
+/// Prints `failure` on stderr in `format`.
+pub(crate) fn print(failure: &Failure, format: ErrorFormat) {
+    match (failure, format) {
+        (Failure::Input { source, error }, ErrorFormat::Text) => {
+            eprintln!("exev: error: {source}: {error}");
+        }
+        (Failure::Input { source, error }, ErrorFormat::Json) => {
+            let mut detail = error.to_json_value();
+            if let Some(o) = detail.as_object_mut() {
+                o.insert("source".into(), Value::from(source.as_str()));
+            }
+            eprintln!("{}", json_line("error", detail));
+        }
+        (Failure::Io { message }, ErrorFormat::Text) => eprintln!("exev: error: {message}"),
+        (Failure::Io { message }, ErrorFormat::Json) => {
+            let detail: Value = [
+                ("category".to_owned(), Value::from("io")),
+                ("message".to_owned(), Value::from(message.as_str())),
+            ]
+            .into_iter()
+            .collect();
+            eprintln!("{}", json_line("error", detail));
+        }
+    }
+}
+
+/// `{"<key>": detail}` as one line of canonical JSON.
+pub(crate) fn json_line(key: &str, detail: Value) -> String {
+    let wrapped: Value = [(key.to_owned(), detail)].into_iter().collect();
+    String::from_utf8_lossy(&exev_codec::json::value_to_vec(&wrapped)).into_owned()
+}
+
+/// Writes `bytes` to stdout, turning a failure into a [`Failure::Io`]; a closed pipe (as
+/// with `| head`) ends quietly.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Failure::Io {
+            message: format!("writing to stdout: {e}"),
+        }),
+    }
+}
