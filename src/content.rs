@@ -1,8 +1,6 @@
 //! [`Content`]: an event's content blocks, kept as sent, read typed on demand.
 
-use crate::{
-    Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value,
-};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// An event's `content`: every top-level key is a content block (MSC1767).
 ///
@@ -125,14 +123,14 @@ impl Content {
     pub fn text(&self) -> Option<Result<TextBlock, BlockError>> {
         let (name, _, value) = self.find(KnownBlock::Text)?;
         let block = TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)));
-        if name == "org.matrix.msc1767.text" && value.as_str().is_some() {
-            if let Some(html) = self
+        if name == "org.matrix.msc1767.text"
+            && value.as_str().is_some()
+            && let Some(html) = self
                 .blocks
                 .get("org.matrix.msc1767.html")
                 .and_then(Value::as_str)
-            {
-                return Some(block.map(|plain| plain.with_html(html)));
-            }
+        {
+            return Some(block.map(|plain| plain.with_html(html)));
         }
         Some(block)
     }
@@ -186,7 +184,9 @@ mod tests {
 
     fn text(body: &str) -> Value {
         Value::Array(vec![
-            [("body".to_owned(), Value::from(body))].into_iter().collect(),
+            [("body".to_owned(), Value::from(body))]
+                .into_iter()
+                .collect(),
         ])
     }
 
@@ -218,7 +218,10 @@ mod tests {
     fn typed_errors_have_event_paths() {
         let c = content(&[("m.file", Value::from(1))]);
         let e = c.get::<crate::FileBlock>().unwrap().unwrap_err();
-        assert_eq!(e.to_string(), r#"content["m.file"]: expected an object, found integer"#);
+        assert_eq!(
+            e.to_string(),
+            r#"content["m.file"]: expected an object, found integer"#
+        );
     }
 
     #[test]

@@ -79,6 +79,7 @@ pub enum KnownBlock {
 
 /// Every name a built-in block is read under, in the order they are tried: the stable name
 /// first, then unstable, then obsolete names.
+#[rustfmt::skip]
 const BLOCK_NAMES: &[(KnownBlock, &str, NameStatus)] = &[
     (KnownBlock::Text, "m.text", NameStatus::Stable),
     (KnownBlock::Text, "org.matrix.msc1767.text", NameStatus::Unstable),
@@ -203,6 +204,7 @@ impl fmt::Display for KnownBlock {
 }
 
 /// Event types of the extensible-events family with the aliases they are sent under.
+#[rustfmt::skip]
 const EVENT_TYPE_NAMES: &[(&str, &str, NameStatus)] = &[
     ("m.message", "m.message", NameStatus::Stable),
     ("m.message", "org.matrix.msc1767.message", NameStatus::Unstable),
@@ -277,7 +279,11 @@ mod tests {
     fn every_block_has_one_stable_name_first() {
         for block in KnownBlock::ALL {
             let names: Vec<_> = block.names().collect();
-            assert_eq!(names.first().map(|n| n.1), Some(NameStatus::Stable), "{block:?}");
+            assert_eq!(
+                names.first().map(|n| n.1),
+                Some(NameStatus::Stable),
+                "{block:?}"
+            );
             assert_eq!(
                 names.iter().filter(|n| n.1 == NameStatus::Stable).count(),
                 1,

@@ -321,10 +321,20 @@ mod tests {
 
     #[test]
     fn number_literal_grammar() {
-        for ok in ["0", "-0", "1.5", "1e10", "1E+2", "-12.5e-3", "123456789012345678901234"] {
+        for ok in [
+            "0",
+            "-0",
+            "1.5",
+            "1e10",
+            "1E+2",
+            "-12.5e-3",
+            "123456789012345678901234",
+        ] {
             assert!(Number::from_literal(ok).is_some(), "{ok}");
         }
-        for bad in ["", "-", "01", "1.", ".5", "1e", "1e+", "+1", "0x10", "1 ", "NaN"] {
+        for bad in [
+            "", "-", "01", "1.", ".5", "1e", "1e+", "+1", "0x10", "1 ", "NaN",
+        ] {
             assert!(Number::from_literal(bad).is_none(), "{bad}");
         }
     }

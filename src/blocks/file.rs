@@ -107,10 +107,9 @@ impl FileBlock {
         // `key` marks an encrypted file; the rest of EncryptedFile is then required.
         let encryption = match fields.take("key") {
             Some(key) => {
-                let key = key
-                    .as_object()
-                    .cloned()
-                    .ok_or_else(|| wrong_type(fields.path_of("key"), "a JSON Web Key object", key))?;
+                let key = key.as_object().cloned().ok_or_else(|| {
+                    wrong_type(fields.path_of("key"), "a JSON Web Key object", key)
+                })?;
                 let iv = fields.required_string("iv")?;
                 let hashes = fields.required("hashes", read_hashes)?;
                 let v = fields.required_string("v")?;
@@ -198,7 +197,10 @@ mod tests {
     #[test]
     fn errors_have_paths() {
         let e = parse(&[("url", "mxc://a/b".into()), ("size", "12".into())]).unwrap_err();
-        assert_eq!(e.to_string(), "size: expected a non-negative integer, found string");
+        assert_eq!(
+            e.to_string(),
+            "size: expected a non-negative integer, found string"
+        );
         let e = parse(&[("name", "x".into())]).unwrap_err();
         assert_eq!(e.to_string(), "$: missing required field `url`");
         let e = parse(&[("url", "u".into()), ("key", Value::Object(Object::new()))]).unwrap_err();

@@ -246,6 +246,32 @@ pub(crate) fn nested_text(fields: &mut Fields<'_>) -> Result<Option<TextBlock>, 
     }
 }
 
+/// Reads the `m.text` block nested in a wrapper block, or a missing-field error for `m.text`.
+pub(crate) fn required_nested_text(fields: &mut Fields<'_>) -> Result<TextBlock, BlockError> {
+    match nested_text(fields)? {
+        Some(text) => Ok(text),
+        None => Err(fields.missing("m.text")),
+    }
+}
+
+/// Reads a wrapper block (`m.caption`, `m.alt_text`, `m.topic`): an object holding a required
+/// nested `m.text`, and the members it does not know.
+pub(crate) fn read_text_wrapper(
+    value: &Value,
+    path: &Path,
+) -> Result<(TextBlock, Object), BlockError> {
+    let mut fields = Fields::new(value, path)?;
+    let text = required_nested_text(&mut fields)?;
+    Ok((text, fields.rest()))
+}
+
+/// Writes a wrapper block: `{"m.text": [...]}` with the kept members.
+pub(crate) fn text_wrapper_value(text: &TextBlock, extra: &Object) -> Value {
+    ObjectWriter::new(extra)
+        .set("m.text", text.to_value())
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,13 +289,19 @@ mod tests {
             Value::from(3),
             obj(&[("body", "hi".into())]),
             obj(&[("mimetype", "text/html".into())]),
-            obj(&[("body", "<b>x</b>".into()), ("mimetype", "text/html".into())]),
+            obj(&[
+                ("body", "<b>x</b>".into()),
+                ("mimetype", "text/html".into()),
+            ]),
         ]);
         let t = TextBlock::from_value(&v).unwrap();
         assert_eq!(t.representations.len(), 2);
         assert_eq!(t.skipped.len(), 2);
         assert_eq!(t.skipped[0].index, 0);
-        assert_eq!(t.skipped[1].error.to_string(), "[2]: missing required field `body`");
+        assert_eq!(
+            t.skipped[1].error.to_string(),
+            "[2]: missing required field `body`"
+        );
         assert_eq!(t.to_value(), v);
         assert_eq!(t.plain_text(), Some("hi"));
         assert_eq!(t.html(), Some("<b>x</b>"));
@@ -279,17 +311,27 @@ mod tests {
     fn string_forms_by_name() {
         let s = Value::from("hello");
         assert_eq!(
-            TextBlock::read("org.matrix.msc1767.text", &s).unwrap().plain_text(),
+            TextBlock::read("org.matrix.msc1767.text", &s)
+                .unwrap()
+                .plain_text(),
             Some("hello")
         );
         assert_eq!(
-            TextBlock::read("org.matrix.msc1767.html", &s).unwrap().html(),
+            TextBlock::read("org.matrix.msc1767.html", &s)
+                .unwrap()
+                .html(),
             Some("hello")
         );
         let err = TextBlock::read("m.text", &s).unwrap_err();
-        assert!(err.to_string().contains("obsolete MSC1767 v1 string form"), "{err}");
+        assert!(
+            err.to_string().contains("obsolete MSC1767 v1 string form"),
+            "{err}"
+        );
         let err = TextBlock::read("m.text", &Value::from(1)).unwrap_err();
-        assert_eq!(err.to_string(), "$: expected an array of text representations, found integer");
+        assert_eq!(
+            err.to_string(),
+            "$: expected an array of text representations, found integer"
+        );
     }
 
     #[test]
