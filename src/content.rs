@@ -123,14 +123,14 @@ impl Content {
     pub fn text(&self) -> Option<Result<TextBlock, BlockError>> {
         let (name, _, value) = self.find(KnownBlock::Text)?;
         let block = TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)));
-        if name == "org.matrix.msc1767.text" && value.as_str().is_some() {
-            if let Some(html) = self
+        if name == "org.matrix.msc1767.text"
+            && value.as_str().is_some()
+            && let Some(html) = self
                 .blocks
                 .get("org.matrix.msc1767.html")
                 .and_then(Value::as_str)
-            {
-                return Some(block.map(|plain| plain.with_html(html)));
-            }
+        {
+            return Some(block.map(|plain| plain.with_html(html)));
         }
         Some(block)
     }

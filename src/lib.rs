@@ -4,7 +4,7 @@
 //! top-level member, all kept exactly as sent. Values follow the Matrix canonical-JSON data
 //! model ([`Value`]). Every block of the built-in table has a typed form ([`TextBlock`],
 //! [`FileBlock`], ...) read on demand, under its stable `m.*` name or any unstable or obsolete
-//! alias it is still sent under ([`KnownBlock::names`]).
+//! alias it is still sent under ([`KnownBlock::names`]); [`AnyBlock`] holds any of them.
 //!
 //! This crate holds no codec: `exev-codec` reads and writes JSON (and more), and
 //! `exev-registry` decides how to render events a client does not know.
@@ -35,8 +35,11 @@ mod path;
 mod value;
 
 pub use blocks::{
-    Block, DEFAULT_MIMETYPE, EncryptedFile, FileBlock, SkippedRepresentation, TextBlock,
-    TextRepresentation,
+    AltTextBlock, AnyBlock, AssetBlock, AudioDetailsBlock, AutomatedBlock, Block, CaptionBlock,
+    DEFAULT_MIMETYPE, DurationUnit, EncryptedBlock, EncryptedFile, FileBlock, ImageDetailsBlock,
+    LocationBlock, MentionsBlock, PollAnswer, PollBlock, PollKind, PollQuestion, PollResultsBlock,
+    RelatesToBlock, SelectionsBlock, SkippedRepresentation, TextBlock, TextRepresentation,
+    Thumbnail, ThumbnailBlock, TopicBlock, TsBlock, VideoDetailsBlock,
 };
 pub use content::{BlockEntry, Content, block_path};
 pub use error::{BlockError, BlockErrorKind, EventError, ValueError};

@@ -79,6 +79,7 @@ pub enum KnownBlock {
 
 /// Every name a built-in block is read under, in the order they are tried: the stable name
 /// first, then unstable, then obsolete names.
+#[rustfmt::skip]
 const BLOCK_NAMES: &[(KnownBlock, &str, NameStatus)] = &[
     (KnownBlock::Text, "m.text", NameStatus::Stable),
     (
@@ -299,6 +300,7 @@ impl fmt::Display for KnownBlock {
 }
 
 /// Event types of the extensible-events family with the aliases they are sent under.
+#[rustfmt::skip]
 const EVENT_TYPE_NAMES: &[(&str, &str, NameStatus)] = &[
     ("m.message", "m.message", NameStatus::Stable),
     (

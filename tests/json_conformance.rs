@@ -1,5 +1,13 @@
 //! The JSON codec against external material: the MSC examples, the spec's canonical-JSON
-//! examples and JSONTestSuite.
+//! examples and `JSONTestSuite`.
+
+// Tests state what must hold and stop at the first thing that does not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 

@@ -1,6 +1,14 @@
 //! Every limit of the JSON decoder at the limit and one past it, and every strict-mode
 //! rejection with its message, position and path.
 
+// Tests state what must hold and stop at the first thing that does not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use exev_codec::{Category, ErrorKind, NumberPolicy, Options, Position, json};
 
 fn event_with(block: &str) -> String {
@@ -162,7 +170,9 @@ fn position_of(e: &exev_codec::Error) -> (usize, usize) {
 
 #[test]
 fn bad_inputs_name_the_problem_and_where() {
-    let cases: &[(&[u8], &str, &str, (usize, usize))] = &[
+    // (input, message, path, (line, column))
+    type Case<'a> = (&'a [u8], &'a str, &'a str, (usize, usize));
+    let cases: &[Case<'_>] = &[
         (
             b"{\"type\":\"m.message\",\n\"content\":{\"m.text\":[{\"body\":\"a\",\"body\":\"b\"}]}}",
             "duplicate key \"body\"",

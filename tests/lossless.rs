@@ -1,6 +1,14 @@
 //! Lossless by default: whatever the model does not know, or cannot read typed, survives
 //! decode → encode unchanged (DESIGN.md, "Lossless").
 
+// Tests state what must hold and stop at the first thing that does not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use exev::{FileBlock, KnownBlock, NameStatus, TextBlock};
 use exev_codec::json;
 
@@ -50,7 +58,10 @@ fn malformed_known_blocks_survive_and_are_reported() {
         r#"{"content":{"m.file":{"name":"no url","size":"12"},"m.image_details":"wide","m.text":[{"mimetype":"text/html"},{"body":"ok"}]},"type":"m.image"}"#,
     );
     let err = e.content().get::<FileBlock>().unwrap().unwrap_err();
-    assert_eq!(err.to_string(), r#"content["m.file"]: missing required field `url`"#);
+    assert_eq!(
+        err.to_string(),
+        r#"content["m.file"]: missing required field `url`"#
+    );
     // An invalid representation is skipped for rendering, kept for encoding.
     let text = e.content().text().unwrap().unwrap();
     assert_eq!(text.plain_text(), Some("ok"));
@@ -62,7 +73,10 @@ fn stable_and_unstable_names_together_both_survive() {
     let e = round_trip(
         r#"{"content":{"m.text":[{"body":"stable"}],"org.matrix.msc1767.text":[{"body":"unstable"}]},"type":"m.message"}"#,
     );
-    assert_eq!(e.content().text().unwrap().unwrap().plain_text(), Some("stable"));
+    assert_eq!(
+        e.content().text().unwrap().unwrap().plain_text(),
+        Some("stable")
+    );
     let (name, status, _) = e.content().find(KnownBlock::Text).unwrap();
     assert_eq!((name, status), ("m.text", NameStatus::Stable));
 }

@@ -9,9 +9,18 @@ use crate::report::{Failure, write_stdout};
 
 /// The tour's events, as a client would receive them (indented, keys in any order).
 const EVENTS: &[(&str, &[u8])] = &[
-    ("a message with HTML and a mention", include_bytes!("../demo/01-message.json")),
-    ("an emote sent by a bot (the m.automated mixin)", include_bytes!("../demo/02-emote.json")),
-    ("an image with two thumbnails, a caption and alt text", include_bytes!("../demo/03-image.json")),
+    (
+        "a message with HTML and a mention",
+        include_bytes!("../demo/01-message.json"),
+    ),
+    (
+        "an emote sent by a bot (the m.automated mixin)",
+        include_bytes!("../demo/02-emote.json"),
+    ),
+    (
+        "an image with two thumbnails, a caption and alt text",
+        include_bytes!("../demo/03-image.json"),
+    ),
     ("a poll", include_bytes!("../demo/04-poll.json")),
     (
         "a custom event type no client knows, with a malformed m.file kept as sent",
@@ -48,7 +57,11 @@ pub(crate) fn run() -> Outcome {
             source: format!("demo event {} (re-encoded)", i + 1),
             error,
         })?;
-        let same = if again == event { "same event" } else { "DIFFERENT event" };
+        let same = if again == event {
+            "same event"
+        } else {
+            "DIFFERENT event"
+        };
         out.push_str(&format!(
             "canonical JSON ({} bytes; decodes to the {same}):\n{}\n",
             canonical.len(),

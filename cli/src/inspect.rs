@@ -108,6 +108,22 @@ fn type_line(event: &Event) -> String {
 pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
     let mut out = String::new();
     out.push_str(&format!("type     {}\n", type_line(event)));
+    if let Some(schema) = exev_registry::event_type(event.event_type()) {
+        let missing = exev_registry::missing_required(schema, event.content());
+        if missing.is_empty() {
+            out.push_str(&format!(
+                "schema   {}: every required block present\n",
+                schema.name
+            ));
+        } else {
+            let names: Vec<&str> = missing.iter().map(|b| b.stable_name()).collect();
+            out.push_str(&format!(
+                "schema   {}: missing required {}\n",
+                schema.name,
+                names.join(", ")
+            ));
+        }
+    }
     if let Some(state_key) = event.state_key() {
         out.push_str(&format!("state    yes, state_key {state_key:?}\n"));
     }
@@ -175,6 +191,13 @@ fn json_report(event: &Event, input_bytes: usize) -> String {
             .map_or(Value::Null, |(stable, _)| stable.into()),
     );
     report.insert("state".into(), Value::Bool(event.is_state()));
+    if let Some(schema) = exev_registry::event_type(event.event_type()) {
+        let missing: Vec<Value> = exev_registry::missing_required(schema, event.content())
+            .iter()
+            .map(|b| Value::from(b.stable_name()))
+            .collect();
+        report.insert("missing_required".into(), Value::Array(missing));
+    }
     let mut sizes = exev::Object::new();
     sizes.insert("input".into(), int(input_bytes));
     sizes.insert("json".into(), int(json::to_vec(event).len()));

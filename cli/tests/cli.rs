@@ -1,5 +1,13 @@
 //! The `exev` command as scripts use it: outputs, exit statuses and one-line errors.
 
+// Tests state what must hold and stop at the first thing that does not.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
@@ -36,7 +44,11 @@ fn msc_examples() -> Vec<(String, PathBuf)> {
         .map(|e| e.path())
         .filter(|p| p.to_string_lossy().ends_with(".canonical.json"))
         .map(|p| {
-            let name = p.file_name().unwrap().to_string_lossy().replace(".canonical.json", "");
+            let name = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".canonical.json", "");
             (name, p)
         })
         .collect();
@@ -72,7 +84,10 @@ const DOCUMENTED_DISCREPANCIES: &[(&str, &str, &str)] = &[
 #[test]
 fn inspect_reads_every_known_block_of_the_msc_examples() {
     for (name, path) in msc_examples() {
-        let out = exev(&["inspect", "--format", "json", path.to_str().unwrap()], b"");
+        let out = exev(
+            &["inspect", "--format", "json", path.to_str().unwrap()],
+            b"",
+        );
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         let report = json::value_from_slice(&out.stdout, &Options::default()).unwrap();
         let blocks = report.get("blocks").and_then(Value::as_array).unwrap();
@@ -86,7 +101,10 @@ fn inspect_reads_every_known_block_of_the_msc_examples() {
                     let documented = DOCUMENTED_DISCREPANCIES.iter().any(|(v, b, reason)| {
                         *v == name && *b == block_name && error.contains(reason)
                     });
-                    assert!(documented, "{name} {block_name}: undocumented failure: {error}");
+                    assert!(
+                        documented,
+                        "{name} {block_name}: undocumented failure: {error}"
+                    );
                 }
             }
         }
@@ -96,21 +114,48 @@ fn inspect_reads_every_known_block_of_the_msc_examples() {
         let path = vectors().join(format!("msc/{v}.canonical.json"));
         let out = exev(&["inspect", path.to_str().unwrap()], b"");
         let text = String::from_utf8_lossy(&out.stdout);
-        let line = text.lines().find(|l| l.trim_start().starts_with(block)).unwrap();
-        assert!(line.contains("error") && line.contains(reason), "{v}: {line}");
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(block))
+            .unwrap();
+        assert!(
+            line.contains("error") && line.contains(reason),
+            "{v}: {line}"
+        );
     }
 }
 
 #[test]
 fn bad_input_exits_1_with_one_line_naming_the_problem_and_where() {
     let cases: &[(&[u8], &str)] = &[
-        (br#"{"type":"m.message","content":{"a":1.5}}"#, "number 1.5 is not an integer at content.a (line 1, column 36, byte 35)"),
-        (br#"{"type":"m.message","content":{"a":1,"a":2}}"#, "duplicate key \"a\" at content.a (line 1, column 38, byte 37)"),
-        (br#"{"type":"m.message","content":{"a":9007199254740992}}"#, "outside the canonical-JSON range"),
-        (br#"{"type":"m.message","content":{"a":"\udead"}}"#, "lone surrogate \\udead"),
-        (b"{\"type\":\"m.message\",\"content\":{\"a\":\"\xc3\x28\"}}", "invalid UTF-8 at content.a"),
-        (br#"{"type":"m.message","content":{}}{}"#, "trailing data after the event at $ (line 1, column 34, byte 33)"),
-        (br#"{"type":"m.message"}"#, "an event needs a `content` member"),
+        (
+            br#"{"type":"m.message","content":{"a":1.5}}"#,
+            "number 1.5 is not an integer: canonical JSON allows integers only at content.a (line 1, column 36, byte 35)",
+        ),
+        (
+            br#"{"type":"m.message","content":{"a":1,"a":2}}"#,
+            "duplicate key \"a\" at content.a (line 1, column 38, byte 37)",
+        ),
+        (
+            br#"{"type":"m.message","content":{"a":9007199254740992}}"#,
+            "outside the canonical-JSON range",
+        ),
+        (
+            br#"{"type":"m.message","content":{"a":"\udead"}}"#,
+            "lone surrogate \\udead",
+        ),
+        (
+            b"{\"type\":\"m.message\",\"content\":{\"a\":\"\xc3\x28\"}}",
+            "invalid UTF-8 at content.a",
+        ),
+        (
+            br#"{"type":"m.message","content":{}}{}"#,
+            "trailing data after the event at $ (line 1, column 34, byte 33)",
+        ),
+        (
+            br#"{"type":"m.message"}"#,
+            "an event needs a `content` member",
+        ),
     ];
     for (input, message) in cases {
         for command in ["convert", "inspect"] {
@@ -136,11 +181,20 @@ fn error_format_json_is_one_object() {
     assert_eq!(err.lines().count(), 1);
     let v = json::value_from_slice(err.trim_end().as_bytes(), &Options::default()).unwrap();
     let e = v.get("error").unwrap();
-    assert_eq!(e.get("category").and_then(Value::as_str), Some("data-model"));
-    assert_eq!(e.get("path").and_then(Value::as_str), Some(r#"content["m.text"][0].body"#));
-    assert_eq!(e.get("pointer").and_then(Value::as_str), Some("/content/m.text/0/body"));
+    assert_eq!(
+        e.get("category").and_then(Value::as_str),
+        Some("data-model")
+    );
+    assert_eq!(
+        e.get("path").and_then(Value::as_str),
+        Some(r#"content["m.text"][0].body"#)
+    );
+    assert_eq!(
+        e.get("pointer").and_then(Value::as_str),
+        Some("/content/m.text/0/body")
+    );
     assert_eq!(e.get("line"), Some(&Value::Integer(1)));
-    assert_eq!(e.get("column"), Some(&Value::Integer(47)));
+    assert_eq!(e.get("column"), Some(&Value::Integer(46)));
     assert_eq!(e.get("source").and_then(Value::as_str), Some("<stdin>"));
 }
 
@@ -171,7 +225,8 @@ fn pretty_and_stream() {
         String::from_utf8(out.stdout).unwrap(),
         "{\n  \"content\": {\n    \"m.text\": [\n      {\n        \"body\": \"hi\"\n      }\n    ]\n  },\n  \"type\": \"m.emote\"\n}\n"
     );
-    let stream = b"{\"type\":\"a\",\"content\":{}}\n\n{ \"content\":{\"x\":1}, \"type\":\"b\" }\r\n";
+    let stream =
+        b"{\"type\":\"a\",\"content\":{}}\n\n{ \"content\":{\"x\":1}, \"type\":\"b\" }\r\n";
     let out = exev(&["convert", "--stream"], stream);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
@@ -179,7 +234,10 @@ fn pretty_and_stream() {
         b"{\"content\":{},\"type\":\"a\"}\n{\"content\":{\"x\":1},\"type\":\"b\"}\n"
     );
     // An error in a stream names the line.
-    let out = exev(&["convert", "--stream"], b"{\"type\":\"a\",\"content\":{}}\n{\"type\":1}\n");
+    let out = exev(
+        &["convert", "--stream"],
+        b"{\"type\":\"a\",\"content\":{}}\n{\"type\":1}\n",
+    );
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("<stdin>:2: "), "{}", stderr(&out));
 }
@@ -204,7 +262,10 @@ fn hostile_inputs_are_refused_cleanly() {
     let mut inputs: Vec<(&str, Vec<u8>)> = vec![
         ("deep arrays", "[".repeat(mib).into_bytes()),
         ("deep objects", "{\"a\":".repeat(mib / 5).into_bytes()),
-        ("huge string", format!("\"{}\"", "a".repeat(mib - 2)).into_bytes()),
+        (
+            "huge string",
+            format!("\"{}\"", "a".repeat(mib - 2)).into_bytes(),
+        ),
         ("huge number", "9".repeat(mib).into_bytes()),
         ("nul bytes", vec![0u8; mib]),
         ("high bytes", vec![0xFFu8; mib]),
@@ -224,9 +285,18 @@ fn hostile_inputs_are_refused_cleanly() {
         .collect();
     inputs.push(("random bytes", random));
     for (what, input) in &inputs {
-        for command in [&["convert"][..], &["inspect"][..], &["convert", "--stream"][..]] {
+        for command in [
+            &["convert"][..],
+            &["inspect"][..],
+            &["convert", "--stream"][..],
+        ] {
             let out = exev(command, input);
-            assert_eq!(out.status.code(), Some(1), "{what} via {command:?}: {}", stderr(&out));
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{what} via {command:?}: {}",
+                stderr(&out)
+            );
             assert_eq!(stderr(&out).lines().count(), 1, "{what}: {}", stderr(&out));
         }
     }

@@ -1,12 +1,19 @@
 //! Codec benchmarks on a realistic corpus, against `serde_json::Value` on the same bytes.
 //!
 //! Criterion measures each operation; then the same operations are timed once more,
-//! interleaved round by round in this process, and printed as ratios to serde_json, so the
+//! interleaved round by round in this process, and printed as ratios to `serde_json`, so the
 //! ratios hold whatever else the machine is doing.
 //!
 //! Run with `cargo bench -p exev-codec --bench codecs`.
 
-#![allow(missing_docs, clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    missing_docs,
+    clippy::print_stdout,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::cast_precision_loss
+)]
 
 mod corpus;
 
@@ -155,7 +162,11 @@ fn main() {
     );
     println!("median of 31 interleaved passes:");
     for ((name, _), d) in ops.iter().zip(&medians) {
-        println!("  {name:<48} {:>8.0} ns/event {:>7.0} MB/s", per_event(*d), mb_s(*d));
+        println!(
+            "  {name:<48} {:>8.0} ns/event {:>7.0} MB/s",
+            per_event(*d),
+            mb_s(*d)
+        );
     }
     let ratio = |a: usize, b: usize| medians[a].as_secs_f64() / medians[b].as_secs_f64();
     println!("ratios (time; lower is faster):");

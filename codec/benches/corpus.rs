@@ -5,7 +5,7 @@
 //! emotes mixed in, multilingual text, and the envelope fields a client sees (`event_id`,
 //! `sender`, `room_id`, `origin_server_ts`).
 
-/// A small deterministic generator (SplitMix64), so every run measures the same bytes.
+/// A small deterministic generator (`SplitMix64`), so every run measures the same bytes.
 struct Rng(u64);
 
 impl Rng {
@@ -28,14 +28,42 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "hello", "matrix", "room", "server", "federation", "café", "naïve", "über", "日本語", "😀",
-    "encryption", "thread", "reply", "the", "a", "is", "on", "with", "event", "tomorrow",
-    "meeting", "🚀", "déjà", "vu", "client", "bridge", "Привет", "مرحبا",
+    "hello",
+    "matrix",
+    "room",
+    "server",
+    "federation",
+    "café",
+    "naïve",
+    "über",
+    "日本語",
+    "😀",
+    "encryption",
+    "thread",
+    "reply",
+    "the",
+    "a",
+    "is",
+    "on",
+    "with",
+    "event",
+    "tomorrow",
+    "meeting",
+    "🚀",
+    "déjà",
+    "vu",
+    "client",
+    "bridge",
+    "Привет",
+    "مرحبا",
 ];
 
 fn sentence(rng: &mut Rng, words: u64) -> String {
     let n = 3 + rng.below(words);
-    (0..n).map(|_| rng.pick(WORDS)).collect::<Vec<_>>().join(" ")
+    (0..n)
+        .map(|_| rng.pick(WORDS))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn envelope(rng: &mut Rng, i: usize) -> String {
@@ -95,7 +123,12 @@ fn image(rng: &mut Rng, i: usize) -> String {
 
 fn poll(rng: &mut Rng, i: usize) -> String {
     let answers: Vec<String> = (0..2 + rng.below(4))
-        .map(|a| format!(r#"{{"m.id":"a{a}","m.text":[{{"body":"{}"}}]}}"#, sentence(rng, 2)))
+        .map(|a| {
+            format!(
+                r#"{{"m.id":"a{a}","m.text":[{{"body":"{}"}}]}}"#,
+                sentence(rng, 2)
+            )
+        })
         .collect();
     format!(
         r#"{{"type":"m.poll.start","content":{{"m.text":[{{"body":"{}"}}],"m.poll":{{"kind":"m.disclosed","max_selections":1,"question":{{"m.text":[{{"body":"{}"}}]}},"answers":[{}]}}}},{}}}"#,
@@ -116,7 +149,7 @@ fn emote(rng: &mut Rng, i: usize) -> String {
 }
 
 /// `count` events as JSON bytes: 70 % messages, 10 % each images, polls and emotes.
-pub fn events(count: usize) -> Vec<Vec<u8>> {
+pub(crate) fn events(count: usize) -> Vec<Vec<u8>> {
     let mut rng = Rng(0x5EED_1767);
     (0..count)
         .map(|i| {

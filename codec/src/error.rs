@@ -11,6 +11,12 @@ use exev::{EventError, Path};
 /// `duplicate key "body" at content["m.text"][0] (line 1, column 40, byte 39)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    // Boxed so that `Result<Event, Error>` stays small on the success path.
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     kind: ErrorKind,
     position: Option<Position>,
     path: Path,
@@ -250,30 +256,32 @@ impl Error {
     /// An error of `kind` at `position` and `path`.
     pub fn new(kind: ErrorKind, position: Option<Position>, path: Path) -> Error {
         Error {
-            kind,
-            position,
-            path,
+            inner: Box::new(Inner {
+                kind,
+                position,
+                path,
+            }),
         }
     }
 
     /// What is wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.inner.kind
     }
 
     /// The broad class of the error.
     pub fn category(&self) -> Category {
-        self.kind.category()
+        self.inner.kind.category()
     }
 
     /// Where in the input, when known.
     pub fn position(&self) -> Option<Position> {
-        self.position
+        self.inner.position
     }
 
     /// Where in the event (the root for errors about the whole input).
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.inner.path
     }
 
     /// The error as a JSON object (`category`, `message`, `path`, `pointer`, and `line`,
@@ -281,11 +289,11 @@ impl Error {
     pub fn to_json_value(&self) -> exev::Value {
         let mut o = exev::Object::new();
         o.insert("category".into(), self.category().as_str().into());
-        o.insert("message".into(), self.kind.to_string().into());
-        o.insert("path".into(), self.path.to_string().into());
-        o.insert("pointer".into(), self.path.to_json_pointer().into());
+        o.insert("message".into(), self.inner.kind.to_string().into());
+        o.insert("path".into(), self.inner.path.to_string().into());
+        o.insert("pointer".into(), self.inner.path.to_json_pointer().into());
         let int = |n: usize| exev::Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
-        match self.position {
+        match self.inner.position {
             Some(Position::Text {
                 line,
                 column,
@@ -306,8 +314,8 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at {}", self.kind, self.path)?;
-        if let Some(position) = &self.position {
+        write!(f, "{} at {}", self.inner.kind, self.inner.path)?;
+        if let Some(position) = &self.inner.position {
             write!(f, " ({position})")?;
         }
         Ok(())

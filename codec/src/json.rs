@@ -4,7 +4,7 @@
 //! with its line, column, byte offset and path, namely numbers with a fraction, integers
 //! outside ±(2^53 - 1), duplicate keys, lone surrogates, invalid UTF-8, raw control characters
 //! in strings and trailing data. A number that is exactly an integer in range, however it is
-//! written (`1e10`, `-0`, `2.0`), reads as that integer. [`NumberPolicy::Lenient`] keeps
+//! written (`1e10`, `-0`, `2.0`), reads as that integer. [`NumberPolicy::Lenient`](crate::NumberPolicy::Lenient) keeps
 //! out-of-model numbers verbatim instead.
 //!
 //! Encoding writes canonical JSON: keys sorted by code point, no insignificant whitespace,

@@ -52,6 +52,58 @@ pub(crate) fn read_string(value: &Value, path: &Path) -> Result<String, BlockErr
     }
 }
 
+/// An integer in `min..=max`, or an error at `path`; `allowed` names the range in errors
+/// (`"0..=20"`).
+pub(crate) fn read_uint_in(
+    value: &Value,
+    path: &Path,
+    min: u64,
+    max: u64,
+    allowed: &'static str,
+) -> Result<u64, BlockError> {
+    let out_of_range = |literal: String| {
+        BlockError::new(
+            path.clone(),
+            BlockErrorKind::OutOfRange {
+                value: literal,
+                allowed,
+            },
+        )
+    };
+    match value {
+        Value::Integer(i) => match u64::try_from(*i) {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(out_of_range(i.to_string())),
+        },
+        Value::Number(n) => Err(out_of_range(n.to_string())),
+        other => Err(wrong_type(path.clone(), "an integer", other)),
+    }
+}
+
+/// A boolean, or an error at `path`.
+pub(crate) fn read_bool(value: &Value, path: &Path) -> Result<bool, BlockError> {
+    value
+        .as_bool()
+        .ok_or_else(|| wrong_type(path.clone(), "a boolean", value))
+}
+
+/// An array of strings, or an error at `path` (or at the offending element's index).
+pub(crate) fn read_string_array(value: &Value, path: &Path) -> Result<Vec<String>, BlockError> {
+    let items = value
+        .as_array()
+        .ok_or_else(|| wrong_type(path.clone(), "an array of strings", value))?;
+    items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| read_string(item, &path.clone().index(i)))
+        .collect()
+}
+
+/// Strings as an array [`Value`].
+pub(crate) fn string_array_value(items: &[String]) -> Value {
+    Value::Array(items.iter().map(|s| Value::from(s.as_str())).collect())
+}
+
 impl<'a> Fields<'a> {
     /// Starts reading `value`, which must be an object.
     pub(crate) fn new(value: &'a Value, path: &'a Path) -> Result<Fields<'a>, BlockError> {
@@ -140,10 +192,7 @@ impl<'a> Fields<'a> {
 
     /// A boolean member.
     pub(crate) fn boolean(&mut self, key: &'a str) -> Result<Option<bool>, BlockError> {
-        self.optional(key, |v, p| {
-            v.as_bool()
-                .ok_or_else(|| wrong_type(p.clone(), "a boolean", v))
-        })
+        self.optional(key, read_bool)
     }
 
     /// Every member not read so far, for the block's `extra` fields.

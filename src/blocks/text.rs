@@ -246,6 +246,32 @@ pub(crate) fn nested_text(fields: &mut Fields<'_>) -> Result<Option<TextBlock>, 
     }
 }
 
+/// Reads the `m.text` block nested in a wrapper block, or a missing-field error for `m.text`.
+pub(crate) fn required_nested_text(fields: &mut Fields<'_>) -> Result<TextBlock, BlockError> {
+    match nested_text(fields)? {
+        Some(text) => Ok(text),
+        None => Err(fields.missing("m.text")),
+    }
+}
+
+/// Reads a wrapper block (`m.caption`, `m.alt_text`, `m.topic`): an object holding a required
+/// nested `m.text`, and the members it does not know.
+pub(crate) fn read_text_wrapper(
+    value: &Value,
+    path: &Path,
+) -> Result<(TextBlock, Object), BlockError> {
+    let mut fields = Fields::new(value, path)?;
+    let text = required_nested_text(&mut fields)?;
+    Ok((text, fields.rest()))
+}
+
+/// Writes a wrapper block: `{"m.text": [...]}` with the kept members.
+pub(crate) fn text_wrapper_value(text: &TextBlock, extra: &Object) -> Value {
+    ObjectWriter::new(extra)
+        .set("m.text", text.to_value())
+        .finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

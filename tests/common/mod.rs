@@ -1,12 +1,12 @@
 //! Shared helpers for the conformance tests: where the external vectors are.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 
 /// The external test vectors: `$EXEV_VECTORS`, or `../shared/vectors` beside the repository.
 /// Missing vectors fail the test rather than skip it.
-pub fn vectors() -> PathBuf {
+pub(crate) fn vectors() -> PathBuf {
     let dir = std::env::var_os("EXEV_VECTORS").map_or_else(
         || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/vectors"),
         PathBuf::from,
@@ -20,7 +20,7 @@ pub fn vectors() -> PathBuf {
 }
 
 /// Every `msc/Vnn.canonical.json`, sorted, as (name, bytes).
-pub fn msc_canonical() -> Vec<(String, Vec<u8>)> {
+pub(crate) fn msc_canonical() -> Vec<(String, Vec<u8>)> {
     let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(vectors().join("msc"))
         .expect("msc vectors")
         .filter_map(Result::ok)
@@ -45,6 +45,6 @@ pub fn msc_canonical() -> Vec<(String, Vec<u8>)> {
 }
 
 /// The bytes without one trailing newline.
-pub fn trim_newline(bytes: &[u8]) -> &[u8] {
+pub(crate) fn trim_newline(bytes: &[u8]) -> &[u8] {
     bytes.strip_suffix(b"\n").unwrap_or(bytes)
 }

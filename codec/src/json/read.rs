@@ -1,7 +1,7 @@
 //! The JSON decoder: a single pass over the bytes that builds [`Value`]s, enforcing the
 //! canonical-JSON data model and the [`Options`] limits as it goes.
 //!
-//! It is written by hand rather than on serde_json so that every rule of the data model
+//! It is written by hand rather than on `serde_json` so that every rule of the data model
 //! (duplicate keys, lone surrogates, exact integer checks on `1e10` and `-0`) is decided at the
 //! byte where it happens, with the path to it, and so that lenient numbers keep their exact
 //! literal.

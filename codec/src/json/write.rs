@@ -245,7 +245,7 @@ mod tests {
                 "b".to_owned(),
                 Value::Array(vec![Value::from(1), Value::Array(vec![])]),
             ),
-            ("a".to_owned(), Value::Object(exev::Object::new())),
+            ("a".to_owned(), Value::Object(Object::new())),
         ]
         .into_iter()
         .collect();
