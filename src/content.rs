@@ -145,8 +145,10 @@ impl Content {
     pub fn blocks(&self) -> impl Iterator<Item = BlockEntry<'_>> {
         self.blocks.iter().map(|(name, value)| {
             let known = KnownBlock::from_name(name);
-            let shadowed = known.is_some_and(|(block, _)| {
-                self.find(block).is_some_and(|(read, _, _)| read != name)
+            // A stable name is always the one read; another name only when nothing before it is.
+            let shadowed = known.is_some_and(|(block, status)| {
+                status != NameStatus::Stable
+                    && self.find(block).is_some_and(|(read, _, _)| read != name)
             });
             BlockEntry {
                 name,

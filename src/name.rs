@@ -278,6 +278,10 @@ impl KnownBlock {
     /// assert_eq!(KnownBlock::from_name("org.example.probe_value"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<(KnownBlock, NameStatus)> {
+        // Every built-in name is `m.*` or `org.matrix.*`: most custom blocks stop here.
+        if !(name.starts_with("m.") || name.starts_with("org.matrix.")) {
+            return None;
+        }
         BLOCK_NAMES
             .iter()
             .find(|(_, n, _)| *n == name)

@@ -23,6 +23,7 @@
 //! ```
 
 mod read;
+mod scan;
 mod write;
 
 use std::io::{Read, Write};

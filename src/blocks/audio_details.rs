@@ -197,7 +197,7 @@ impl AudioDetailsBlock {
                 } else {
                     (AudioDetailsBlock::WAVEFORM_MAX, "0..=256")
                 };
-                let waveform = read_waveform(v, &fields.path_of(key), max, allowed)?;
+                let waveform = fields.at(key, |p| read_waveform(v, p, max, allowed))?;
                 (Some(waveform), max)
             }
             None if v1 => (None, AudioDetailsBlock::UNSTABLE_WAVEFORM_MAX),
@@ -225,7 +225,9 @@ fn read_waveform(
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| read_uint_in(item, &path.clone().index(i), 0, max, allowed))
+        .map(|(i, item)| {
+            crate::blocks::fields::at_index(path, i, |p| read_uint_in(item, p, 0, max, allowed))
+        })
         .collect()
 }
 

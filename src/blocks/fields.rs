@@ -3,11 +3,53 @@
 
 use crate::{BlockError, BlockErrorKind, Object, Path, Value};
 
+/// The keys a [`Fields`] has read: a handful inline, so that reading a block allocates
+/// nothing for its bookkeeping (blocks have few fields).
+#[derive(Default)]
+struct TakenKeys<'a> {
+    inline: [&'a str; 8],
+    len: usize,
+    more: Vec<&'a str>,
+}
+
+impl<'a> TakenKeys<'a> {
+    fn contains(&self, key: &str) -> bool {
+        self.inline.iter().take(self.len).any(|k| *k == key) || self.more.contains(&key)
+    }
+
+    fn insert(&mut self, key: &'a str) {
+        if self.contains(key) {
+            return;
+        }
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = key;
+                self.len += 1;
+            }
+            None => self.more.push(key),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.len + self.more.len()
+    }
+}
+
+/// Runs `read` on the element at `index` under `path`; the element's path is built only if
+/// `read` fails.
+pub(crate) fn at_index<T>(
+    path: &Path,
+    index: usize,
+    read: impl FnOnce(&Path) -> Result<T, BlockError>,
+) -> Result<T, BlockError> {
+    read(&Path::root()).map_err(|e| e.within(&path.clone().index(index)))
+}
+
 /// Reads a block's object member by member.
 pub(crate) struct Fields<'a> {
     object: &'a Object,
     path: &'a Path,
-    taken: Vec<&'a str>,
+    taken: TakenKeys<'a>,
 }
 
 /// An error at `path` saying `value` is not `expected`.
@@ -95,7 +137,7 @@ pub(crate) fn read_string_array(value: &Value, path: &Path) -> Result<Vec<String
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| read_string(item, &path.clone().index(i)))
+        .map(|(i, item)| at_index(path, i, |p| read_string(item, p)))
         .collect()
 }
 
@@ -111,10 +153,20 @@ impl<'a> Fields<'a> {
             Value::Object(object) => Ok(Fields {
                 object,
                 path,
-                taken: Vec::new(),
+                taken: TakenKeys::default(),
             }),
             other => Err(wrong_type(path.clone(), "an object", other)),
         }
+    }
+
+    /// Runs `read` on member `key`; its path is built only if `read` fails, so reading a
+    /// valid block allocates nothing for paths.
+    pub(crate) fn at<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&Path) -> Result<T, BlockError>,
+    ) -> Result<T, BlockError> {
+        read(&Path::root()).map_err(|e| e.within(&self.path_of(key)))
     }
 
     /// The path of member `key`.
@@ -125,7 +177,7 @@ impl<'a> Fields<'a> {
     /// The raw member `key`, marked as read.
     pub(crate) fn take(&mut self, key: &'a str) -> Option<&'a Value> {
         let (k, v) = self.object.get_key_value(key)?;
-        self.taken.push(k.as_str());
+        self.taken.insert(k.as_str());
         Some(v)
     }
 
@@ -148,7 +200,7 @@ impl<'a> Fields<'a> {
         read: impl FnOnce(&Value, &Path) -> Result<T, BlockError>,
     ) -> Result<Option<T>, BlockError> {
         match self.take(key) {
-            Some(v) => read(v, &self.path_of(key)).map(Some),
+            Some(v) => self.at(key, |p| read(v, p)).map(Some),
             None => Ok(None),
         }
     }
@@ -160,7 +212,7 @@ impl<'a> Fields<'a> {
         read: impl FnOnce(&Value, &Path) -> Result<T, BlockError>,
     ) -> Result<T, BlockError> {
         match self.take(key) {
-            Some(v) => read(v, &self.path_of(key)),
+            Some(v) => self.at(key, |p| read(v, p)),
             None => Err(self.missing(key)),
         }
     }
@@ -202,7 +254,7 @@ impl<'a> Fields<'a> {
         }
         self.object
             .iter()
-            .filter(|(k, _)| !self.taken.contains(&k.as_str()))
+            .filter(|(k, _)| !self.taken.contains(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }

@@ -98,7 +98,7 @@ impl FileBlock {
     pub(crate) fn read_at(value: &Value, path: &Path) -> Result<FileBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let url = match fields.take_first(&["url", "uri"]) {
-            Some((key, v)) => read_string(v, &fields.path_of(key))?,
+            Some((key, v)) => fields.at(key, |p| read_string(v, p))?,
             None => return Err(fields.missing("url")),
         };
         let name = fields.string("name")?;

@@ -65,7 +65,7 @@ impl ImageDetailsBlock {
         let width = fields.required_uint("width")?;
         let height = fields.required_uint("height")?;
         let sticker = match fields.take_first(&["m.sticker", "org.matrix.msc1767.sticker"]) {
-            Some((key, v)) => read_bool(v, &fields.path_of(key))?,
+            Some((key, v)) => fields.at(key, |p| read_bool(v, p))?,
             None => false,
         };
         Ok(ImageDetailsBlock {

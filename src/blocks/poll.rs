@@ -311,7 +311,9 @@ fn read_answers(
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| PollAnswer::read_at(item, &path.clone().index(i), id_key))
+        .map(|(i, item)| {
+            crate::blocks::fields::at_index(path, i, |p| PollAnswer::read_at(item, p, id_key))
+        })
         .collect()
 }
 

@@ -114,12 +114,11 @@ impl RelatesToBlock {
             return Err(fields.missing("event_id"));
         }
         let (in_reply_to, in_reply_to_extra) = match fields.take(IN_REPLY_TO) {
-            Some(reply) => {
-                let reply_path = fields.path_of(IN_REPLY_TO);
-                let mut reply_fields = Fields::new(reply, &reply_path)?;
+            Some(reply) => fields.at(IN_REPLY_TO, |p| {
+                let mut reply_fields = Fields::new(reply, p)?;
                 let id = reply_fields.required_string("event_id")?;
-                (Some(id), reply_fields.rest())
-            }
+                Ok((Some(id), reply_fields.rest()))
+            })?,
             None => (None, Object::new()),
         };
         Ok(RelatesToBlock {

@@ -84,10 +84,7 @@ impl TextRepresentation {
         let body = fields.required_string("body")?;
         let mimetype = fields.string("mimetype")?;
         let lang = match fields.take_first(&["lang", "org.matrix.msc3554.lang"]) {
-            Some((key, v)) => Some(crate::blocks::fields::read_string(
-                v,
-                &path.clone().key(key),
-            )?),
+            Some((key, v)) => Some(fields.at(key, |p| crate::blocks::fields::read_string(v, p))?),
             None => None,
         };
         Ok(TextRepresentation {
@@ -159,8 +156,9 @@ impl TextBlock {
     fn read_array(items: &[Value], path: &Path) -> TextBlock {
         let mut block = TextBlock::default();
         for (index, item) in items.iter().enumerate() {
-            let item_path = path.clone().index(index);
-            match TextRepresentation::read(item, &item_path) {
+            match crate::blocks::fields::at_index(path, index, |p| {
+                TextRepresentation::read(item, p)
+            }) {
                 Ok(r) => block.representations.push(r),
                 Err(error) => block.skipped.push(SkippedRepresentation {
                     index,
@@ -241,7 +239,9 @@ impl Block for TextBlock {
 /// poll questions and answers), under its stable or unstable name.
 pub(crate) fn nested_text(fields: &mut Fields<'_>) -> Result<Option<TextBlock>, BlockError> {
     match fields.take_first(&["m.text", "org.matrix.msc1767.text"]) {
-        Some((name, v)) => TextBlock::read_at(name, v, &fields.path_of(name)).map(Some),
+        Some((name, v)) => fields
+            .at(name, |p| TextBlock::read_at(name, v, p))
+            .map(Some),
         None => Ok(None),
     }
 }

@@ -106,22 +106,21 @@ impl Thumbnail {
     fn read_at(value: &Value, path: &Path) -> Result<Thumbnail, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let file = match fields.take_first(&["m.file", "org.matrix.msc1767.file"]) {
-            Some((key, v)) => {
-                let file_path = fields.path_of(key);
-                let file = FileBlock::read_at(v, &file_path)?;
+            Some((key, v)) => fields.at(key, |p| {
+                let file = FileBlock::read_at(v, p)?;
                 if file.mimetype.is_none() {
                     return Err(BlockError::new(
-                        file_path,
+                        p.clone(),
                         BlockErrorKind::MissingField("mimetype"),
                     ));
                 }
-                file
-            }
+                Ok(file)
+            })?,
             None => return Err(fields.missing("m.file")),
         };
         let image_details =
             match fields.take_first(&["m.image_details", "org.matrix.msc1767.image_details"]) {
-                Some((key, v)) => ImageDetailsBlock::read_at(v, &fields.path_of(key))?,
+                Some((key, v)) => fields.at(key, |p| ImageDetailsBlock::read_at(v, p))?,
                 None => return Err(fields.missing("m.image_details")),
             };
         Ok(Thumbnail {
@@ -174,7 +173,9 @@ impl ThumbnailBlock {
         let thumbnails = items
             .iter()
             .enumerate()
-            .map(|(i, item)| Thumbnail::read_at(item, &path.clone().index(i)))
+            .map(|(i, item)| {
+                crate::blocks::fields::at_index(path, i, |p| Thumbnail::read_at(item, p))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(ThumbnailBlock { thumbnails })
     }

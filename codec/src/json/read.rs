@@ -8,6 +8,7 @@
 
 use exev::{MAX_SAFE_INTEGER, Number, Object, Path, Segment, Value};
 
+use super::scan::ordinary_prefix;
 use crate::{Error, ErrorKind, NumberPolicy, Options, Position};
 
 /// A decoding failure before it knows its line and column: the byte offset, and the path
@@ -278,6 +279,8 @@ impl<'a> Reader<'a> {
         let start = self.pos;
         // Most strings have no escape: find the closing quote, then validate and copy once.
         loop {
+            // Skip ordinary bytes in one tight scan before looking at the one that stopped it.
+            self.pos += ordinary_prefix(self.bytes.get(self.pos..).unwrap_or_default());
             match self.peek() {
                 Some(b'"') => {
                     let raw = self.bytes.get(start..self.pos).unwrap_or_default();

@@ -2,6 +2,8 @@
 
 use exev::{Event, Object, Value};
 
+use super::scan::ordinary_prefix;
+
 /// A member of an object being written: a value, or an event's content or type, written
 /// without first copying them into a [`Value`].
 #[derive(Clone, Copy)]
@@ -169,19 +171,16 @@ fn integer(i: i64, out: &mut Vec<u8>) {
     out.extend_from_slice(buf.get(at..).unwrap_or_default());
 }
 
-/// Which bytes need an escape: `"`, `\` and the C0 controls.
-fn needs_escape(b: u8) -> bool {
-    b < 0x20 || b == b'"' || b == b'\\'
-}
-
 fn string(s: &str, out: &mut Vec<u8>) {
+    out.reserve(s.len() + 2);
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if !needs_escape(b) {
-            continue;
-        }
+    loop {
+        let i = run + ordinary_prefix(bytes.get(run..).unwrap_or_default());
+        let Some(&b) = bytes.get(i) else {
+            break;
+        };
         out.extend_from_slice(bytes.get(run..i).unwrap_or_default());
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
