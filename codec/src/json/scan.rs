@@ -40,7 +40,7 @@ mod tests {
         for len in 0..40 {
             for special in [b'"', b'\\', 0x00, 0x1f, b'\n'] {
                 for at in 0..=len {
-                    let mut bytes: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+                    let mut bytes: Vec<u8> = (b'a'..=b'z').cycle().take(len).collect();
                     // High bytes and 0x20 must not count as special.
                     if len > 3 {
                         bytes[1] = 0xC3;
