@@ -47,3 +47,8 @@ pub use event::Event;
 pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
 pub use path::{Path, Segment};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
+
+// The README's library example is compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+mod readme {}
