@@ -152,7 +152,8 @@ pub enum ErrorKind {
     },
     /// Input larger than the size limit.
     TooLarge {
-        /// The input's size in bytes.
+        /// How many bytes were seen: the whole input's size, or, when reading stopped at the
+        /// limit, the bytes read (the input has at least this many).
         size: usize,
         /// The limit.
         limit: usize,
@@ -233,7 +234,7 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::TooLarge { size, limit } => write!(
                 f,
-                "input of {size} bytes is larger than the limit of {limit} bytes"
+                "input larger than the limit of {limit} bytes ({size} bytes or more)"
             ),
             ErrorKind::StringTooLong { limit } => {
                 write!(f, "string longer than the limit of {limit} bytes")
