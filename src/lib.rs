@@ -30,6 +30,7 @@ pub mod blocks;
 mod content;
 mod error;
 mod event;
+pub mod generate;
 mod name;
 mod path;
 mod value;

@@ -28,6 +28,7 @@
 mod error;
 pub mod json;
 mod options;
+pub mod oracle;
 
 pub use error::{Category, Error, ErrorKind, Position};
 pub use options::{

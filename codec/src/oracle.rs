@@ -1,0 +1,110 @@
+//! Round-trip oracles: one function per codec that tests and fuzz targets both call.
+//!
+//! Each takes arbitrary input and says whether the codec **rejected** it (fine: an error, with
+//! its message) or **accepted** it, in which case everything that must hold of an accepted
+//! input is checked, and a failure is a [`Bug`]: decoding what was encoded gives the same
+//! event, encoding is idempotent, the canonical form decodes under the default options.
+//!
+//! ```
+//! use exev_codec::oracle::{self, Verdict};
+//!
+//! assert!(matches!(oracle::json(br#"{"type":"m.x","content":{}}"#), Ok(Verdict::Accepted)));
+//! assert!(matches!(oracle::json(b"{"), Ok(Verdict::Rejected(_))));
+//! ```
+
+use std::fmt;
+
+use exev::Event;
+
+use crate::{Error, Options, json};
+
+/// What an oracle found for an input that did not reveal a bug.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Verdict {
+    /// The input was decoded, and every round-trip property held.
+    Accepted,
+    /// The input was refused with this error.
+    Rejected(Error),
+}
+
+/// A broken property: a bug in a codec, never the input's fault.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Bug {
+    /// Which property broke.
+    pub property: &'static str,
+    /// What was seen.
+    pub detail: String,
+}
+
+impl fmt::Display for Bug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.property, self.detail)
+    }
+}
+
+impl std::error::Error for Bug {}
+
+fn bug(property: &'static str, detail: impl Into<String>) -> Bug {
+    Bug {
+        property,
+        detail: detail.into(),
+    }
+}
+
+/// Decodes `bytes` as JSON with the default options and, when accepted, checks the round trip
+/// with [`json_event`].
+///
+/// # Errors
+///
+/// A [`Bug`] when an accepted input breaks a round-trip property.
+pub fn json(bytes: &[u8]) -> Result<Verdict, Bug> {
+    match json::from_slice(bytes) {
+        Ok(event) => json_event(&event).map(|()| Verdict::Accepted),
+        Err(e) => {
+            if e.position().is_none() {
+                return Err(bug("errors have a position", e.to_string()));
+            }
+            Ok(Verdict::Rejected(e))
+        }
+    }
+}
+
+/// Checks the JSON round trip of an event in the data model: its canonical JSON decodes
+/// (under the default limits when it fits them) to the same event, and encoding that again
+/// gives the same bytes.
+///
+/// # Errors
+///
+/// A [`Bug`] naming the broken property.
+pub fn json_event(event: &Event) -> Result<(), Bug> {
+    let canonical = json::to_vec(event);
+    let options = Options::default().max_bytes(canonical.len().max(1 << 16));
+    let decoded = json::from_slice_with(&canonical, &options).map_err(|e| {
+        bug(
+            "canonical output decodes",
+            format!("{e} in {}", String::from_utf8_lossy(&canonical)),
+        )
+    })?;
+    if &decoded != event {
+        return Err(bug(
+            "decode(encode(e)) == e",
+            String::from_utf8_lossy(&canonical).into_owned(),
+        ));
+    }
+    let again = json::to_vec(&decoded);
+    if again != canonical {
+        return Err(bug(
+            "canonical output is idempotent",
+            String::from_utf8_lossy(&again).into_owned(),
+        ));
+    }
+    // The pretty form is the same event too.
+    let pretty = json::to_vec_pretty(event);
+    let options = options.max_bytes(pretty.len().max(1 << 16));
+    match json::from_slice_with(&pretty, &options) {
+        Ok(e) if &e == event => Ok(()),
+        Ok(_) => Err(bug("pretty output decodes to the same event", "differs")),
+        Err(e) => Err(bug("pretty output decodes", e.to_string())),
+    }
+}

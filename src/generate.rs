@@ -1,0 +1,647 @@
+//! [`Generator`]: turns bytes into events, for property tests, fuzzers and corpus generation.
+//!
+//! Every byte string gives an event (an empty one gives the simplest event), and smaller or
+//! zero bytes give simpler events, so that a property-test framework shrinking the bytes, or a
+//! fuzzer mutating them, explores events in a useful way. The same generator serves proptest
+//! (feature `proptest`), `arbitrary` (feature `arbitrary`) and `exev gen` (a seeded byte stream).
+//!
+//! What it makes: events of built-in, unstable and custom types; every built-in block, valid or
+//! malformed, under its stable, unstable or obsolete name, sometimes under two names at once;
+//! unknown blocks holding arbitrary values up to the depth limit; Unicode edge cases (non-BMP
+//! characters, U+0000, U+2028, combining marks, long strings); integers at ±(2^53 - 1); empty
+//! arrays and objects; and the envelope members (`sender`, `state_key`, `unsigned`, ...).
+//! Everything it makes lies in the canonical-JSON data model and within the default limits
+//! (65536 bytes of canonical JSON, depth 64).
+//!
+//! ```
+//! use exev::generate::Generator;
+//!
+//! let event = Generator::new(b"any bytes at all").event();
+//! assert!(event.to_value().is_canonical());
+//! // The same bytes always give the same event.
+//! assert_eq!(Generator::new(b"any bytes at all").event(), event);
+//! ```
+
+use crate::{Content, Event};
+use crate::{KnownBlock, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, NameStatus, Object, Value};
+
+/// The deepest nesting the generator makes (the event object counts as level 1), matching the
+/// codecs' default limit.
+pub const MAX_DEPTH: usize = 64;
+
+/// A budget on the generated event's size, kept well below the 65536-byte limit so that
+/// escapes in canonical JSON (a control character takes six bytes) cannot push it over.
+const SIZE_BUDGET: usize = 8_000;
+
+/// Draws choices from a byte string; when the bytes run out every choice is 0.
+#[derive(Clone, Debug)]
+pub struct Generator<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    budget: usize,
+}
+
+const EVENT_TYPES: &[&str] = &[
+    "m.message",
+    "m.emote",
+    "m.file",
+    "m.image",
+    "m.video",
+    "m.audio",
+    "m.voice",
+    "m.location",
+    "m.beacon",
+    "m.beacon_info",
+    "m.poll.start",
+    "m.poll.response",
+    "m.poll.end",
+    "m.room.topic",
+    "m.encrypted",
+    "org.matrix.msc1767.message",
+    "org.matrix.msc3381.poll.start",
+    "org.matrix.msc3245.voice.v2",
+    "org.matrix.msc3672.beacon",
+    "org.example.temperature",
+    "org.example.tank.level",
+    "m.room.message",
+];
+
+/// Pieces strings are made of: ASCII, escapes, controls, non-BMP, combining marks, RTL.
+const STRING_PIECES: &[&str] = &[
+    "a",
+    "hello",
+    " ",
+    "Matrix",
+    "body",
+    "m.text",
+    "\"",
+    "\\",
+    "/",
+    "\n",
+    "\t",
+    "\u{0}",
+    "\u{1f}",
+    "\u{7f}",
+    "\u{2028}",
+    "\u{2029}",
+    "é",
+    "e\u{301}",
+    "日本語",
+    "😀",
+    "👩\u{200d}💻",
+    "\u{10FFFF}",
+    "مرحبا",
+    "\u{FEFF}",
+    "<b>",
+    "</b>",
+    "<script>",
+    "&amp;",
+    "mxc://example.org/abc",
+];
+
+const INTEGERS: &[i64] = &[
+    0,
+    1,
+    -1,
+    7,
+    255,
+    256,
+    1024,
+    65_536,
+    1_700_000_000_000,
+    MAX_SAFE_INTEGER,
+    MIN_SAFE_INTEGER,
+    MAX_SAFE_INTEGER - 1,
+    MIN_SAFE_INTEGER + 1,
+];
+
+const MIMETYPES: &[&str] = &[
+    "text/plain",
+    "text/html",
+    "image/png",
+    "image/jpeg",
+    "video/mp4",
+    "audio/ogg",
+    "application/pdf",
+    "org.example.custom",
+];
+
+impl<'a> Generator<'a> {
+    /// A generator drawing from `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Generator<'a> {
+        Generator {
+            bytes,
+            pos: 0,
+            budget: SIZE_BUDGET,
+        }
+    }
+
+    /// How many bytes have been used so far.
+    pub fn consumed(&self) -> usize {
+        self.pos.min(self.bytes.len())
+    }
+
+    fn byte(&mut self) -> u8 {
+        let b = self.bytes.get(self.pos).copied().unwrap_or(0);
+        self.pos += 1;
+        b
+    }
+
+    /// A choice in `0..n` (0 when `n` is 0).
+    fn below(&mut self, n: usize) -> usize {
+        if n <= 1 {
+            return 0;
+        }
+        let raw = if n <= 256 {
+            usize::from(self.byte())
+        } else {
+            usize::from(self.byte()) << 8 | usize::from(self.byte())
+        };
+        raw % n
+    }
+
+    /// True with probability about `percent` / 100; false once bytes run out.
+    fn chance(&mut self, percent: u8) -> bool {
+        // Bytes are spread over 0..=255; a zero byte (the default) means "no".
+        u16::from(self.byte()) * 100 > (100 - u16::from(percent.min(100))) * 256
+    }
+
+    fn pick<T: Copy>(&mut self, items: &[T]) -> Option<T> {
+        let i = self.below(items.len());
+        items.get(i).copied()
+    }
+
+    fn spend(&mut self, n: usize) -> bool {
+        if self.budget >= n {
+            self.budget -= n;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// A string of edge-case pieces; sometimes long.
+    pub fn string(&mut self) -> String {
+        let pieces = if self.chance(3) {
+            50 + self.below(200)
+        } else {
+            self.below(6)
+        };
+        let mut s = String::new();
+        for _ in 0..pieces {
+            let piece = self.pick(STRING_PIECES).unwrap_or("a");
+            if !self.spend(piece.len() * 6) {
+                break;
+            }
+            s.push_str(piece);
+        }
+        s
+    }
+
+    /// An integer of the data model, often at a boundary.
+    pub fn integer(&mut self) -> i64 {
+        if self.chance(60) {
+            self.pick(INTEGERS).unwrap_or(0)
+        } else {
+            let raw = i64::from(self.byte()) << 8 | i64::from(self.byte());
+            raw - 32_768
+        }
+    }
+
+    /// Any value of the data model nested at most `depth` levels.
+    pub fn value(&mut self, depth: usize) -> Value {
+        if !self.spend(8) {
+            return Value::Null;
+        }
+        let kinds = if depth == 0 { 4 } else { 6 };
+        match self.below(kinds) {
+            0 => Value::Null,
+            1 => Value::Bool(self.chance(50)),
+            2 => Value::Integer(self.integer()),
+            3 => Value::String(self.string()),
+            4 => {
+                let n = self.below(5);
+                Value::Array((0..n).map(|_| self.value(depth - 1)).collect())
+            }
+            _ => {
+                let n = self.below(5);
+                let mut o = Object::new();
+                for _ in 0..n {
+                    let key = self.key();
+                    let v = self.value(depth - 1);
+                    o.insert(key, v);
+                }
+                Value::Object(o)
+            }
+        }
+    }
+
+    /// A deep chain of arrays and objects, `depth` levels, ending in a scalar.
+    fn deep(&mut self, depth: usize) -> Value {
+        let mut v = Value::Integer(self.integer());
+        for level in 0..depth {
+            v = if level % 2 == 0 {
+                Value::Array(vec![v])
+            } else {
+                [("k".to_owned(), v)].into_iter().collect()
+            };
+        }
+        v
+    }
+
+    fn key(&mut self) -> String {
+        match self.below(4) {
+            0 => self
+                .pick(&["body", "url", "m.id", "type", "", "x"])
+                .unwrap_or("x")
+                .to_owned(),
+            1 => format!("org.example.k{}", self.below(20)),
+            _ => self.string(),
+        }
+    }
+
+    fn text(&mut self) -> Value {
+        let n = self.below(4);
+        let mut reps = Vec::with_capacity(n);
+        for _ in 0..n {
+            let mut r = Object::new();
+            r.insert("body".into(), Value::String(self.string()));
+            if self.chance(50) {
+                let m = self.pick(MIMETYPES).unwrap_or("text/plain");
+                r.insert("mimetype".into(), m.into());
+            }
+            if self.chance(15) {
+                r.insert(
+                    "lang".into(),
+                    self.pick(&["en", "fr", "ja"]).unwrap_or("en").into(),
+                );
+            }
+            if self.chance(10) {
+                r.insert("org.example.extra".into(), self.value(2));
+            }
+            reps.push(Value::Object(r));
+        }
+        // An invalid representation now and then: renderers skip it, codecs keep it.
+        if self.chance(15) {
+            reps.push(self.value(2));
+        }
+        Value::Array(reps)
+    }
+
+    fn wrapped_text(&mut self) -> Value {
+        [("m.text".to_owned(), self.text())].into_iter().collect()
+    }
+
+    fn uint(&mut self, max: i64) -> Value {
+        let n = self.integer().rem_euclid(max.saturating_add(1).max(1));
+        Value::Integer(n)
+    }
+
+    fn file(&mut self, thumbnail: bool) -> Value {
+        let mut o = Object::new();
+        o.insert(
+            "url".into(),
+            format!("mxc://example.org/{}", self.below(1000)).into(),
+        );
+        if !thumbnail || self.chance(30) {
+            o.insert("name".into(), Value::String(self.string()));
+        }
+        if thumbnail || self.chance(70) {
+            let m = self.pick(MIMETYPES).unwrap_or("image/png");
+            o.insert("mimetype".into(), m.into());
+        }
+        if self.chance(60) {
+            o.insert("size".into(), self.uint(MAX_SAFE_INTEGER));
+        }
+        if self.chance(15) {
+            let key: Object = [
+                ("kty".to_owned(), Value::from("oct")),
+                ("alg".to_owned(), Value::from("A256CTR")),
+                ("k".to_owned(), Value::String(self.string())),
+                ("ext".to_owned(), Value::Bool(true)),
+            ]
+            .into_iter()
+            .collect();
+            o.insert("key".into(), Value::Object(key));
+            o.insert("iv".into(), "w+sE15fzSc0AAAAAAAAAAA".into());
+            let hashes: Object = [("sha256".to_owned(), Value::String(self.string()))]
+                .into_iter()
+                .collect();
+            o.insert("hashes".into(), Value::Object(hashes));
+            o.insert("v".into(), "v2".into());
+        }
+        Value::Object(o)
+    }
+
+    fn dimensions(&mut self) -> Object {
+        let mut o = Object::new();
+        o.insert("width".into(), self.uint(10_000));
+        o.insert("height".into(), self.uint(10_000));
+        o
+    }
+
+    /// A valid value for `block` under a name of status `status`.
+    fn valid_block(&mut self, block: KnownBlock, status: NameStatus) -> Value {
+        let unstable = status != NameStatus::Stable;
+        match block {
+            KnownBlock::Text if unstable && self.chance(40) => Value::String(self.string()),
+            KnownBlock::Text => self.text(),
+            KnownBlock::File => self.file(false),
+            KnownBlock::Caption | KnownBlock::AltText | KnownBlock::Topic => self.wrapped_text(),
+            KnownBlock::ImageDetails => {
+                let mut o = self.dimensions();
+                if self.chance(20) {
+                    o.insert("m.sticker".into(), Value::Bool(self.chance(50)));
+                }
+                Value::Object(o)
+            }
+            KnownBlock::Thumbnail => {
+                let n = self.below(3);
+                (0..n)
+                    .map(|_| {
+                        let details = Value::Object(self.dimensions());
+                        [
+                            ("m.file".to_owned(), self.file(true)),
+                            ("m.image_details".to_owned(), details),
+                        ]
+                        .into_iter()
+                        .collect::<Value>()
+                    })
+                    .collect()
+            }
+            KnownBlock::VideoDetails => {
+                let mut o = self.dimensions();
+                if self.chance(50) {
+                    o.insert("duration".into(), self.uint(100_000));
+                }
+                Value::Object(o)
+            }
+            KnownBlock::AudioDetails => {
+                let mut o = Object::new();
+                o.insert("duration".into(), self.uint(100_000));
+                if self.chance(50) {
+                    let n = self.below(40);
+                    let waveform = (0..n).map(|_| self.uint(256)).collect();
+                    o.insert("waveform".into(), Value::Array(waveform));
+                }
+                Value::Object(o)
+            }
+            KnownBlock::Automated => Value::Bool(self.chance(50)),
+            KnownBlock::Location => {
+                let mut o = Object::new();
+                o.insert("uri".into(), "geo:51.5008,0.1247;u=35".into());
+                if self.chance(50) {
+                    o.insert("description".into(), Value::String(self.string()));
+                }
+                if self.chance(50) {
+                    o.insert("zoom_level".into(), self.uint(20));
+                }
+                Value::Object(o)
+            }
+            KnownBlock::Asset => [("type".to_owned(), Value::from("m.self"))]
+                .into_iter()
+                .collect(),
+            KnownBlock::Ts => Value::Integer(self.integer()),
+            KnownBlock::Poll => self.poll(unstable),
+            KnownBlock::Selections => {
+                let n = self.below(4);
+                let ids: Vec<Value> = (0..n).map(|i| format!("a{i}").into()).collect();
+                if unstable {
+                    [("answers".to_owned(), Value::Array(ids))]
+                        .into_iter()
+                        .collect()
+                } else {
+                    Value::Array(ids)
+                }
+            }
+            KnownBlock::PollResults => {
+                let n = self.below(4);
+                (0..n)
+                    .map(|i| (format!("a{i}"), self.uint(1_000)))
+                    .collect()
+            }
+            KnownBlock::RelatesTo => {
+                let mut o = Object::new();
+                if self.chance(70) {
+                    let rel = self
+                        .pick(&["m.reference", "m.replace", "m.thread"])
+                        .unwrap_or("m.reference");
+                    o.insert("rel_type".into(), rel.into());
+                    o.insert("event_id".into(), format!("$e{}", self.below(100)).into());
+                }
+                if self.chance(40) {
+                    let reply: Object = [("event_id".to_owned(), Value::from("$reply"))]
+                        .into_iter()
+                        .collect();
+                    o.insert("m.in_reply_to".into(), Value::Object(reply));
+                }
+                Value::Object(o)
+            }
+            KnownBlock::Mentions => {
+                let mut o = Object::new();
+                if self.chance(70) {
+                    let n = self.below(3);
+                    let ids = (0..n)
+                        .map(|i| format!("@u{i}:example.org").into())
+                        .collect();
+                    o.insert("user_ids".into(), Value::Array(ids));
+                }
+                if self.chance(30) {
+                    o.insert("room".into(), Value::Bool(self.chance(50)));
+                }
+                Value::Object(o)
+            }
+            KnownBlock::Encrypted => {
+                let mut o = Object::new();
+                o.insert("algorithm".into(), "m.megolm.v1.aes-sha2".into());
+                o.insert("ciphertext".into(), Value::String(self.string()));
+                o.insert("session_id".into(), "s".into());
+                Value::Object(o)
+            }
+        }
+    }
+
+    fn poll(&mut self, unstable: bool) -> Value {
+        let (id_key, text_key) = if unstable {
+            ("id", "org.matrix.msc1767.text")
+        } else {
+            ("m.id", "m.text")
+        };
+        let most = if self.chance(5) { 25 } else { 5 };
+        let n = self.below(most);
+        let answers: Vec<Value> = (0..n)
+            .map(|i| {
+                let text = if unstable {
+                    Value::String(self.string())
+                } else {
+                    self.text()
+                };
+                [
+                    (id_key.to_owned(), Value::from(format!("a{i}"))),
+                    (text_key.to_owned(), text),
+                ]
+                .into_iter()
+                .collect()
+            })
+            .collect();
+        let question_text = if unstable {
+            Value::String(self.string())
+        } else {
+            self.text()
+        };
+        let mut o = Object::new();
+        o.insert(
+            "question".into(),
+            [(text_key.to_owned(), question_text)].into_iter().collect(),
+        );
+        o.insert("answers".into(), Value::Array(answers));
+        if self.chance(50) {
+            o.insert(
+                "max_selections".into(),
+                Value::Integer(1 + self.uint(5).as_i64().unwrap_or(0)),
+            );
+        }
+        if self.chance(50) {
+            let kind = self
+                .pick(&["m.disclosed", "m.undisclosed", "org.example.kind"])
+                .unwrap_or("m.disclosed");
+            o.insert("kind".into(), kind.into());
+        }
+        Value::Object(o)
+    }
+
+    /// One block: a built-in one (valid or malformed) or an unknown one.
+    fn block(&mut self, content: &mut Object) {
+        if self.chance(30) {
+            // Unknown block: a custom name and any value, sometimes as deep as allowed
+            // (event and content take two levels).
+            let name = format!("org.example.b{}", self.below(30));
+            let value = if self.chance(5) {
+                let depth = self.below(MAX_DEPTH - 2);
+                self.deep(depth)
+            } else {
+                self.value(4)
+            };
+            content.insert(name, value);
+            return;
+        }
+        let block = self.pick(&KnownBlock::ALL).unwrap_or(KnownBlock::Text);
+        let names: Vec<(&'static str, NameStatus)> = block.names().collect();
+        let (name, status) = self
+            .pick(&names)
+            .unwrap_or((block.stable_name(), NameStatus::Stable));
+        let value = if self.chance(15) {
+            self.value(3)
+        } else {
+            self.valid_block(block, status)
+        };
+        content.insert(name.to_owned(), value);
+        // The same block under a second name now and then.
+        if self.chance(10)
+            && let Some((other, other_status)) = self.pick(&names)
+        {
+            let v = self.valid_block(block, other_status);
+            content.entry(other.to_owned()).or_insert(v);
+        }
+    }
+
+    /// An event.
+    pub fn event(&mut self) -> Event {
+        self.budget = SIZE_BUDGET;
+        let event_type = if self.chance(10) {
+            self.string()
+        } else {
+            self.pick(EVENT_TYPES).unwrap_or("m.message").to_owned()
+        };
+        let mut blocks = Object::new();
+        let n = self.below(8);
+        for _ in 0..n {
+            self.block(&mut blocks);
+        }
+        let mut event = Event::new(event_type, Content::from_object(blocks));
+        if self.chance(60) {
+            event.set_field(
+                "sender",
+                format!("@u{}:example.org", self.below(100)).into(),
+            );
+        }
+        if self.chance(40) {
+            event.set_field("event_id", format!("$e{}", self.below(1000)).into());
+            event.set_field("origin_server_ts", Value::Integer(self.integer()));
+        }
+        if self.chance(15) {
+            event.set_field("state_key", Value::String(self.string()));
+        }
+        if self.chance(20) {
+            event.set_field("unsigned", self.value(3));
+        }
+        event
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> arbitrary::Arbitrary<'a> for Event {
+    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Event> {
+        let bytes = u.bytes(u.len())?;
+        Ok(Generator::new(bytes).event())
+    }
+}
+
+/// Proptest strategies over the [`Generator`].
+#[cfg(feature = "proptest")]
+pub mod strategy {
+    use proptest::prelude::*;
+
+    use super::Generator;
+    use crate::Event;
+
+    /// Events from up to 4096 random bytes; shrinking the bytes simplifies the event.
+    pub fn events() -> impl Strategy<Value = Event> {
+        proptest::collection::vec(any::<u8>(), 0..4096)
+            .prop_map(|bytes| Generator::new(&bytes).event())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lcg_bytes(seed: u64, n: usize) -> Vec<u8> {
+        let mut s = seed;
+        (0..n)
+            .map(|_| {
+                s = s
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                (s >> 56) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn empty_bytes_give_the_simplest_event() {
+        let e = Generator::new(&[]).event();
+        assert_eq!(e.event_type(), "m.message");
+        assert!(e.content().is_empty());
+        assert!(e.other().is_empty());
+    }
+
+    #[test]
+    fn events_stay_in_the_model_and_the_limits() {
+        let mut names = std::collections::BTreeSet::new();
+        for seed in 0..2_000 {
+            let bytes = lcg_bytes(seed, 4096);
+            let e = Generator::new(&bytes).event();
+            let v = e.to_value();
+            assert!(v.is_canonical());
+            assert!(v.depth() <= MAX_DEPTH, "seed {seed}: depth {}", v.depth());
+            names.extend(e.content().as_object().keys().cloned());
+        }
+        // Every built-in block name shows up somewhere.
+        for block in KnownBlock::ALL {
+            for (name, _) in block.names() {
+                assert!(names.contains(name), "{name} never generated");
+            }
+        }
+    }
+}
