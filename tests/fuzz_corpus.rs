@@ -1,0 +1,68 @@
+//! The fuzz targets' inputs replayed as ordinary tests on the stable toolchain: the committed
+//! regressions in `fuzz/regressions/<target>/` and the seeds taken from the external vectors.
+
+// Tests state what must hold and stop at the first thing that does not.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use exev::generate::Generator;
+use exev_codec::oracle;
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        for e in entries.filter_map(Result::ok) {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn regressions(target: &str) -> Vec<PathBuf> {
+    files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target))
+}
+
+/// Runs `f` on a 2 MiB stack, the size `cargo test` gives a test thread, as libFuzzer does not.
+fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap();
+}
+
+#[test]
+fn json_decode_seeds_and_regressions() {
+    let mut inputs = regressions("json_decode");
+    inputs.extend(files_under(&common::vectors().join("msc")));
+    inputs.extend(files_under(&common::vectors().join("json")));
+    assert!(inputs.len() > 300, "{} inputs", inputs.len());
+    on_small_stack(move || {
+        for path in inputs {
+            let bytes = std::fs::read(&path).unwrap();
+            if let Err(bug) = oracle::json(&bytes) {
+                panic!("{}: {bug}", path.display());
+            }
+        }
+    });
+}
+
+#[test]
+fn json_roundtrip_regressions() {
+    // The fuzz target builds its event with `Arbitrary`, which hands all its bytes to the
+    // generator: the same event comes from `Generator::new(bytes)` here.
+    for path in regressions("json_roundtrip") {
+        let bytes = std::fs::read(&path).unwrap();
+        let event = Generator::new(&bytes).event();
+        if let Err(bug) = oracle::json_event(&event) {
+            panic!("{}: {bug}", path.display());
+        }
+    }
+}
