@@ -2,7 +2,12 @@
 //! regressions in `fuzz/regressions/<target>/` and the seeds taken from the external vectors.
 
 // Tests state what must hold and stop at the first thing that does not.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 mod common;
 
@@ -15,7 +20,9 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.filter_map(Result::ok) {
             let p = e.path();
             if p.is_dir() {
@@ -30,12 +37,21 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 fn regressions(target: &str) -> Vec<PathBuf> {
-    files_under(&Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/regressions").join(target))
+    files_under(
+        &Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fuzz/regressions")
+            .join(target),
+    )
 }
 
 /// Runs `f` on a 2 MiB stack, the size `cargo test` gives a test thread, as libFuzzer does not.
 fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-    std::thread::Builder::new().stack_size(2 << 20).spawn(f).unwrap().join().unwrap();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap();
 }
 
 #[test]

@@ -10,6 +10,7 @@
 mod convert;
 mod demo;
 mod describe;
+mod generate;
 mod input;
 mod inspect;
 mod report;
@@ -38,6 +39,8 @@ enum Command {
     Convert(convert::ConvertArgs),
     /// List an event's blocks: known or not, under which name, and whether they read typed.
     Inspect(inspect::InspectArgs),
+    /// Deterministic events for fuzzing and conformance tests, optionally with hostile ones.
+    Gen(generate::GenArgs),
     /// A tour of the toolkit on events built into the binary.
     Demo,
 }
@@ -63,6 +66,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Convert(args) => convert::run(args),
         Command::Inspect(args) => inspect::run(args),
+        Command::Gen(args) => generate::run(args),
         Command::Demo => demo::run(),
     };
     match result {

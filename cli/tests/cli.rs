@@ -320,3 +320,77 @@ fn demo_runs_the_tour() {
     }
     assert!(!text.contains("DIFFERENT"));
 }
+
+#[test]
+fn gen_is_deterministic_and_its_hostile_share_is_refused() {
+    let args = ["gen", "--count", "1000", "--seed", "1", "--hostile", "25"];
+    let first = exev(&args, b"");
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    assert_eq!(
+        first.stdout,
+        exev(&args, b"").stdout,
+        "same seed, same bytes"
+    );
+    assert_ne!(
+        first.stdout,
+        exev(
+            &["gen", "--count", "1000", "--seed", "2", "--hostile", "25"],
+            b""
+        )
+        .stdout
+    );
+    // Event i does not depend on the count.
+    let ten = exev(
+        &["gen", "--count", "10", "--seed", "1", "--hostile", "25"],
+        b"",
+    );
+    assert!(first.stdout.starts_with(&ten.stdout));
+
+    let dir = std::env::temp_dir().join(format!("exev-gen-test-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = exev(
+        &[
+            "gen",
+            "--count",
+            "1000",
+            "--seed",
+            "1",
+            "--hostile",
+            "25",
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let (mut valid, mut hostile) = (0, 0);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let bytes = std::fs::read(&path).unwrap();
+        let decoded = json::from_slice(&bytes);
+        if name.contains("-valid.") {
+            valid += 1;
+            let event = decoded.unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(json::to_vec(&event), bytes, "{name} is canonical");
+        } else {
+            hostile += 1;
+            let err = decoded.expect_err(&name);
+            assert!(err.position().is_some(), "{name}: {err}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(valid + hostile, 1000);
+    assert!(
+        (150..350).contains(&hostile),
+        "{hostile} hostile of 1000 at 25 %"
+    );
+    // The stream form is refused as a whole at its first hostile line, with the line number.
+    let out = exev(&["convert", "--stream"], &first.stdout);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("exev: error: <stdin>:"),
+        "{}",
+        stderr(&out)
+    );
+}
