@@ -32,6 +32,7 @@ mod error;
 mod event;
 pub mod generate;
 mod name;
+mod naming;
 mod path;
 mod value;
 
@@ -46,6 +47,7 @@ pub use content::{BlockEntry, Content, block_path};
 pub use error::{BlockError, BlockErrorKind, EventError, ValueError};
 pub use event::Event;
 pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
+pub use naming::NamingProfile;
 pub use path::{Path, Segment};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
 

@@ -391,6 +391,14 @@ pub fn stable_event_type(name: &str) -> Option<(&'static str, NameStatus)> {
         .map(|(stable, _, status)| (*stable, *status))
 }
 
+/// The first unstable name of the built-in event type `stable`.
+pub(crate) fn unstable_event_type(stable: &str) -> Option<&'static str> {
+    EVENT_TYPE_NAMES
+        .iter()
+        .find(|(s, _, status)| *s == stable && *status == NameStatus::Unstable)
+        .map(|(_, name, _)| *name)
+}
+
 /// Whether `name` follows the Common Namespaced Identifier Grammar (spec appendices): 1 to 255
 /// characters, `[a-z]` first, then only `[a-z0-9._-]`.
 ///

@@ -4,7 +4,7 @@ use std::io::{BufRead, Read};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use exev::Event;
+use exev::{Event, NamingProfile};
 use exev_codec::{NumberPolicy, Options, json};
 
 use crate::input::{self, Source};
@@ -16,6 +16,27 @@ use crate::{InputFormat, Outcome};
 pub(crate) enum OutputFormat {
     /// Matrix canonical JSON (with `--pretty`, indented), then a newline.
     Json,
+}
+
+/// The naming profiles `--names` accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Names {
+    /// The names as sent.
+    Keep,
+    /// Stable `m.*` names, unstable shapes converted.
+    Stable,
+    /// Unstable names where one of the same shape exists.
+    Unstable,
+}
+
+impl Names {
+    fn profile(self) -> NamingProfile {
+        match self {
+            Names::Keep => NamingProfile::Keep,
+            Names::Stable => NamingProfile::Stable,
+            Names::Unstable => NamingProfile::Unstable,
+        }
+    }
 }
 
 /// Arguments of `exev convert`.
@@ -30,6 +51,9 @@ pub(crate) struct ConvertArgs {
     /// Read and write many events: one JSON event a line (NDJSON).
     #[arg(long)]
     stream: bool,
+    /// Which names to write: as sent, stable `m.*` names, or unstable names.
+    #[arg(long, value_enum, default_value_t = Names::Keep)]
+    names: Names,
     /// Indent the JSON for people (not canonical).
     #[arg(long)]
     pretty: bool,
@@ -51,10 +75,11 @@ impl ConvertArgs {
         Options::default().numbers(numbers)
     }
 
-    fn encode(&self, event: &Event) -> Vec<u8> {
+    fn encode(&self, mut event: Event) -> Vec<u8> {
+        self.names.profile().apply(&mut event);
         let mut out = match self.to {
-            OutputFormat::Json if self.pretty => json::to_vec_pretty(event),
-            OutputFormat::Json => json::to_vec(event),
+            OutputFormat::Json if self.pretty => json::to_vec_pretty(&event),
+            OutputFormat::Json => json::to_vec(&event),
         };
         out.push(b'\n');
         out
@@ -70,7 +95,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
     }
     let bytes = source.read(options.max_bytes)?;
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
-    write_stdout(&args.encode(&event))
+    write_stdout(&args.encode(event))
 }
 
 /// NDJSON: one event a line, blank lines skipped; no line is read past the size limit.
@@ -103,6 +128,6 @@ fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
             continue;
         }
         let event = input::decode(trimmed, args.from, options, &name)?;
-        write_stdout(&args.encode(&event))?;
+        write_stdout(&args.encode(event))?;
     }
 }

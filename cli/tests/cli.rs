@@ -394,3 +394,38 @@ fn gen_is_deterministic_and_its_hostile_share_is_refused() {
         stderr(&out)
     );
 }
+
+#[test]
+fn names_profiles() {
+    let v16 = vectors().join("msc/V16.canonical.json");
+    let out = exev(
+        &["convert", "--names", "stable", v16.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let event = json::from_slice(out.stdout.trim_ascii_end()).unwrap();
+    assert_eq!(event.event_type(), "m.poll.start");
+    assert!(event.content().get_raw("m.poll").is_some());
+    assert!(event.content().get_raw("m.text").is_some());
+
+    let v07 = vectors().join("msc/V07.canonical.json");
+    let out = exev(
+        &["convert", "--names", "unstable", v07.to_str().unwrap()],
+        b"",
+    );
+    let unstable = json::from_slice(out.stdout.trim_ascii_end()).unwrap();
+    assert_eq!(unstable.event_type(), "org.matrix.msc1767.image");
+    assert!(
+        unstable
+            .content()
+            .as_object()
+            .keys()
+            .all(|k| k.starts_with("org.matrix.msc1767."))
+    );
+    // Back to stable gives the original event.
+    let back = exev(&["convert", "--names", "stable", "-"], &out.stdout);
+    assert_eq!(back.stdout, std::fs::read(&v07).unwrap());
+    // keep is the default and changes nothing.
+    let kept = exev(&["convert", "--names", "keep", v16.to_str().unwrap()], b"");
+    assert_eq!(kept.stdout, std::fs::read(&v16).unwrap());
+}

@@ -1,0 +1,274 @@
+//! Naming profiles: rewrite an event's built-in names to their stable or unstable forms.
+//!
+//! Decoding keeps the names an event was sent with; a naming profile is how a caller asks for
+//! one naming instead, for example to send into a room version that only accepts unstable
+//! identifiers (MSC1767 §"Unstable prefixes"), or to store every event under stable names.
+
+use crate::blocks::{AnyBlock, Block};
+use crate::{Event, KnownBlock, NameStatus, Value, stable_event_type};
+
+/// Which names to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NamingProfile {
+    /// The names as sent (no change).
+    #[default]
+    Keep,
+    /// Stable `m.*` names, converting unstable and obsolete shapes (the string form of
+    /// `org.matrix.msc1767.text`, the unstable poll, the v1 audio block) to the stable one.
+    Stable,
+    /// Unstable names where the block has one of the same shape as the stable block
+    /// (`org.matrix.msc1767.*`, `org.matrix.msc3488.*`, `org.matrix.msc3765.topic`); blocks
+    /// whose unstable form has another shape (polls) or no unstable name at all keep theirs.
+    Unstable,
+}
+
+/// Event types whose unstable name carries the same blocks as the stable one.
+const SAME_SHAPE_EVENT_TYPES: &[&str] = &[
+    "m.message",
+    "m.emote",
+    "m.file",
+    "m.image",
+    "m.video",
+    "m.audio",
+    "m.encrypted",
+    "m.voice",
+    "m.location",
+    "m.beacon",
+    "m.beacon_info",
+];
+
+/// Blocks whose preferred unstable name carries the stable shape.
+fn same_shape_unstable(block: KnownBlock) -> Option<&'static str> {
+    match block {
+        KnownBlock::Poll | KnownBlock::Selections => None,
+        other => other.unstable_name(),
+    }
+}
+
+impl NamingProfile {
+    /// Rewrites `event` in place. Nothing is dropped: a block is only moved to a name that is
+    /// free, and a block that does not read typed (malformed) keeps its name and value.
+    pub fn apply(self, event: &mut Event) {
+        match self {
+            NamingProfile::Keep => {}
+            NamingProfile::Stable => to_stable(event),
+            NamingProfile::Unstable => to_unstable(event),
+        }
+    }
+}
+
+fn to_stable(event: &mut Event) {
+    if let Some((stable, NameStatus::Unstable)) = stable_event_type(event.event_type()) {
+        event.set_event_type(stable);
+    }
+    for block in KnownBlock::ALL {
+        // Only the name typed reading uses moves; other names of the block stay as they are.
+        let content = event.content_mut();
+        let Some((name, status, value)) = content.find(block) else {
+            continue;
+        };
+        if status == NameStatus::Stable {
+            continue;
+        }
+        let name = name.to_owned();
+        let converted = match block {
+            // The v1 string pair (plain + html) becomes one array, html first.
+            KnownBlock::Text => content.text().and_then(Result::ok).map(|t| t.to_value()),
+            _ => AnyBlock::read(block, &name, value)
+                .ok()
+                .map(|b| b.to_value()),
+        };
+        let Some(converted) = converted else {
+            continue;
+        };
+        let folded_html = name == "org.matrix.msc1767.text"
+            && value.as_str().is_some()
+            && content
+                .get_raw("org.matrix.msc1767.html")
+                .is_some_and(|h| h.as_str().is_some());
+        content.remove(&name);
+        if folded_html {
+            content.remove("org.matrix.msc1767.html");
+        }
+        content.insert_raw(block.stable_name(), converted);
+    }
+}
+
+fn to_unstable(event: &mut Event) {
+    if let Some((stable, NameStatus::Stable)) = stable_event_type(event.event_type())
+        && SAME_SHAPE_EVENT_TYPES.contains(&stable)
+        && let Some(unstable) = crate::name::unstable_event_type(stable)
+    {
+        event.set_event_type(unstable);
+    }
+    let names: Vec<String> = event.content().as_object().keys().cloned().collect();
+    for name in names {
+        let Some((block, NameStatus::Stable)) = KnownBlock::from_name(&name) else {
+            continue;
+        };
+        let Some(unstable) = same_shape_unstable(block) else {
+            continue;
+        };
+        let content = event.content_mut();
+        if content.get_raw(unstable).is_some() {
+            continue;
+        }
+        if let Some(mut value) = content.remove(&name) {
+            rename_nested_to_unstable(block, &mut value);
+            content.insert_raw(unstable, value);
+        }
+    }
+}
+
+/// Moves the blocks nested in a wrapper block to their unstable names too, as unstable senders
+/// write them (`org.matrix.msc1767.caption` holds `org.matrix.msc1767.text`).
+fn rename_nested_to_unstable(block: KnownBlock, value: &mut Value) {
+    let nested: &[KnownBlock] = match block {
+        KnownBlock::Caption | KnownBlock::AltText | KnownBlock::Topic => &[KnownBlock::Text],
+        KnownBlock::Thumbnail => &[KnownBlock::File, KnownBlock::ImageDetails],
+        _ => return,
+    };
+    let rename = |object: &mut crate::Object| {
+        for inner in nested {
+            if let Some(unstable) = inner.unstable_name()
+                && !object.contains_key(unstable)
+                && let Some(v) = object.remove(inner.stable_name())
+            {
+                object.insert(unstable.to_owned(), v);
+            }
+        }
+    };
+    match value {
+        Value::Object(object) => rename(object),
+        Value::Array(entries) => entries
+            .iter_mut()
+            .filter_map(Value::as_object_mut)
+            .for_each(rename),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Content;
+    use crate::blocks::{PollBlock, TextBlock};
+
+    fn event(event_type: &str, blocks: &[(&str, Value)]) -> Event {
+        let object = blocks
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        Event::new(event_type, Content::from_object(object))
+    }
+
+    fn text(body: &str) -> Value {
+        TextBlock::plain(body).to_value()
+    }
+
+    #[test]
+    fn stable_profile_converts_shapes() {
+        let mut e = event(
+            "org.matrix.msc1767.message",
+            &[
+                ("org.matrix.msc1767.text", "hi".into()),
+                ("org.matrix.msc1767.html", "<b>hi</b>".into()),
+                ("org.matrix.msc1767.automated", Value::Bool(true)),
+                ("org.example.custom", Value::from(1)),
+            ],
+        );
+        NamingProfile::Stable.apply(&mut e);
+        assert_eq!(e.event_type(), "m.message");
+        let keys: Vec<&str> = e.content().as_object().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["m.automated", "m.text", "org.example.custom"]);
+        let t = e.content().text().unwrap().unwrap();
+        assert_eq!((t.html(), t.plain_text()), (Some("<b>hi</b>"), Some("hi")));
+    }
+
+    #[test]
+    fn nothing_is_dropped() {
+        // Both names present: the unstable one stays. A malformed block keeps its name.
+        let mut e = event(
+            "m.message",
+            &[
+                ("m.text", text("a")),
+                ("org.matrix.msc1767.text", text("b")),
+                ("org.matrix.msc1767.file", Value::from(3)),
+            ],
+        );
+        let before = e.content().len();
+        NamingProfile::Stable.apply(&mut e);
+        assert_eq!(e.content().len(), before);
+        assert!(e.content().get_raw("org.matrix.msc1767.file").is_some());
+        assert!(e.content().get_raw("org.matrix.msc1767.text").is_some());
+    }
+
+    #[test]
+    fn unstable_profile_renames_same_shape_blocks_only() {
+        let mut e = event(
+            "m.image",
+            &[
+                ("m.text", text("a")),
+                ("m.poll", Value::Object(crate::Object::new())),
+                ("m.mentions", Value::Object(crate::Object::new())),
+            ],
+        );
+        e.content_mut().insert_raw(
+            "m.caption",
+            [("m.text".to_owned(), text("c"))].into_iter().collect(),
+        );
+        NamingProfile::Unstable.apply(&mut e);
+        assert_eq!(e.event_type(), "org.matrix.msc1767.image");
+        let caption = e
+            .content_mut()
+            .remove("org.matrix.msc1767.caption")
+            .unwrap();
+        assert!(caption.get("org.matrix.msc1767.text").is_some());
+        let keys: Vec<&str> = e.content().as_object().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["m.mentions", "m.poll", "org.matrix.msc1767.text"]);
+        // And back.
+        NamingProfile::Stable.apply(&mut e);
+        assert_eq!(e.event_type(), "m.image");
+        assert!(e.content().get_raw("m.text").is_some());
+    }
+
+    #[test]
+    fn unstable_poll_becomes_stable() {
+        let poll: Value = [
+            (
+                "question".to_owned(),
+                [("org.matrix.msc1767.text".to_owned(), Value::from("Q?"))]
+                    .into_iter()
+                    .collect(),
+            ),
+            (
+                "answers".to_owned(),
+                Value::Array(vec![
+                    [
+                        ("id".to_owned(), Value::from("a")),
+                        ("org.matrix.msc1767.text".to_owned(), Value::from("A")),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ]),
+            ),
+        ]
+        .into_iter()
+        .collect();
+        let mut e = event(
+            "org.matrix.msc3381.poll.start",
+            &[("org.matrix.msc3381.poll.start", poll)],
+        );
+        NamingProfile::Stable.apply(&mut e);
+        assert_eq!(e.event_type(), "m.poll.start");
+        let p: PollBlock = e.content().get().unwrap().unwrap();
+        assert_eq!(p.answers[0].id, "a");
+        assert!(
+            e.content()
+                .get_raw("m.poll")
+                .and_then(|v| v.get("answers"))
+                .is_some()
+        );
+    }
+}
