@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use exev::generate::Generator;
+use exev::generate::{Generator, SplitMix64};
 use exev_codec::json;
 
 use crate::Outcome;
@@ -48,39 +48,10 @@ pub(crate) struct GenArgs {
     out: Option<PathBuf>,
 }
 
-/// `SplitMix64`: a small, fast, well-mixed generator; each event gets its own stream.
-pub(crate) struct SplitMix(u64);
-
-impl SplitMix {
-    pub(crate) fn new(seed: u64) -> SplitMix {
-        SplitMix(seed)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        if n == 0 { 0 } else { self.next_u64() % n }
-    }
-
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        let i = usize::try_from(self.below(items.len() as u64)).unwrap_or(0);
-        items.get(i).copied().unwrap_or_default()
-    }
-
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        let mut out = Vec::with_capacity(n + 8);
-        while out.len() < n {
-            out.extend_from_slice(&self.next_u64().to_le_bytes());
-        }
-        out.truncate(n);
-        out
-    }
+/// Picks one of `items`.
+fn pick<'a>(rng: &mut SplitMix64, items: &[&'a str]) -> &'a str {
+    let i = usize::try_from(rng.below(items.len() as u64)).unwrap_or(0);
+    items.get(i).copied().unwrap_or_default()
 }
 
 /// The kinds of hostile input.
@@ -97,7 +68,7 @@ const HOSTILE_KINDS: &[&str] = &[
 ];
 
 /// A hostile JSON input of `kind`, built around a valid `canonical` event.
-fn hostile_json(kind: &str, canonical: &[u8], rng: &mut SplitMix) -> Vec<u8> {
+fn hostile_json(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Vec<u8> {
     let block = |value: &str| {
         format!(r#"{{"type":"org.example.hostile","content":{{"org.example.v":{value}}}}}"#)
             .into_bytes()
@@ -120,19 +91,23 @@ fn hostile_json(kind: &str, canonical: &[u8], rng: &mut SplitMix) -> Vec<u8> {
             out.splice(quote..quote, bad.iter().copied());
             out
         }
-        "integer-out-of-range" => block(rng.pick(&[
-            "9007199254740992",
-            "-9007199254740992",
-            "18446744073709551616",
-            "1e300",
-        ])),
-        "float" => block(rng.pick(&["1.5", "-0.25", "6.02e-23"])),
+        "integer-out-of-range" => block(pick(
+            rng,
+            &[
+                "9007199254740992",
+                "-9007199254740992",
+                "18446744073709551616",
+                "1e300",
+            ],
+        )),
+        "float" => block(pick(rng, &["1.5", "-0.25", "6.02e-23"])),
         "duplicate-key" => {
             br#"{"type":"m.message","content":{"m.text":[{"body":"a","body":"b"}]}}"#.to_vec()
         }
-        "lone-surrogate" => {
-            block(rng.pick(&["\"\\ud800\"", "\"\\udfff x\"", "\"\\ud83d\\u0041\""]))
-        }
+        "lone-surrogate" => block(pick(
+            rng,
+            &["\"\\ud800\"", "\"\\udfff x\"", "\"\\ud83d\\u0041\""],
+        )),
         "truncated" => {
             // At least one byte: an empty line would be a blank line in a stream, not an input.
             let len = canonical.len() as u64;
@@ -157,13 +132,13 @@ pub(crate) fn run(args: &GenArgs) -> Outcome {
     let mut stream = Vec::new();
     for i in 0..args.count {
         // Each event has its own generator, so event i is the same whatever the count.
-        let mut rng = SplitMix::new(args.seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407));
+        let mut rng = SplitMix64::new(args.seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407));
         let event = Generator::new(&rng.bytes(4096)).event();
         let canonical = match args.to {
             GenFormat::Json => json::to_vec(&event),
         };
         let hostile_kind =
-            (rng.below(100) < u64::from(args.hostile)).then(|| rng.pick(HOSTILE_KINDS));
+            (rng.below(100) < u64::from(args.hostile)).then(|| pick(&mut rng, HOSTILE_KINDS));
         let (bytes, label) = match hostile_kind {
             Some(kind) => (
                 hostile_json(kind, &canonical, &mut rng),

@@ -5,20 +5,18 @@
 //! emotes mixed in, multilingual text, and the envelope fields a client sees (`event_id`,
 //! `sender`, `room_id`, `origin_server_ts`).
 
-/// A small deterministic generator (`SplitMix64`), so every run measures the same bytes.
-struct Rng(u64);
+use exev::generate::SplitMix64;
+
+/// The corpus's random choices, from the generator `exev gen` uses.
+struct Rng(SplitMix64);
 
 impl Rng {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
+        self.0.below(n)
     }
 
     fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
@@ -150,7 +148,7 @@ fn emote(rng: &mut Rng, i: usize) -> String {
 
 /// `count` events as JSON bytes: 70 % messages, 10 % each images, polls and emotes.
 pub(crate) fn events(count: usize) -> Vec<Vec<u8>> {
-    let mut rng = Rng(0x5EED_1767);
+    let mut rng = Rng(SplitMix64::new(0x5EED_1767));
     (0..count)
         .map(|i| {
             let json = match rng.below(10) {

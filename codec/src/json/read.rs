@@ -177,28 +177,12 @@ impl<'a> Reader<'a> {
             return Ok(items);
         }
         loop {
-            if items.len() == self.options.max_elements {
-                return Err(Failure::new(
-                    self.pos,
-                    ErrorKind::TooManyElements {
-                        limit: self.options.max_elements,
-                    },
-                ));
-            }
+            self.check_elements(items.len())?;
             let index = items.len();
             let item = self.value(depth).map_err(|f| f.at(Segment::Index(index)))?;
             items.push(item);
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                }
-                Some(b']') => {
-                    self.pos += 1;
-                    return Ok(items);
-                }
-                _ => return Err(self.unexpected("`,` or `]` after an array element")),
+            if self.after_element(b']', "`,` or `]` after an array element")? {
+                return Ok(items);
             }
         }
     }
@@ -214,14 +198,7 @@ impl<'a> Reader<'a> {
         }
         let mut count = 0usize;
         loop {
-            if count == self.options.max_elements {
-                return Err(Failure::new(
-                    self.pos,
-                    ErrorKind::TooManyElements {
-                        limit: self.options.max_elements,
-                    },
-                ));
-            }
+            self.check_elements(count)?;
             if self.peek() != Some(b'"') {
                 return Err(self.unexpected("a string key"));
             }
@@ -257,18 +234,40 @@ impl<'a> Reader<'a> {
                 }
             }
             count += 1;
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    self.pos += 1;
-                    self.skip_whitespace();
-                }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return Ok(members);
-                }
-                _ => return Err(self.unexpected("`,` or `}` after an object member")),
+            if self.after_element(b'}', "`,` or `}` after an object member")? {
+                return Ok(members);
             }
+        }
+    }
+
+    /// Refuses one more element when `count` are already there and that is the limit.
+    fn check_elements(&self, count: usize) -> Parsed<()> {
+        if count == self.options.max_elements {
+            return Err(Failure::new(
+                self.pos,
+                ErrorKind::TooManyElements {
+                    limit: self.options.max_elements,
+                },
+            ));
+        }
+        Ok(())
+    }
+
+    /// After an element: a `,` (then `false`, more follow) or the closing `close` (then
+    /// `true`), with whitespace skipped either way.
+    fn after_element(&mut self, close: u8, expected: &'static str) -> Parsed<bool> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                self.pos += 1;
+                self.skip_whitespace();
+                Ok(false)
+            }
+            Some(b) if b == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.unexpected(expected)),
         }
     }
 
