@@ -370,6 +370,9 @@ pub fn html_to_text(html: &str) -> String {
     text_checked(html, &sanitized, too_deep)
 }
 
+/// The deepest list nesting shown by indentation in derived text.
+const MAX_LIST_INDENT: usize = 8;
+
 /// Tags that start and end a line of their own.
 fn is_block(name: &str) -> bool {
     matches!(
@@ -551,7 +554,8 @@ impl TextBuilder {
                 self.lists.pop();
             }
             ("li", true) => {
-                let depth = self.lists.len().saturating_sub(1);
+                // Indentation shows nesting, up to a point: deeper lists add nothing.
+                let depth = self.lists.len().saturating_sub(1).min(MAX_LIST_INDENT);
                 let marker = match self.lists.last_mut() {
                     Some(List { next: Some(n) }) => {
                         let marker = format!("{n}. ");
@@ -728,6 +732,14 @@ mod tests {
         let at_limit = format!("{}x{}", "<div>".repeat(100), "</div>".repeat(100));
         assert_eq!(html_nesting_depth(&at_limit), MAX_HTML_NESTING);
         assert!(sanitize_html(&at_limit).starts_with("<div><div>"));
+    }
+
+    #[test]
+    fn list_indentation_is_capped() {
+        // Empty items leave no line; the deepest shows at the capped indentation.
+        let html = format!("<ul><li>a{}x", "<ul><li>".repeat(50));
+        let text = html_to_text(&html);
+        assert_eq!(text, format!("- a\n{}- x", "  ".repeat(MAX_LIST_INDENT)));
     }
 
     #[test]
