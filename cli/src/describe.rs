@@ -4,7 +4,7 @@ use exev::TextBlock;
 use exev::blocks::{AnyBlock, DurationUnit, FileBlock};
 
 /// A short quotation of `s`: at most 40 characters, newlines shown as `⏎`.
-fn quote(s: &str) -> String {
+pub(crate) fn quote(s: &str) -> String {
     let mut out: String = s
         .chars()
         .take(40)

@@ -6,6 +6,7 @@ use clap::{Args, ValueEnum};
 use exev::blocks::AnyBlock;
 use exev::{BlockError, Event, Value};
 use exev_codec::{NumberPolicy, Options, json};
+use exev_registry::{Capabilities, Registry, Rendering};
 
 use crate::input::{self, Source};
 use crate::report::write_stdout;
@@ -104,26 +105,47 @@ fn type_line(event: &Event) -> String {
     }
 }
 
+/// How a client that knows every built-in type renders `event`.
+fn rendering(event: &Event, registry: &Registry) -> Rendering {
+    registry.render(event, &Capabilities::everything(registry))
+}
+
+/// The rendering summary in one line: outcome, schema and text.
+fn rendering_line(rendering: &Rendering) -> String {
+    let mut line = rendering.outcome.as_str().to_owned();
+    if let Some(schema) = &rendering.rendered_as {
+        line.push_str(&format!(" as {schema}"));
+    }
+    if !rendering.text.is_empty() {
+        line.push_str(&format!(": {}", crate::describe::quote(&rendering.text)));
+    }
+    line
+}
+
 /// The report for people.
 pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
     let mut out = String::new();
     out.push_str(&format!("type     {}\n", type_line(event)));
-    if let Some(schema) = exev_registry::event_type(event.event_type()) {
-        let missing = exev_registry::missing_required(schema, event.content());
+    let registry = Registry::built_in();
+    if let Some(schema) = registry.event_type(event.event_type()) {
+        let missing = registry.missing_required(schema, event.content());
         if missing.is_empty() {
             out.push_str(&format!(
                 "schema   {}: every required block present\n",
                 schema.name
             ));
         } else {
-            let names: Vec<&str> = missing.iter().map(|b| b.stable_name()).collect();
             out.push_str(&format!(
                 "schema   {}: missing required {}\n",
                 schema.name,
-                names.join(", ")
+                missing.join(", ")
             ));
         }
     }
+    out.push_str(&format!(
+        "render   {}\n",
+        rendering_line(&rendering(event, &registry))
+    ));
     if let Some(state_key) = event.state_key() {
         out.push_str(&format!("state    yes, state_key {state_key:?}\n"));
     }
@@ -191,13 +213,27 @@ fn json_report(event: &Event, input_bytes: usize) -> String {
             .map_or(Value::Null, |(stable, _)| stable.into()),
     );
     report.insert("state".into(), Value::Bool(event.is_state()));
-    if let Some(schema) = exev_registry::event_type(event.event_type()) {
-        let missing: Vec<Value> = exev_registry::missing_required(schema, event.content())
-            .iter()
-            .map(|b| Value::from(b.stable_name()))
+    let registry = Registry::built_in();
+    if let Some(schema) = registry.event_type(event.event_type()) {
+        let missing: Vec<Value> = registry
+            .missing_required(schema, event.content())
+            .into_iter()
+            .map(Value::from)
             .collect();
         report.insert("missing_required".into(), Value::Array(missing));
     }
+    let rendering = rendering(event, &registry);
+    let mut summary = exev::Object::new();
+    summary.insert("outcome".into(), rendering.outcome.as_str().into());
+    summary.insert(
+        "as".into(),
+        rendering
+            .rendered_as
+            .as_deref()
+            .map_or(Value::Null, Value::from),
+    );
+    summary.insert("text".into(), rendering.text.as_str().into());
+    report.insert("rendering".into(), Value::Object(summary));
     let mut sizes = exev::Object::new();
     sizes.insert("input".into(), int(input_bytes));
     sizes.insert("json".into(), int(json::to_vec(event).len()));

@@ -1,4 +1,4 @@
-//! `exev`: convert, inspect and tour Matrix extensible events from the command line.
+//! `exev`: convert, inspect, render and tour Matrix extensible events from the command line.
 //!
 //! Exit status: 0 success, 1 bad input, 2 bad usage. Diagnostics go to stderr, one line each,
 //! or as JSON objects with `--error-format json`.
@@ -13,6 +13,7 @@ mod describe;
 mod generate;
 mod input;
 mod inspect;
+mod render;
 mod report;
 
 use std::process::ExitCode;
@@ -21,7 +22,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::report::{ErrorFormat, Failure};
 
-/// Matrix extensible events (MSC1767): convert, inspect and tour events.
+/// Matrix extensible events (MSC1767): convert, inspect, render and tour events.
 #[derive(Parser, Debug)]
 #[command(name = "exev", version, about, max_term_width = 100)]
 struct Cli {
@@ -41,6 +42,8 @@ enum Command {
     Inspect(inspect::InspectArgs),
     /// Deterministic events for fuzzing and conformance tests, optionally with hostile ones.
     Gen(generate::GenArgs),
+    /// Show an event as a client with given capabilities would (MSC1767 fallback rendering).
+    Render(render::RenderArgs),
     /// A tour of the toolkit on events built into the binary.
     Demo,
 }
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
         Command::Convert(args) => convert::run(args),
         Command::Inspect(args) => inspect::run(args),
         Command::Gen(args) => generate::run(args),
+        Command::Render(args) => render::run(args),
         Command::Demo => demo::run(),
     };
     match result {

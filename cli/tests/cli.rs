@@ -158,7 +158,7 @@ fn bad_input_exits_1_with_one_line_naming_the_problem_and_where() {
         ),
     ];
     for (input, message) in cases {
-        for command in ["convert", "inspect"] {
+        for command in ["convert", "inspect", "render"] {
             let out = exev(&[command], input);
             assert_eq!(out.status.code(), Some(1), "{command} {message}");
             let err = stderr(&out);
@@ -204,6 +204,9 @@ fn bad_usage_exits_2() {
         &["convert", "--to", "yaml"][..],
         &["frobnicate"][..],
         &["convert", "--no-such-flag"][..],
+        // Registrar manifests come with their own issue: no flag until then.
+        &["render", "--registry", "dir"][..],
+        &["render", "--format", "yaml"][..],
         &[][..],
     ] {
         let out = exev(args, b"");
@@ -288,6 +291,7 @@ fn hostile_inputs_are_refused_cleanly() {
         for command in [
             &["convert"][..],
             &["inspect"][..],
+            &["render", "--format", "json"][..],
             &["convert", "--stream"][..],
         ] {
             let out = exev(command, input);
@@ -428,4 +432,184 @@ fn names_profiles() {
     // keep is the default and changes nothing.
     let kept = exev(&["convert", "--names", "keep", v16.to_str().unwrap()], b"");
     assert_eq!(kept.stdout, std::fs::read(&v16).unwrap());
+}
+
+/// What `exev render` gives for every MSC example, for a client that knows every built-in
+/// type (the default) and for one that knows only `m.message`.
+const RENDER_OUTCOMES: &[(&str, &str, &str)] = &[
+    ("V01", "rendered m.message", "rendered m.message"),
+    ("V02", "rendered m.message", "rendered m.message"),
+    ("V03", "rendered m.message", "rendered m.message"),
+    ("V04", "rendered m.emote", "rendered m.message"),
+    ("V05", "rendered m.emote", "rendered m.message"),
+    ("V06", "rendered m.file", "rendered m.message"),
+    ("V07", "rendered m.image", "rendered m.message"),
+    ("V08", "rendered m.video", "rendered m.message"),
+    ("V09", "rendered m.audio", "rendered m.message"),
+    ("V11", "rendered m.encrypted", "unrenderable"),
+    ("V12", "rendered m.message", "rendered m.message"),
+    ("V13", "rendered m.poll.start", "rendered m.message"),
+    ("V14", "hidden m.poll.response", "hidden m.poll.response"),
+    ("V15", "rendered m.poll.end", "rendered m.message"),
+    ("V16", "rendered m.poll.start", "rendered m.message"),
+    ("V17", "hidden m.poll.response", "hidden m.poll.response"),
+    ("V18", "rendered m.poll.end", "rendered m.message"),
+    ("V20", "rendered m.location", "unrenderable"),
+    ("V21", "rendered m.location", "unrenderable"),
+    ("V22", "state m.beacon_info", "state m.beacon_info"),
+    ("V23", "rendered m.beacon", "unrenderable"),
+    ("V24", "state m.beacon_info", "state m.beacon_info"),
+    ("V25", "rendered m.beacon", "unrenderable"),
+    ("V27", "unrenderable", "unrenderable"),
+    ("V28", "unrenderable", "unrenderable"),
+    ("V29", "rendered m.message", "rendered m.message"),
+    ("V30", "rendered m.message", "rendered m.message"),
+    ("V31", "rendered m.message", "rendered m.message"),
+];
+
+fn render_json(args: &[&str], stdin: &[u8]) -> Value {
+    let mut all = vec!["render", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = exev(&all, stdin);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+    assert!(out.stderr.is_empty());
+    json::value_from_slice(&out.stdout, &Options::default()).unwrap()
+}
+
+fn brief(rendering: &Value) -> String {
+    let outcome = rendering.get("outcome").and_then(Value::as_str).unwrap();
+    match rendering.get("as").and_then(Value::as_str) {
+        Some(schema) => format!("{outcome} {schema}"),
+        None => outcome.to_owned(),
+    }
+}
+
+#[test]
+fn render_every_msc_example() {
+    let examples = msc_examples();
+    assert_eq!(examples.len(), RENDER_OUTCOMES.len());
+    for ((name, path), (v, everything, text_only)) in examples.iter().zip(RENDER_OUTCOMES) {
+        assert_eq!(name, v);
+        let path = path.to_str().unwrap();
+        let r = render_json(&[path], b"");
+        assert_eq!(brief(&r), *everything, "{name}");
+        // The members scripts rely on, with their types.
+        assert!(r.get("text").and_then(Value::as_str).is_some(), "{name}");
+        assert!(
+            matches!(r.get("html"), Some(Value::Null | Value::String(_))),
+            "{name}"
+        );
+        assert!(
+            r.get("automated").and_then(Value::as_bool).is_some(),
+            "{name}"
+        );
+        assert!(
+            matches!(r.get("as"), Some(Value::Null | Value::String(_))),
+            "{name}"
+        );
+        let r = render_json(&["--know", "m.message", path], b"");
+        assert_eq!(brief(&r), *text_only, "{name} for a text-only client");
+    }
+}
+
+#[test]
+fn render_text_html_and_capabilities() {
+    let v01 = vectors().join("msc/V01.canonical.json");
+    let v01 = v01.to_str().unwrap();
+    let text = exev(&["render", v01], b"");
+    assert_eq!(
+        (text.status.code(), text.stdout),
+        (Some(0), b"Hello world\n".to_vec())
+    );
+    let html = exev(&["render", "--format", "html", v01], b"");
+    assert_eq!(html.stdout, b"<i>Hello world</i>\n");
+    // Without HTML, --format html gives the text escaped.
+    let out = exev(
+        &["render", "--format", "html", "-"],
+        br#"{"type":"m.message","content":{"m.text":[{"body":"a < b"}]}}"#,
+    );
+    assert_eq!(out.stdout, b"a &lt; b\n");
+
+    // V08 for a client that cannot play MP4: the file, and why.
+    let v08 = vectors().join("msc/V08.canonical.json");
+    let r = render_json(
+        &["--mimetypes", "video/webm,image/*", v08.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(brief(&r), "rendered m.file");
+    let attempts = r.get("attempts").and_then(Value::as_array).unwrap();
+    let video = &attempts[0];
+    assert_eq!(video.get("schema").and_then(Value::as_str), Some("m.video"));
+    assert_eq!(video.get("matched"), Some(&Value::Bool(false)));
+    assert_eq!(video.get("block").and_then(Value::as_str), Some("m.file"));
+    assert!(
+        video
+            .get("reason")
+            .and_then(Value::as_str)
+            .unwrap()
+            .contains("does not understand the file's mimetype video/mp4")
+    );
+    // A client that knows nothing renders nothing, and still exits 0.
+    let r = render_json(&["--know", "", v08.to_str().unwrap()], b"");
+    assert_eq!(brief(&r), "unrenderable");
+    // The automated flag of V05.
+    let v05 = vectors().join("msc/V05.canonical.json");
+    let r = render_json(&[v05.to_str().unwrap()], b"");
+    assert_eq!(r.get("automated"), Some(&Value::Bool(true)));
+}
+
+#[test]
+fn render_says_what_it_skipped() {
+    let event = br#"{"type":"m.image","content":{
+        "m.text":[{"body":"cat.png"},{"mimetype":"text/html"}],
+        "m.file":{"url":"mxc://example.org/cat","mimetype":"image/png"},
+        "m.thumbnail":[{"m.file":{"url":"mxc://example.org/t"}}],
+        "m.caption":{"m.text":"a string"},
+        "org.example.sparkles":true
+    }}"#;
+    let r = render_json(&[], event);
+    assert_eq!(brief(&r), "rendered m.image");
+    assert_eq!(r.get("text").and_then(Value::as_str), Some("cat.png"));
+    let skipped: Vec<&str> = r
+        .get("skipped")
+        .and_then(Value::as_array)
+        .unwrap()
+        .iter()
+        .map(|s| s.get("path").and_then(Value::as_str).unwrap())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            r#"content["m.thumbnail"][0]["m.file"]"#,
+            r#"content["m.caption"]["m.text"]"#,
+            r#"content["m.text"][1]"#,
+        ]
+    );
+    let ignored = r.get("ignored").and_then(Value::as_array).unwrap();
+    assert_eq!(ignored.len(), 1);
+    assert_eq!(
+        ignored[0].get("name").and_then(Value::as_str),
+        Some("org.example.sparkles")
+    );
+    let media = r.get("media").unwrap();
+    assert_eq!(media.get("thumbnail"), Some(&Value::Null));
+    assert_eq!(media.get("caption"), Some(&Value::Null));
+}
+
+#[test]
+fn inspect_shows_the_rendering() {
+    let v07 = vectors().join("msc/V07.canonical.json");
+    let out = exev(&["inspect", v07.to_str().unwrap()], b"");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text.lines().find(|l| l.starts_with("render ")).unwrap();
+    assert_eq!(
+        line,
+        r#"render   rendered as m.image: "matrix.png (12 KB) https://example.org/_…""#
+    );
+    let v14 = vectors().join("msc/V14.canonical.json");
+    let out = exev(&["inspect", "--format", "json", v14.to_str().unwrap()], b"");
+    let report = json::value_from_slice(&out.stdout, &Options::default()).unwrap();
+    let rendering = report.get("rendering").unwrap();
+    assert_eq!(brief(rendering), "hidden m.poll.response");
+    assert_eq!(rendering.get("text").and_then(Value::as_str), Some(""));
 }

@@ -1,21 +1,70 @@
-//! # exev-registry: what the built-in event types are made of
+//! # exev-registry: the block registry and the fallback renderer
 //!
-//! The registry as data: for each built-in event type, the names it is sent under, the blocks
-//! its schema requires and allows, and whether it is a state event (MSC1767 digest §3, §4).
-//! The fallback renderer and registrar manifests build on this table.
+//! The registry is data ([`Registry`]): for each content block its names, value shape,
+//! whether it is a mixin and where it may nest ([`BlockDef`]); for each event type its names,
+//! required and optional blocks, whether it is a state event or hidden, and where it stands in
+//! the fallback order ([`EventTypeDef`]). [`Registry::built_in`] covers MSC1767 and its family
+//! with the unstable names deployed today; registrars' registries are layered on top at run
+//! time ([`Registry::layer`]).
+//!
+//! The renderer ([`render`]) implements MSC1767's algorithm for a client's [`Capabilities`]:
+//! known types render as themselves, unknown types as the first schema the client knows that
+//! fits (video, voice, audio, image, file, location, poll, then text), state events are never
+//! messages, poll responses are hidden. The [`Rendering`] says what it rendered as and why,
+//! with the plain text, the HTML sanitised to the Matrix allow-list ([`sanitize_html`], with
+//! ammonia), media, poll, location, relation and mixin flags.
 //!
 //! ```
-//! use exev::KnownBlock;
-//! use exev_registry::event_type;
+//! use exev_registry::{BlockDef, Capabilities, EventTypeDef, Outcome, Registry, ValueShape};
 //!
-//! let image = event_type("org.matrix.msc1767.image").unwrap();
-//! assert_eq!(image.name, "m.image");
-//! assert!(image.required.contains(&KnownBlock::File));
-//! assert!(!image.state);
+//! // MSC1767's custom event type, which no client knows.
+//! let event = exev_codec::json::from_str(
+//!     r#"{"type": "org.example.temperature", "content": {
+//!         "m.text": [{"body": "It is 22 degrees at Home"}],
+//!         "org.example.probe_value": {"label": "Home", "units": "org.example.celsius", "value": 22}
+//!     }}"#,
+//! )?;
+//! let mut registry = Registry::built_in();
+//! let rendering = registry.render(&event, &Capabilities::everything(&registry));
+//! assert_eq!(rendering.outcome, Outcome::Rendered);
+//! assert_eq!(rendering.rendered_as.as_deref(), Some("m.message"));
+//! assert_eq!(rendering.text, "It is 22 degrees at Home");
+//!
+//! // A registrar defines it: a client that knows it renders it as itself.
+//! let mut example = Registry::new();
+//! example
+//!     .add_block(BlockDef::new("org.example.probe_value", ValueShape::Object))
+//!     .add_event_type(
+//!         EventTypeDef::new("org.example.temperature")
+//!             .requires("m.text")
+//!             .requires("org.example.probe_value"),
+//!     );
+//! registry.layer(example);
+//! let rendering = registry.render(&event, &Capabilities::everything(&registry));
+//! assert_eq!(rendering.rendered_as.as_deref(), Some("org.example.temperature"));
+//! # Ok::<(), exev_codec::Error>(())
 //! ```
 
 #![forbid(unsafe_code)]
 
+mod block_defs;
+mod capabilities;
 mod event_types;
+mod html;
+mod registry;
+mod render;
+mod rendering;
 
-pub use event_types::{BUILT_IN_EVENT_TYPES, EventType, event_type, missing_required};
+pub use block_defs::{BlockAlias, BlockDef, Placement, ValueShape};
+pub use capabilities::Capabilities;
+pub use event_types::{Constraint, EventTypeDef, TypeAlias};
+pub use html::{
+    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES, MAX_HTML_NESTING, html_nesting_depth,
+    html_to_text, sanitize_html, text_to_html,
+};
+pub use registry::Registry;
+pub use render::render;
+pub use rendering::{
+    Attempt, FileRef, IgnoredBlock, LocationView, Media, Mentions, Outcome, PollAnswerView,
+    PollView, Relation, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
+};
