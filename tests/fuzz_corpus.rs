@@ -82,3 +82,20 @@ fn json_roundtrip_regressions() {
         }
     }
 }
+
+#[test]
+fn render_regressions() {
+    use exev_registry::{Capabilities, Registry};
+    let registry = Registry::built_in();
+    let clients = [
+        Capabilities::everything(&registry),
+        Capabilities::knowing(["m.message"]),
+    ];
+    for path in regressions("render") {
+        let bytes = std::fs::read(&path).unwrap();
+        let event = Generator::new(&bytes).event();
+        for caps in &clients {
+            let _ = exev_registry::render(&event, caps, &registry).to_value();
+        }
+    }
+}
