@@ -203,15 +203,34 @@ fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
     ))
 }
 
-/// The number of elements a definite head announces, refused when the input cannot hold
-/// them (each takes at least one byte), so that no length prefix is believed before the bytes
-/// are there.
-fn announced(arg: u64, per_entry: u64, remaining: usize, what: &'static str) -> Parsed<usize> {
-    let needed = u128::from(arg) * u128::from(per_entry);
-    if needed > remaining as u128 {
-        return Err(Failure::end(usize::MAX, what));
-    }
-    usize::try_from(arg).map_err(|_| Failure::end(usize::MAX, what))
+/// A container being filled, on the decoder's explicit stack (the decoder does not recurse,
+/// so no input can exhaust the thread's stack whatever the depth limit).
+enum Frame<'a> {
+    Array {
+        items: Vec<Value>,
+        /// Elements still due; `None` for an indefinite length.
+        left: Option<usize>,
+    },
+    Map {
+        members: Object,
+        /// Members still due; `None` for an indefinite length.
+        left: Option<usize>,
+        /// The key whose value comes next.
+        key: Option<String>,
+        /// The encoded form of the previous key, for the deterministic order check.
+        previous: &'a [u8],
+    },
+}
+
+/// The path to where the decoder is, from its stack of open containers.
+fn stack_path(stack: &[Frame<'_>]) -> Vec<Segment> {
+    stack
+        .iter()
+        .filter_map(|frame| match frame {
+            Frame::Array { items, .. } => Some(Segment::Index(items.len())),
+            Frame::Map { key, .. } => key.clone().map(Segment::Key),
+        })
+        .collect()
 }
 
 /// The decoder's state over one input.
@@ -258,13 +277,13 @@ impl<'a> Reader<'a> {
     /// records where the top-level `type` and `content` are.
     pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Value> {
         top.start = self.pos;
-        let at = self.pos;
-        let head = self.head()?;
-        if head.major == 5 {
-            self.map(head, at, 0, Some(top)).map(Value::Object)
-        } else {
-            self.value_after(head, at, 0)
-        }
+        let mut stack: Vec<Frame<'a>> = Vec::new();
+        self.run(&mut stack, top).map_err(|mut f| {
+            let mut outer = stack_path(&stack);
+            outer.reverse();
+            f.reversed_path.extend(outer);
+            f
+        })
     }
 
     /// Where the reader is.
@@ -272,10 +291,178 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
+    /// The decoding loop: reads heads, opening and closing containers on `stack`.
+    fn run(&mut self, stack: &mut Vec<Frame<'a>>, top: &mut TopLevel) -> Parsed<Value> {
+        loop {
+            // Close a finished container, or read the next key of a map.
+            let mut finished = None;
+            let depth = stack.len();
+            match stack.last_mut() {
+                Some(Frame::Array { items, left }) => {
+                    let done = match left {
+                        Some(n) => *n == 0,
+                        None => self.take_break(),
+                    };
+                    if done {
+                        finished = Some(Value::Array(std::mem::take(items)));
+                    } else if left.is_none() && items.len() == self.options.max_elements {
+                        return Err(self.too_many(self.pos));
+                    }
+                }
+                Some(Frame::Map {
+                    members,
+                    left,
+                    key,
+                    previous,
+                }) if key.is_none() => {
+                    let done = match left {
+                        Some(n) => *n == 0,
+                        None => self.take_break(),
+                    };
+                    if done {
+                        finished = Some(Value::Object(std::mem::take(members)));
+                    } else {
+                        if left.is_none() && members.len() == self.options.max_elements {
+                            return Err(self.too_many(self.pos));
+                        }
+                        let key_at = self.pos;
+                        let name = self.key()?;
+                        if self.deterministic {
+                            let raw = self.bytes.get(key_at..self.pos).unwrap_or_default();
+                            if raw < *previous {
+                                return Err(Failure::new(
+                                    key_at,
+                                    ErrorKind::NotDeterministic(RULE_KEY_ORDER),
+                                )
+                                .at(Segment::Key(name)));
+                            }
+                            *previous = raw;
+                        }
+                        if depth == 1 {
+                            match name.as_str() {
+                                "type" => top.type_at = Some(self.pos),
+                                "content" => top.content_at = Some(self.pos),
+                                _ => {}
+                            }
+                        }
+                        if members.contains_key(&name) {
+                            return Err(Failure::new(key_at, ErrorKind::DuplicateKey(name.clone()))
+                                .at(Segment::Key(name)));
+                        }
+                        *key = Some(name);
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            if let Some(value) = finished {
+                stack.pop();
+                if let Some(done) = deliver(stack, value) {
+                    return Ok(done);
+                }
+                continue;
+            }
+            // Read one value: a scalar is delivered at once, a container opened.
+            let at = self.pos;
+            let head = self.head()?;
+            let value = match head.major {
+                4 | 5 => {
+                    if depth + 1 > self.max_depth {
+                        return Err(Failure::new(
+                            at,
+                            ErrorKind::TooDeep {
+                                limit: self.max_depth,
+                            },
+                        ));
+                    }
+                    let left = self.count(head, at)?;
+                    stack.push(if head.major == 4 {
+                        Frame::Array {
+                            items: Vec::with_capacity(left.unwrap_or(0)),
+                            left,
+                        }
+                    } else {
+                        Frame::Map {
+                            members: Object::new(),
+                            left,
+                            key: None,
+                            previous: &[],
+                        }
+                    });
+                    continue;
+                }
+                0 => self.unsigned(head.arg, at)?,
+                1 => self.negative(head.arg, at)?,
+                2 => return Err(Failure::new(at, ErrorKind::Unsupported("a byte string".into()))),
+                3 => Value::String(self.text(head, at)?),
+                6 => {
+                    return Err(Failure::new(
+                        at,
+                        ErrorKind::Unsupported(format!("tag {}", head.arg)),
+                    ));
+                }
+                _ => self.simple(head, at)?,
+            };
+            if let Some(done) = deliver(stack, value) {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Consumes a break code if one is next.
+    fn take_break(&mut self) -> bool {
+        if self.bytes.get(self.pos) == Some(&0xFF) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The entries a container head at `at` announces (`None` if indefinite), refused when
+    /// the input cannot hold them (each takes at least a byte), so that no length prefix is
+    /// believed before the bytes are there, or when they pass the element limit.
+    fn count(&self, head: Head, at: usize) -> Parsed<Option<usize>> {
+        if head.indefinite() {
+            self.refuse_indefinite(at)?;
+            return Ok(None);
+        }
+        let per_entry: u128 = if head.major == 5 { 2 } else { 1 };
+        let needed = u128::from(head.arg) * per_entry;
+        let n = match usize::try_from(head.arg) {
+            Ok(n) if needed <= self.remaining() as u128 => n,
+            _ => return Err(Failure::end(self.bytes.len(), "the rest of a container")),
+        };
+        if n > self.options.max_elements {
+            return Err(self.too_many(at));
+        }
+        Ok(Some(n))
+    }
+
+    /// A map key: a text string.
+    fn key(&mut self) -> Parsed<String> {
+        let at = self.pos;
+        let head = self.head()?;
+        if head.major == 3 {
+            return self.text(head, at);
+        }
+        Err(if head.is_break() {
+            Failure::syntax(at, "a break (0xff) inside a definite-length map")
+        } else {
+            Failure::new(
+                at,
+                ErrorKind::Unsupported(format!(
+                    "a map key that is {} (keys must be text strings)",
+                    type_name(head)
+                )),
+            )
+        })
+    }
+
     /// Reads a head at the current position, applying the shortest-form rule when asked.
     fn head(&mut self) -> Parsed<Head> {
         let at = self.pos;
-        let (head, next) = read_head(self.bytes, at).map_err(|f| self.fix_end(f))?;
+        let (head, next) = read_head(self.bytes, at)?;
         if self.deterministic && head.major != 7 && !head.shortest() {
             return Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_SHORTEST)));
         }
@@ -283,40 +470,8 @@ impl<'a> Reader<'a> {
         Ok(head)
     }
 
-    /// End-of-input failures report the end of the input.
-    fn fix_end(&self, mut f: Failure) -> Failure {
-        if matches!(f.kind, ErrorKind::UnexpectedEnd { .. }) {
-            f.offset = self.bytes.len();
-        }
-        f
-    }
-
     fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.pos)
-    }
-
-    /// One value at nesting `depth` (the number of containers around it).
-    fn value(&mut self, depth: usize) -> Parsed<Value> {
-        let at = self.pos;
-        let head = self.head()?;
-        self.value_after(head, at, depth)
-    }
-
-    /// The value whose head, at `at`, has just been read.
-    fn value_after(&mut self, head: Head, at: usize, depth: usize) -> Parsed<Value> {
-        match head.major {
-            0 => self.unsigned(head.arg, at),
-            1 => self.negative(head.arg, at),
-            2 => Err(Failure::new(at, ErrorKind::Unsupported("a byte string".into()))),
-            3 => self.text(head, at).map(Value::String),
-            4 => self.array(head, at, depth).map(Value::Array),
-            5 => self.map(head, at, depth, None).map(Value::Object),
-            6 => Err(Failure::new(
-                at,
-                ErrorKind::Unsupported(format!("tag {}", head.arg)),
-            )),
-            _ => self.simple(head, at),
-        }
     }
 
     fn unsigned(&self, arg: u64, at: usize) -> Parsed<Value> {
@@ -390,20 +545,6 @@ impl<'a> Reader<'a> {
             .ok_or_else(|| Failure::new(at, ErrorKind::Unsupported(format!("the float {literal}"))))
     }
 
-    fn enter(&self, depth: usize, at: usize) -> Parsed<usize> {
-        let inner = depth + 1;
-        if inner > self.max_depth {
-            Err(Failure::new(
-                at,
-                ErrorKind::TooDeep {
-                    limit: self.max_depth,
-                },
-            ))
-        } else {
-            Ok(inner)
-        }
-    }
-
     fn refuse_indefinite(&self, at: usize) -> Parsed<()> {
         if self.deterministic {
             Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_DEFINITE)))
@@ -474,120 +615,29 @@ impl<'a> Reader<'a> {
         self.pos = start + len;
         Ok(text)
     }
+}
 
-    fn array(&mut self, head: Head, at: usize, depth: usize) -> Parsed<Vec<Value>> {
-        let depth = self.enter(depth, at)?;
-        if head.indefinite() {
-            self.refuse_indefinite(at)?;
-            let mut items = Vec::new();
-            loop {
-                if self.bytes.get(self.pos) == Some(&0xFF) {
-                    self.pos += 1;
-                    return Ok(items);
-                }
-                if items.len() == self.options.max_elements {
-                    return Err(self.too_many(self.pos));
-                }
-                let index = items.len();
-                let item = self.value(depth).map_err(|f| f.at(Segment::Index(index)))?;
-                items.push(item);
+/// Puts a finished value into the container on top of `stack`; returns it back when there is
+/// none (the value is the whole item).
+fn deliver(stack: &mut [Frame<'_>], value: Value) -> Option<Value> {
+    match stack.last_mut() {
+        None => Some(value),
+        Some(Frame::Array { items, left }) => {
+            items.push(value);
+            if let Some(n) = left {
+                *n -= 1;
             }
-        }
-        let n = announced(head.arg, 1, self.remaining(), "the rest of an array")
-            .map_err(|f| self.fix_end(f))?;
-        if n > self.options.max_elements {
-            return Err(self.too_many(at));
-        }
-        let mut items = Vec::with_capacity(n);
-        for index in 0..n {
-            let item = self.value(depth).map_err(|f| f.at(Segment::Index(index)))?;
-            items.push(item);
-        }
-        Ok(items)
-    }
-
-    fn map(
-        &mut self,
-        head: Head,
-        at: usize,
-        depth: usize,
-        mut top: Option<&mut TopLevel>,
-    ) -> Parsed<Object> {
-        let depth = self.enter(depth, at)?;
-        let count = if head.indefinite() {
-            self.refuse_indefinite(at)?;
             None
-        } else {
-            let n = announced(head.arg, 2, self.remaining(), "the rest of a map")
-                .map_err(|f| self.fix_end(f))?;
-            if n > self.options.max_elements {
-                return Err(self.too_many(at));
+        }
+        Some(Frame::Map {
+            members, left, key, ..
+        }) => {
+            // A map's value always follows its key, which the loop has just set.
+            members.insert(key.take().unwrap_or_default(), value);
+            if let Some(n) = left {
+                *n -= 1;
             }
-            Some(n)
-        };
-        let mut members = Object::new();
-        let mut previous_key: &[u8] = &[];
-        let mut read = 0usize;
-        loop {
-            match count {
-                Some(n) if read == n => return Ok(members),
-                None if self.bytes.get(self.pos) == Some(&0xFF) => {
-                    self.pos += 1;
-                    return Ok(members);
-                }
-                None if read == self.options.max_elements => {
-                    return Err(self.too_many(self.pos));
-                }
-                _ => {}
-            }
-            let key_at = self.pos;
-            let key_head = self.head()?;
-            if key_head.major != 3 {
-                return Err(if key_head.is_break() {
-                    Failure::syntax(key_at, "a break (0xff) inside a definite-length map")
-                } else {
-                    Failure::new(
-                        key_at,
-                        ErrorKind::Unsupported(format!(
-                            "a map key that is {} (keys must be text strings)",
-                            type_name(key_head)
-                        )),
-                    )
-                });
-            }
-            let key = self.text(key_head, key_at)?;
-            if self.deterministic {
-                let raw = self.bytes.get(key_at..self.pos).unwrap_or_default();
-                if raw < previous_key {
-                    return Err(
-                        Failure::new(key_at, ErrorKind::NotDeterministic(RULE_KEY_ORDER))
-                            .at(Segment::Key(key)),
-                    );
-                }
-                previous_key = raw;
-            }
-            if let Some(top) = top.as_deref_mut() {
-                match key.as_str() {
-                    "type" => top.type_at = Some(self.pos),
-                    "content" => top.content_at = Some(self.pos),
-                    _ => {}
-                }
-            }
-            let value = match self.value(depth) {
-                Ok(v) => v,
-                Err(f) => return Err(f.at(Segment::Key(key))),
-            };
-            match members.entry(key) {
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                std::collections::btree_map::Entry::Occupied(slot) => {
-                    let key = slot.key().clone();
-                    return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
-                        .at(Segment::Key(key)));
-                }
-            }
-            read += 1;
+            None
         }
     }
 }
