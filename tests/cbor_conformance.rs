@@ -168,7 +168,11 @@ fn rfc8949_appendix_a() {
                     panic!("{diagnostic}: not a number")
                 };
                 let want = diagnostic.parse::<f64>().unwrap();
-                assert_eq!(n.as_f64().unwrap().to_bits(), want.to_bits(), "{diagnostic}");
+                assert_eq!(
+                    n.as_f64().unwrap().to_bits(),
+                    want.to_bits(),
+                    "{diagnostic}"
+                );
                 // The literal reads back as the same float, and encodes to the same bytes.
                 let again = cbor::value_to_vec(&Value::Number(n.clone())).unwrap();
                 assert_eq!(to_hex(&again), hex_str, "{diagnostic} as {n}");
@@ -206,7 +210,11 @@ fn rfc8949_appendix_f1_not_well_formed() {
                 let e = cbor::value_from_slice(&bytes, &options)
                     .expect_err("not well-formed input must be rejected");
                 // Reported as ill-formed, whatever data-model problem comes first.
-                assert_eq!(e.category(), Category::Syntax, "{category} {example:?}: {e}");
+                assert_eq!(
+                    e.category(),
+                    Category::Syntax,
+                    "{category} {example:?}: {e}"
+                );
             }
             seen += 1;
         }
@@ -464,7 +472,10 @@ fn check_wg_test_vectors() {
         }
         if !t.roundtrip {
             loose += 1;
-            assert!(results[2].is_err(), "{name}: not deterministic, yet accepted");
+            assert!(
+                results[2].is_err(),
+                "{name}: not deterministic, yet accepted"
+            );
             // Leniently, a few floats are marked `roundtrip: false` only because their EDN
             // decimal loses precision ("f16: Largest subnormal"): their encoding is the
             // preferred one, so the deterministic decoder must accept them, and re-encoding
@@ -478,10 +489,17 @@ fn check_wg_test_vectors() {
         // Bignums (tags 2 and 3) decoding to small integers are still tags, which the data
         // model does not have.
         let tagged = Item::read(&mut minicbor::Decoder::new(&t.encoded)).has_tag();
-        match t.decoded.as_ref().filter(|_| !tagged).and_then(Item::in_model) {
+        match t
+            .decoded
+            .as_ref()
+            .filter(|_| !tagged)
+            .and_then(Item::in_model)
+        {
             Some(expected) => {
                 in_model_count += 1;
-                let value = results[0].as_ref().unwrap_or_else(|e| panic!("{name}: {e}"));
+                let value = results[0]
+                    .as_ref()
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
                 assert_eq!(value, &expected, "{name}");
                 assert_eq!(results[1].as_ref().unwrap(), &expected, "{name}");
                 if let Ok(value) = &results[2] {

@@ -335,7 +335,10 @@ impl<R: Read> SequenceReader<R> {
         let old = self.buffer.len();
         self.buffer.resize(old + READ_CHUNK, 0);
         let read = loop {
-            match self.reader.read(self.buffer.get_mut(old..).unwrap_or_default()) {
+            match self
+                .reader
+                .read(self.buffer.get_mut(old..).unwrap_or_default())
+            {
                 Ok(n) => break n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {

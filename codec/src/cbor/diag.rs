@@ -152,7 +152,10 @@ mod tests {
     #[test]
     fn nested_values() {
         let v: Value = [
-            ("bb".to_owned(), Value::from(vec![Value::from(1), Value::Null])),
+            (
+                "bb".to_owned(),
+                Value::from(vec![Value::from(1), Value::Null]),
+            ),
             ("c".to_owned(), Value::from("q\"\n")),
         ]
         .into_iter()

@@ -183,9 +183,7 @@ fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
     let Some(argument) = bytes.get(start..end) else {
         return Err(Failure::end(bytes.len(), "the rest of an item head"));
     };
-    let arg = argument
-        .iter()
-        .fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    let arg = argument.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
     if major == 7 && width == 1 && arg < 32 {
         return Err(Failure::syntax(
             at,
@@ -346,8 +344,11 @@ impl<'a> Reader<'a> {
                             }
                         }
                         if members.contains_key(&name) {
-                            return Err(Failure::new(key_at, ErrorKind::DuplicateKey(name.clone()))
-                                .at(Segment::Key(name)));
+                            return Err(Failure::new(
+                                key_at,
+                                ErrorKind::DuplicateKey(name.clone()),
+                            )
+                            .at(Segment::Key(name)));
                         }
                         *key = Some(name);
                         continue;
@@ -393,7 +394,12 @@ impl<'a> Reader<'a> {
                 }
                 0 => self.unsigned(head.arg, at)?,
                 1 => self.negative(head.arg, at)?,
-                2 => return Err(Failure::new(at, ErrorKind::Unsupported("a byte string".into()))),
+                2 => {
+                    return Err(Failure::new(
+                        at,
+                        ErrorKind::Unsupported("a byte string".into()),
+                    ));
+                }
                 3 => Value::String(self.text(head, at)?),
                 6 => {
                     return Err(Failure::new(
@@ -776,7 +782,10 @@ pub(crate) fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Parsed<usi
             }
         }
         if stack.len() > max_depth.min(MAX_DEPTH_CEILING) {
-            return Err(Failure::new(head_at, ErrorKind::TooDeep { limit: max_depth }));
+            return Err(Failure::new(
+                head_at,
+                ErrorKind::TooDeep { limit: max_depth },
+            ));
         }
         if !complete {
             continue;
@@ -874,8 +883,18 @@ mod tests {
             bytes.push(0);
             assert_eq!(skip_item(&bytes, 0, 64).unwrap(), len, "{h}");
         }
-        for bad in ["bf00ff", "81ff", "7f4100ff", "ff", "c0", "9b00000000ffffffff00"] {
-            assert!(skip_item(&hex(bad), 0, 64).unwrap_err().is_malformed(), "{bad}");
+        for bad in [
+            "bf00ff",
+            "81ff",
+            "7f4100ff",
+            "ff",
+            "c0",
+            "9b00000000ffffffff00",
+        ] {
+            assert!(
+                skip_item(&hex(bad), 0, 64).unwrap_err().is_malformed(),
+                "{bad}"
+            );
         }
     }
 
@@ -888,6 +907,9 @@ mod tests {
         assert_eq!(float_literal(1.0), "1.0");
         assert_eq!(float_literal(1e300), "1e300");
         assert_eq!(float_literal(-0.0), "-0.0");
-        assert_eq!(float_literal(5.960_464_477_539_063e-8), "5.960464477539063e-8");
+        assert_eq!(
+            float_literal(5.960_464_477_539_063e-8),
+            "5.960464477539063e-8"
+        );
     }
 }

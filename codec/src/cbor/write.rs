@@ -206,7 +206,8 @@ impl<'o> Writer<'o> {
         }
         for (key, item) in sorted {
             self.text(key);
-            self.value(item).map_err(|u| u.at(Segment::Key(key.clone())))?;
+            self.value(item)
+                .map_err(|u| u.at(Segment::Key(key.clone())))?;
         }
         Ok(())
     }
