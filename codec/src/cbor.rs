@@ -373,7 +373,9 @@ impl<R: Read> SequenceReader<R> {
                         let e = f.into_error(self.base);
                         let incomplete = matches!(e.kind(), ErrorKind::UnexpectedEnd { .. });
                         if !incomplete || self.eof {
-                            return Some(Err(e));
+                            // The full decoder says the same with the path to the problem.
+                            let detailed = decode_item(&self.buffer, &self.options, self.base);
+                            return Some(Err(detailed.err().unwrap_or(e)));
                         }
                         if self.buffer.len() > self.options.max_bytes {
                             return Some(Err(too_large(self.options.max_bytes, self.base)));
