@@ -16,7 +16,7 @@ use exev::Value;
 use exev_codec::{Category, ErrorKind, MAX_DEPTH_CEILING, NumberPolicy, Options, cbor, json};
 
 fn hex(s: &str) -> Vec<u8> {
-    assert!(s.len() % 2 == 0, "odd hex {s}");
+    assert!(s.len().is_multiple_of(2), "odd hex {s}");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
@@ -515,16 +515,16 @@ fn check_wg_test_vectors() {
                     "{name}: {e}"
                 );
                 // Floats that are finite are kept leniently, with their exact value.
-                if let Some(Item::Float(f)) = &t.decoded {
-                    if f.is_finite() {
-                        let Ok(Value::Number(n)) = &results[1] else {
-                            panic!("{name}: {:?}", results[1])
-                        };
-                        assert_eq!(n.as_f64().unwrap().to_bits(), f.to_bits(), "{name}");
-                        if t.roundtrip {
-                            let again = cbor::value_to_vec(&results[1].clone().unwrap());
-                            assert_eq!(again.unwrap(), t.encoded, "{name}");
-                        }
+                if let Some(Item::Float(f)) = &t.decoded
+                    && f.is_finite()
+                {
+                    let Ok(Value::Number(n)) = &results[1] else {
+                        panic!("{name}: {:?}", results[1])
+                    };
+                    assert_eq!(n.as_f64().unwrap().to_bits(), f.to_bits(), "{name}");
+                    if t.roundtrip {
+                        let again = cbor::value_to_vec(&results[1].clone().unwrap());
+                        assert_eq!(again.unwrap(), t.encoded, "{name}");
                     }
                 }
             }

@@ -26,49 +26,61 @@ pub(crate) const RULE_FLOAT: &str =
     "floats in the shortest width that keeps their value (RFC 8949 §4.2.1)";
 
 /// A decoding failure before it becomes an [`Error`]: the byte offset, and the path collected
-/// innermost first while the failure travels out.
+/// innermost first while the failure travels out. Boxed, so that results stay small on the
+/// success path.
 #[derive(Debug)]
-pub(crate) struct Failure {
+pub(crate) struct Failure(Box<FailureInner>);
+
+#[derive(Debug)]
+struct FailureInner {
     offset: usize,
     kind: ErrorKind,
     reversed_path: Vec<Segment>,
 }
 
 impl Failure {
+    #[cold]
     fn new(offset: usize, kind: ErrorKind) -> Failure {
-        Failure {
+        Failure(Box::new(FailureInner {
             offset,
             kind,
             reversed_path: Vec::new(),
-        }
+        }))
     }
 
+    #[cold]
     fn end(offset: usize, expected: &'static str) -> Failure {
         Failure::new(offset, ErrorKind::UnexpectedEnd { expected })
     }
 
+    #[cold]
     fn syntax(offset: usize, what: impl Into<String>) -> Failure {
         Failure::new(offset, ErrorKind::Syntax(what.into()))
     }
 
     fn at(mut self, segment: Segment) -> Failure {
-        self.reversed_path.push(segment);
+        self.0.reversed_path.push(segment);
         self
+    }
+
+    fn kind(&self) -> &ErrorKind {
+        &self.0.kind
     }
 
     /// Whether this says the input is not well-formed CBOR (rather than outside the model,
     /// not deterministic, or past a limit).
     fn is_malformed(&self) -> bool {
         matches!(
-            self.kind,
+            self.0.kind,
             ErrorKind::UnexpectedEnd { .. } | ErrorKind::Syntax(_)
         )
     }
 
     /// The finished error; `base` is the offset of the decoded bytes in a longer input.
     pub(crate) fn into_error(self, base: usize) -> Error {
+        let inner = *self.0;
         let mut path = Path::root();
-        for segment in self.reversed_path.into_iter().rev() {
+        for segment in inner.reversed_path.into_iter().rev() {
             path = match segment {
                 Segment::Key(k) => path.key(k),
                 Segment::Index(i) => path.index(i),
@@ -76,9 +88,9 @@ impl Failure {
             };
         }
         Error::new(
-            self.kind,
+            inner.kind,
             Some(Position::Binary {
-                offset: base.saturating_add(self.offset),
+                offset: base.saturating_add(inner.offset),
             }),
             path,
         )
@@ -133,6 +145,7 @@ impl Head {
 }
 
 /// Reads the head at `at`; returns it and the offset just past it.
+#[inline]
 fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
     let Some(&initial) = bytes.get(at) else {
         return Err(Failure::end(at, "a data item"));
@@ -213,8 +226,8 @@ enum Frame<'a> {
         members: Object,
         /// Members still due; `None` for an indefinite length.
         left: Option<usize>,
-        /// The key whose value comes next.
-        key: Option<String>,
+        /// The key whose value comes next, and where it starts.
+        key: Option<(String, usize)>,
         /// The encoded form of the previous key, for the deterministic order check.
         previous: &'a [u8],
     },
@@ -226,7 +239,7 @@ fn stack_path(stack: &[Frame<'_>]) -> Vec<Segment> {
         .iter()
         .filter_map(|frame| match frame {
             Frame::Array { items, .. } => Some(Segment::Index(items.len())),
-            Frame::Map { key, .. } => key.clone().map(Segment::Key),
+            Frame::Map { key, .. } => key.as_ref().map(|(k, _)| Segment::Key(k.clone())),
         })
         .collect()
 }
@@ -275,11 +288,11 @@ impl<'a> Reader<'a> {
     /// records where the top-level `type` and `content` are.
     pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Value> {
         top.start = self.pos;
-        let mut stack: Vec<Frame<'a>> = Vec::new();
+        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(8);
         self.run(&mut stack, top).map_err(|mut f| {
             let mut outer = stack_path(&stack);
             outer.reverse();
-            f.reversed_path.extend(outer);
+            f.0.reversed_path.extend(outer);
             f
         })
     }
@@ -343,22 +356,15 @@ impl<'a> Reader<'a> {
                                 _ => {}
                             }
                         }
-                        if members.contains_key(&name) {
-                            return Err(Failure::new(
-                                key_at,
-                                ErrorKind::DuplicateKey(name.clone()),
-                            )
-                            .at(Segment::Key(name)));
-                        }
-                        *key = Some(name);
-                        continue;
+                        // The value is read below, in this same turn of the loop.
+                        *key = Some((name, key_at));
                     }
                 }
                 _ => {}
             }
             if let Some(value) = finished {
                 stack.pop();
-                if let Some(done) = deliver(stack, value) {
+                if let Some(done) = deliver(stack, value)? {
                     return Ok(done);
                 }
                 continue;
@@ -409,7 +415,7 @@ impl<'a> Reader<'a> {
                 }
                 _ => self.simple(head, at)?,
             };
-            if let Some(done) = deliver(stack, value) {
+            if let Some(done) = deliver(stack, value)? {
                 return Ok(done);
             }
         }
@@ -466,7 +472,27 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads a head at the current position, applying the shortest-form rule when asked.
+    #[inline(always)]
     fn head(&mut self) -> Parsed<Head> {
+        // Most heads carry their argument in the initial byte.
+        if let Some(&initial) = self.bytes.get(self.pos) {
+            let info = initial & 0x1F;
+            if info < 24 {
+                self.pos += 1;
+                return Ok(Head {
+                    major: initial >> 5,
+                    info,
+                    arg: u64::from(info),
+                    width: 0,
+                });
+            }
+        }
+        self.long_head()
+    }
+
+    /// [`Reader::head`] for the rest.
+    #[inline(never)]
+    fn long_head(&mut self) -> Parsed<Head> {
         let at = self.pos;
         let (head, next) = read_head(self.bytes, at)?;
         if self.deterministic && head.major != 7 && !head.shortest() {
@@ -496,10 +522,10 @@ impl<'a> Reader<'a> {
     }
 
     fn out_of_range(&self, literal: String, at: usize) -> Parsed<Value> {
-        if self.lenient {
-            if let Some(n) = Number::from_literal(&literal) {
-                return Ok(Value::Number(n));
-            }
+        if self.lenient
+            && let Some(n) = Number::from_literal(&literal)
+        {
+            return Ok(Value::Number(n));
         }
         Err(Failure::new(at, ErrorKind::IntegerOutOfRange(literal)))
     }
@@ -625,27 +651,41 @@ impl<'a> Reader<'a> {
 
 /// Puts a finished value into the container on top of `stack`; returns it back when there is
 /// none (the value is the whole item).
-fn deliver(stack: &mut [Frame<'_>], value: Value) -> Option<Value> {
+#[inline]
+fn deliver(stack: &mut [Frame<'_>], value: Value) -> Parsed<Option<Value>> {
     match stack.last_mut() {
-        None => Some(value),
+        None => Ok(Some(value)),
         Some(Frame::Array { items, left }) => {
             items.push(value);
             if let Some(n) = left {
                 *n -= 1;
             }
-            None
+            Ok(None)
         }
         Some(Frame::Map {
             members, left, key, ..
         }) => {
             // A map's value always follows its key, which the loop has just set.
-            members.insert(key.take().unwrap_or_default(), value);
+            let (name, key_at) = key.take().unwrap_or_default();
+            match members.entry(name) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                std::collections::btree_map::Entry::Occupied(slot) => {
+                    return Err(duplicate(slot.key(), key_at));
+                }
+            }
             if let Some(n) = left {
                 *n -= 1;
             }
-            None
+            Ok(None)
         }
     }
+}
+
+#[cold]
+fn duplicate(key: &str, at: usize) -> Failure {
+    Failure::new(at, ErrorKind::DuplicateKey(key.to_owned())).at(Segment::Key(key.to_owned()))
 }
 
 /// The CBOR type of an item, for error messages.
@@ -838,7 +878,7 @@ pub(crate) fn decode(
     };
     match result {
         Ok(value) => Ok((value, top, reader.position())),
-        Err(f) if f.is_malformed() || f.kind.category() == crate::Category::Limit => Err(f),
+        Err(f) if f.is_malformed() || f.kind().category() == crate::Category::Limit => Err(f),
         Err(f) => match skip_item(bytes, 0, options.effective_max_depth()) {
             Err(g) if g.is_malformed() => Err(g),
             _ => Err(f),
