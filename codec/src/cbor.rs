@@ -14,7 +14,7 @@
 //! such, even when a data-model problem comes earlier in it. With
 //! [`Options::deterministic`](crate::Options::deterministic) the decoder also rejects input
 //! that is not deterministic, naming the rule it breaks
-//! ([`ErrorKind::NotDeterministic`](crate::ErrorKind::NotDeterministic)).
+//! ([`ErrorKind::NotDeterministic`]).
 //!
 //! **Numbers outside the model.** With [`NumberPolicy::Lenient`](crate::NumberPolicy::Lenient),
 //! integers beyond ±(2^53 - 1) are kept as an [`exev::Number`] holding their decimal literal,
@@ -24,7 +24,7 @@
 //! [-2^64, 2^64 - 1]; otherwise as a float, in the shortest width that holds it, when the
 //! literal denotes exactly the decimal of the shortest form of its nearest binary64 value
 //! (`1.5`, `1.50`, `1.1`); anything else (`18446744073709551616`, `1.000000000000000005`) is
-//! refused with [`ErrorKind::Unencodable`](crate::ErrorKind::Unencodable) rather than
+//! refused with [`ErrorKind::Unencodable`] rather than
 //! rounded. So every number a lenient decode produces encodes back to the same bytes.
 //!
 //! **Limits** are those of [`Options`], as for JSON: input size, depth (the event map is
@@ -140,7 +140,7 @@ fn to_event(value: Value, top: &read::TopLevel, base: usize) -> Result<Event, Er
 ///
 /// # Errors
 ///
-/// [`ErrorKind::Unencodable`](crate::ErrorKind::Unencodable), with its path, for a lenient
+/// [`ErrorKind::Unencodable`], with its path, for a lenient
 /// [`exev::Number`] that has no exact CBOR form (see the module docs). Events within the data
 /// model always encode.
 pub fn to_vec(event: &Event) -> Result<Vec<u8>, Error> {
