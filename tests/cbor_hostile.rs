@@ -367,3 +367,69 @@ fn hostile_inputs_allocate_little() {
         println!("{name}: {} bytes in, peak grew {growth}", input.len());
     }
 }
+
+/// A reader that hands out one byte per read.
+struct Trickle<'a>(&'a [u8]);
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match (self.0.split_first(), buf.first_mut()) {
+            (Some((&b, rest)), Some(slot)) => {
+                *slot = b;
+                self.0 = rest;
+                Ok(1)
+            }
+            _ => Ok(0),
+        }
+    }
+}
+
+#[test]
+fn sequences_from_slices_and_trickling_readers() {
+    let events: Vec<exev::Event> = corpus::events(40)
+        .iter()
+        .map(|b| json::from_slice(b).unwrap())
+        .collect();
+    let mut stream = Vec::new();
+    for e in &events {
+        cbor::to_writer(&mut stream, e).unwrap();
+    }
+    let from_slice: Vec<_> = cbor::sequence_from_slice(&stream, &Options::default())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(from_slice, events);
+    let trickled: Vec<_> = cbor::SequenceReader::new(Trickle(&stream), Options::default())
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(trickled, events);
+    // An error in item 3 stops the sequence there, at its offset in the whole stream.
+    let third = cbor::to_vec(&events[0]).unwrap().len() + cbor::to_vec(&events[1]).unwrap().len();
+    let mut broken = stream.clone();
+    broken[third] = 0x1c; // a reserved head byte
+    for results in [
+        cbor::sequence_from_slice(&broken, &Options::default()).collect::<Vec<_>>(),
+        cbor::SequenceReader::new(Trickle(&broken), Options::default()).collect(),
+    ] {
+        assert_eq!(results.len(), 3);
+        let e = results[2].as_ref().unwrap_err();
+        assert_eq!(e.position().unwrap().offset(), third, "{e}");
+        assert_eq!(e.category(), Category::Syntax);
+    }
+    // An item past the size limit is refused without reading it all.
+    let small = Options::default().max_bytes(100);
+    let big = &stream;
+    let mut reader = cbor::SequenceReader::new(big.as_slice(), small.clone());
+    let e = reader.next().unwrap().unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::TooLarge { limit: 100, .. }),
+        "{e}"
+    );
+    let e = cbor::sequence_from_slice(big, &small)
+        .next()
+        .unwrap()
+        .unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::TooLarge { limit: 100, .. }),
+        "{e}"
+    );
+}

@@ -308,6 +308,8 @@ pub struct SequenceReader<R> {
     reader: R,
     options: Options,
     buffer: Vec<u8>,
+    /// Where in `buffer` the next item starts.
+    start: usize,
     /// The stream offset of `buffer[0]`.
     base: usize,
     eof: bool,
@@ -324,6 +326,7 @@ impl<R: Read> SequenceReader<R> {
             reader,
             options,
             buffer: Vec::new(),
+            start: 0,
             base: 0,
             eof: false,
             failed: false,
@@ -357,32 +360,37 @@ impl<R: Read> SequenceReader<R> {
     fn next_event(&mut self) -> Option<Result<Event, Error>> {
         let max_depth = self.options.effective_max_depth();
         loop {
-            if self.buffer.is_empty() && self.eof {
+            let pending = self.buffer.get(self.start..).unwrap_or_default();
+            if pending.is_empty() && self.eof {
                 return None;
             }
-            if !self.buffer.is_empty() {
-                match read::skip_item(&self.buffer, 0, max_depth) {
+            let base = self.base + self.start;
+            if !pending.is_empty() {
+                match read::skip_item(pending, 0, max_depth) {
                     Ok(end) => {
-                        let item = self.buffer.get(..end).unwrap_or_default();
-                        let result = decode_item(item, &self.options, self.base);
-                        self.buffer.drain(..end);
-                        self.base += end;
+                        let item = pending.get(..end).unwrap_or_default();
+                        let result = decode_item(item, &self.options, base);
+                        self.start += end;
                         return Some(result.map(|(event, _)| event));
                     }
                     Err(f) => {
-                        let e = f.into_error(self.base);
+                        let e = f.into_error(base);
                         let incomplete = matches!(e.kind(), ErrorKind::UnexpectedEnd { .. });
                         if !incomplete || self.eof {
                             // The full decoder says the same with the path to the problem.
-                            let detailed = decode_item(&self.buffer, &self.options, self.base);
+                            let detailed = decode_item(pending, &self.options, base);
                             return Some(Err(detailed.err().unwrap_or(e)));
                         }
-                        if self.buffer.len() > self.options.max_bytes {
-                            return Some(Err(too_large(self.options.max_bytes, self.base)));
+                        if pending.len() > self.options.max_bytes {
+                            return Some(Err(too_large(self.options.max_bytes, base)));
                         }
                     }
                 }
             }
+            // Drop the items already read, then read more.
+            self.buffer.drain(..self.start);
+            self.base += self.start;
+            self.start = 0;
             if let Err(e) = self.fill() {
                 return Some(Err(e));
             }
