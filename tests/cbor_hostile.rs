@@ -39,7 +39,13 @@ fn depth_ceiling_on_a_small_stack() {
                 }
             );
             let ok = &bytes[1..bytes.len() - usize::from(head == 0x9f)];
-            assert!(cbor::value_from_slice(ok, &options).is_ok());
+            let value = cbor::value_from_slice(ok, &options).unwrap();
+            assert_eq!(value.depth(), MAX_DEPTH_CEILING);
+            // The encoders recurse: they too hold at the ceiling on a small stack.
+            let encoded = cbor::value_to_vec(&value).unwrap();
+            assert_eq!(encoded, [&[0x81; MAX_DEPTH_CEILING - 1][..], &[0x80]].concat());
+            assert!(cbor::value_to_diag(&value).unwrap().starts_with("[[[["));
+            assert!(json::value_to_vec(&value).starts_with(b"[[[["));
         }
     });
 }
