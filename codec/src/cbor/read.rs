@@ -604,10 +604,17 @@ impl<'a> Reader<'a> {
     }
 
     /// The text string whose head, at `at`, has just been read.
+    #[inline]
     fn text(&mut self, head: Head, at: usize) -> Parsed<String> {
         if !head.indefinite() {
             return self.text_chunk(head.arg, at).map(str::to_owned);
         }
+        self.chunked_text(at)
+    }
+
+    /// An indefinite-length text string, its head at `at` just read.
+    #[inline(never)]
+    fn chunked_text(&mut self, at: usize) -> Parsed<String> {
         self.refuse_indefinite(at)?;
         let mut out = String::new();
         loop {
@@ -632,6 +639,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The `len` bytes of text after a definite head at `at`, validated.
+    #[inline]
     fn text_chunk(&mut self, len: u64, at: usize) -> Parsed<&'a str> {
         let start = self.pos;
         let len = match usize::try_from(len) {
@@ -651,7 +659,7 @@ impl<'a> Reader<'a> {
 
 /// Puts a finished value into the container on top of `stack`; returns it back when there is
 /// none (the value is the whole item).
-#[inline]
+#[inline(always)]
 fn deliver(stack: &mut [Frame<'_>], value: Value) -> Parsed<Option<Value>> {
     match stack.last_mut() {
         None => Ok(Some(value)),
