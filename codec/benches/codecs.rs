@@ -213,14 +213,10 @@ fn criterion_benches(c: &mut Criterion, p: &Prepared) {
 }
 
 /// Times every operation in interleaved rounds; returns the median time per corpus pass.
-/// In each round an operation runs twice and only its second pass is timed, so that it does
-/// not pay for the caches and the heap the previous operation left behind (which otherwise
-/// weighs up to 2x on this corpus, and differently on each operation).
 fn interleaved(ops: &[Op<'_>], rounds: usize) -> Vec<Duration> {
     let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); ops.len()];
     for _ in 0..rounds {
         for (i, (_, op)) in ops.iter().enumerate() {
-            op();
             let start = Instant::now();
             op();
             samples[i].push(start.elapsed());
@@ -259,7 +255,7 @@ fn main() {
         p.total_bytes,
         p.total_bytes as f64 / CORPUS_SIZE as f64
     );
-    println!("median of 31 interleaved rounds (each operation's second pass in a round):");
+    println!("median of 31 interleaved passes:");
     for ((name, _), d) in ops.iter().zip(&medians) {
         println!(
             "  {name:<48} {:>8.0} ns/event {:>7.0} MB/s",
