@@ -43,7 +43,10 @@ fn depth_ceiling_on_a_small_stack() {
             assert_eq!(value.depth(), MAX_DEPTH_CEILING);
             // The encoders recurse: they too hold at the ceiling on a small stack.
             let encoded = cbor::value_to_vec(&value).unwrap();
-            assert_eq!(encoded, [&[0x81; MAX_DEPTH_CEILING - 1][..], &[0x80]].concat());
+            assert_eq!(
+                encoded,
+                [&[0x81; MAX_DEPTH_CEILING - 1][..], &[0x80]].concat()
+            );
             assert!(cbor::value_to_diag(&value).unwrap().starts_with("[[[["));
             assert!(json::value_to_vec(&value).starts_with(b"[[[["));
         }

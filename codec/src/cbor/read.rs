@@ -306,7 +306,7 @@ impl<'a> Reader<'a> {
     fn run(&mut self, stack: &mut Vec<Frame<'a>>, top: &mut TopLevel) -> Parsed<Value> {
         loop {
             // Close a finished container, or read the next key of a map.
-            let mut finished = None;
+            let mut finished = false;
             let depth = stack.len();
             match stack.last_mut() {
                 Some(Frame::Array { items, left }) => {
@@ -315,7 +315,7 @@ impl<'a> Reader<'a> {
                         None => self.take_break(),
                     };
                     if done {
-                        finished = Some(Value::Array(std::mem::take(items)));
+                        finished = true;
                     } else if left.is_none() && items.len() == self.options.max_elements {
                         return Err(self.too_many(self.pos));
                     }
@@ -331,7 +331,7 @@ impl<'a> Reader<'a> {
                         None => self.take_break(),
                     };
                     if done {
-                        finished = Some(Value::Object(std::mem::take(members)));
+                        finished = true;
                     } else {
                         if left.is_none() && members.len() == self.options.max_elements {
                             return Err(self.too_many(self.pos));
@@ -362,8 +362,12 @@ impl<'a> Reader<'a> {
                 }
                 _ => {}
             }
-            if let Some(value) = finished {
-                stack.pop();
+            if finished {
+                let value = match stack.pop() {
+                    Some(Frame::Array { items, .. }) => Value::Array(items),
+                    Some(Frame::Map { members, .. }) => Value::Object(members),
+                    None => Value::Null,
+                };
                 if let Some(done) = deliver(stack, value)? {
                     return Ok(done);
                 }
