@@ -4,7 +4,7 @@
 //!
 //! The heads are read here rather than through `ciborium_ll::Decoder`, whose `Read`-based API
 //! copies every byte through a reader and forgets how wide each argument was (which the
-//! deterministic checks need); see the benchmark notes in `cbor.rs`. A second, iterative walk
+//! deterministic checks need); see the module docs of `cbor`. A second, iterative walk
 //! ([`skip_item`]) checks well-formedness only, so that an ill-formed input is reported as
 //! such even when a data-model problem comes first.
 
