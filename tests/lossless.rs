@@ -10,12 +10,15 @@
 )]
 
 use exev::{FileBlock, KnownBlock, NameStatus, TextBlock};
-use exev_codec::json;
+use exev_codec::{cbor, json};
 
-/// Decodes `input` (already canonical JSON) and checks re-encoding gives the same bytes.
+/// Decodes `input` (already canonical JSON) and checks re-encoding gives the same bytes,
+/// directly and through CBOR.
 fn round_trip(input: &str) -> exev::Event {
     let event = json::from_str(input).unwrap_or_else(|e| panic!("{input}: {e}"));
     assert_eq!(String::from_utf8(json::to_vec(&event)).unwrap(), input);
+    let via_cbor = cbor::from_slice(&cbor::to_vec(&event).unwrap()).unwrap();
+    assert_eq!(String::from_utf8(json::to_vec(&via_cbor)).unwrap(), input);
     event
 }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use exev::{Event, NamingProfile};
-use exev_codec::{NumberPolicy, Options, json};
+use exev_codec::{NumberPolicy, Options, cbor, json};
 
 use crate::input::{self, Source};
 use crate::report::{Failure, write_stdout};
@@ -16,6 +16,11 @@ use crate::{InputFormat, Outcome};
 pub(crate) enum OutputFormat {
     /// Matrix canonical JSON (with `--pretty`, indented), then a newline.
     Json,
+    /// Deterministic CBOR (RFC 8949 §4.2.1), raw bytes, no newline; with `--stream`, a CBOR
+    /// sequence.
+    Cbor,
+    /// CBOR diagnostic notation (RFC 8949 §8) of the deterministic CBOR, then a newline.
+    CborDiag,
 }
 
 /// The naming profiles `--names` accepts.
@@ -48,7 +53,7 @@ pub(crate) struct ConvertArgs {
     /// The encoding to read.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     from: InputFormat,
-    /// Read and write many events: one JSON event a line (NDJSON).
+    /// Read and write many events: one JSON event a line (NDJSON), or a CBOR sequence.
     #[arg(long)]
     stream: bool,
     /// Which names to write: as sent, stable `m.*` names, or unstable names.
@@ -75,14 +80,31 @@ impl ConvertArgs {
         Options::default().numbers(numbers)
     }
 
-    fn encode(&self, mut event: Event) -> Vec<u8> {
+    /// The encoding of `event`; `source` names the input in errors.
+    fn encode(&self, mut event: Event, source: &str) -> Result<Vec<u8>, Failure> {
         self.names.profile().apply(&mut event);
-        let mut out = match self.to {
-            OutputFormat::Json if self.pretty => json::to_vec_pretty(&event),
-            OutputFormat::Json => json::to_vec(&event),
+        let event = &event;
+        let failure = |error| Failure::Input {
+            source: source.to_owned(),
+            error,
         };
-        out.push(b'\n');
-        out
+        Ok(match self.to {
+            OutputFormat::Json => {
+                let mut out = if self.pretty {
+                    json::to_vec_pretty(event)
+                } else {
+                    json::to_vec(event)
+                };
+                out.push(b'\n');
+                out
+            }
+            OutputFormat::Cbor => cbor::to_vec(event).map_err(failure)?,
+            OutputFormat::CborDiag => {
+                let mut out = cbor::to_diag(event).map_err(failure)?.into_bytes();
+                out.push(b'\n');
+                out
+            }
+        })
     }
 }
 
@@ -95,12 +117,53 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
     }
     let bytes = source.read(options.max_bytes)?;
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
-    write_stdout(&args.encode(event))
+    write_stdout(&args.encode(event, &source.name())?)
+}
+
+/// Many events: NDJSON or a CBOR sequence, as `--from` says or the first byte suggests.
+fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
+    let mut reader = source.reader()?;
+    let format = match args.from {
+        InputFormat::Auto => {
+            let first = reader.fill_buf().map_err(|e| Failure::Io {
+                message: format!("{}: {e}", source.name()),
+            })?;
+            input::detect(first.first().copied())
+        }
+        other => other,
+    };
+    match format {
+        InputFormat::Cbor => cbor_sequence(args, reader, source, options),
+        InputFormat::Auto | InputFormat::Json => ndjson(args, reader, source, options),
+    }
+}
+
+/// A CBOR sequence: items back to back; errors name the item (`<stdin>#2`) and give the byte
+/// offset from the start of the stream.
+fn cbor_sequence(
+    args: &ConvertArgs,
+    reader: Box<dyn BufRead>,
+    source: &Source,
+    options: &Options,
+) -> Outcome {
+    for (i, item) in cbor::SequenceReader::new(reader, options.clone()).enumerate() {
+        let name = format!("{}#{}", source.name(), i + 1);
+        let event = item.map_err(|error| Failure::Input {
+            source: name.clone(),
+            error,
+        })?;
+        write_stdout(&args.encode(event, &name)?)?;
+    }
+    Ok(())
 }
 
 /// NDJSON: one event a line, blank lines skipped; no line is read past the size limit.
-fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
-    let mut reader = source.reader()?;
+fn ndjson(
+    args: &ConvertArgs,
+    mut reader: Box<dyn BufRead>,
+    source: &Source,
+    options: &Options,
+) -> Outcome {
     let cap = u64::try_from(options.max_bytes)
         .unwrap_or(u64::MAX)
         .saturating_add(2);
@@ -127,7 +190,7 @@ fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
         if trimmed.iter().all(u8::is_ascii_whitespace) {
             continue;
         }
-        let event = input::decode(trimmed, args.from, options, &name)?;
-        write_stdout(&args.encode(event))?;
+        let event = input::decode(trimmed, InputFormat::Json, options, &name)?;
+        write_stdout(&args.encode(event, &name)?)?;
     }
 }

@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use exev::Event;
-use exev_codec::{Options, json};
+use exev_codec::{Options, cbor, json};
 
 use crate::InputFormat;
 use crate::report::Failure;
@@ -82,6 +82,16 @@ fn read_all(reader: impl Read, limit: usize, name: &str) -> Result<Vec<u8>, Fail
     Ok(bytes)
 }
 
+/// The encoding `--from auto` picks for input starting with `first`: CBOR for the head of a
+/// CBOR map (major type 5: 0xa0-0xbf, 0xbf being indefinite), JSON for anything else (JSON
+/// text starts with whitespace or `{`, and JSON errors describe any other start best).
+pub(crate) fn detect(first: Option<u8>) -> InputFormat {
+    match first {
+        Some(0xA0..=0xBF) => InputFormat::Cbor,
+        _ => InputFormat::Json,
+    }
+}
+
 /// Decodes one event from `bytes` in `format`.
 pub(crate) fn decode(
     bytes: &[u8],
@@ -89,12 +99,16 @@ pub(crate) fn decode(
     options: &Options,
     source: &str,
 ) -> Result<Event, Failure> {
-    match format {
-        InputFormat::Auto | InputFormat::Json => {
-            json::from_slice_with(bytes, options).map_err(|error| Failure::Input {
-                source: source.to_owned(),
-                error,
-            })
-        }
-    }
+    let format = match format {
+        InputFormat::Auto => detect(bytes.first().copied()),
+        other => other,
+    };
+    let result = match format {
+        InputFormat::Cbor => cbor::from_slice_with(bytes, options),
+        InputFormat::Auto | InputFormat::Json => json::from_slice_with(bytes, options),
+    };
+    result.map_err(|error| Failure::Input {
+        source: source.to_owned(),
+        error,
+    })
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use exev::blocks::AnyBlock;
 use exev::{BlockError, Event, Value};
-use exev_codec::{NumberPolicy, Options, json};
+use exev_codec::{NumberPolicy, Options, cbor, json};
 use exev_registry::{Capabilities, Registry, Rendering};
 
 use crate::input::{self, Source};
@@ -153,8 +153,12 @@ pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
         out.push_str(&format!("sender   {sender}\n"));
     }
     let canonical = json::to_vec(event).len();
+    let cbor_size = match cbor::to_vec(event) {
+        Ok(bytes) => format!("deterministic CBOR {} bytes", bytes.len()),
+        Err(e) => format!("no CBOR form ({e})"),
+    };
     out.push_str(&format!(
-        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes\n"
+        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes; {cbor_size}\n"
     ));
     let reports = blocks(event);
     out.push_str(&format!("blocks   {}\n", reports.len()));
@@ -237,6 +241,10 @@ fn json_report(event: &Event, input_bytes: usize) -> String {
     let mut sizes = exev::Object::new();
     sizes.insert("input".into(), int(input_bytes));
     sizes.insert("json".into(), int(json::to_vec(event).len()));
+    sizes.insert(
+        "cbor".into(),
+        cbor::to_vec(event).map_or(Value::Null, |bytes| int(bytes.len())),
+    );
     report.insert("sizes".into(), Value::Object(sizes));
     report.insert("blocks".into(), Value::Array(blocks));
     let mut out = json::value_to_vec(&Value::Object(report));

@@ -36,7 +36,7 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Decode an event and encode it again (canonical JSON by default).
+    /// Decode an event and encode it again (canonical JSON by default, or deterministic CBOR).
     Convert(convert::ConvertArgs),
     /// List an event's blocks: known or not, under which name, and whether they read typed.
     Inspect(inspect::InspectArgs),
@@ -51,10 +51,13 @@ enum Command {
 /// The encodings `--from` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum InputFormat {
-    /// Detect the encoding from the bytes.
+    /// Detect the encoding from the first byte: a CBOR map (0xa0-0xbf) is CBOR, anything
+    /// else JSON.
     Auto,
     /// JSON.
     Json,
+    /// CBOR (RFC 8949); with `--stream`, a CBOR sequence (RFC 8742).
+    Cbor,
 }
 
 fn main() -> ExitCode {

@@ -400,6 +400,167 @@ fn gen_is_deterministic_and_its_hostile_share_is_refused() {
 }
 
 #[test]
+fn cbor_round_trips_every_msc_example() {
+    for (name, path) in msc_examples() {
+        let out = exev(&["convert", "--to", "cbor", path.to_str().unwrap()], b"");
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let cbor = out.stdout;
+        // Raw bytes, no newline: exactly the library's deterministic encoding.
+        let event = json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(cbor, exev_codec::cbor::to_vec(&event).unwrap(), "{name}");
+        for from in [&["--from", "cbor"][..], &["--from", "auto"][..], &[][..]] {
+            let mut args = vec!["convert", "--to", "json"];
+            args.extend_from_slice(from);
+            let back = exev(&args, &cbor);
+            assert_eq!(back.status.code(), Some(0), "{name}: {}", stderr(&back));
+            assert_eq!(back.stdout, std::fs::read(&path).unwrap(), "{name}");
+        }
+        // CBOR to CBOR is the identity on deterministic input.
+        let again = exev(&["convert", "--from", "cbor", "--to", "cbor"], &cbor);
+        assert_eq!(again.stdout, cbor, "{name}");
+    }
+}
+
+#[test]
+fn cbor_diagnostic_notation() {
+    let out = exev(
+        &["convert", "--to", "cbor-diag"],
+        br#"{"type":"m.emote","content":{"m.text":[{"body":"hi \"there\""}],"zz":[1,-2,null,true],"aaa":{}}}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "{\"type\": \"m.emote\", \"content\": {\"zz\": [1, -2, null, true], \"aaa\": {}, \
+         \"m.text\": [{\"body\": \"hi \\\"there\\\"\"}]}}\n"
+    );
+    // Lenient numbers show as what CBOR carries: integers and floats.
+    let out = exev(
+        &["convert", "--lenient", "--to", "cbor-diag"],
+        br#"{"type":"x","content":{"f":1.5,"big":18446744073709551615,"e":1e300}}"#,
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "{\"type\": \"x\", \"content\": {\"e\": 1.0e+300, \"f\": 1.5, \"big\": 18446744073709551615}}\n"
+    );
+}
+
+#[test]
+fn cbor_streams_are_sequences() {
+    let ndjson = b"{\"type\":\"a\",\"content\":{}}\n{\"type\":\"b\",\"content\":{\"x\":[1]}}\n";
+    let out = exev(&["convert", "--stream", "--to", "cbor"], ndjson);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mut expected = Vec::new();
+    for line in ndjson.split(|&b| b == b'\n').filter(|l| !l.is_empty()) {
+        expected.extend(exev_codec::cbor::to_vec(&json::from_slice(line).unwrap()).unwrap());
+    }
+    assert_eq!(out.stdout, expected);
+    for from in ["auto", "cbor"] {
+        let back = exev(&["convert", "--stream", "--from", from], &out.stdout);
+        assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+        assert_eq!(
+            back.stdout,
+            b"{\"content\":{},\"type\":\"a\"}\n{\"content\":{\"x\":[1]},\"type\":\"b\"}\n"
+        );
+    }
+    // An error names the item and the byte offset in the stream.
+    let mut broken = out.stdout.clone();
+    broken.pop();
+    let back = exev(&["convert", "--stream", "--from", "cbor"], &broken);
+    assert_eq!(back.status.code(), Some(1));
+    assert_eq!(back.stdout, b"{\"content\":{},\"type\":\"a\"}\n");
+    assert_eq!(
+        stderr(&back),
+        format!(
+            "exev: error: <stdin>#2: unexpected end of input, expected the rest of a container \
+             at content.x (byte {})\n",
+            broken.len()
+        )
+    );
+}
+
+#[test]
+fn bad_cbor_exits_1_with_one_line_naming_the_problem_and_where() {
+    // {"type": "x", "content": {...}} with the content map below.
+    let event = |content: &[u8]| {
+        let mut v = b"\xa2\x64type\x61x\x67content".to_vec();
+        v.extend_from_slice(content);
+        v
+    };
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (
+            event(b"\xa1\x61n\xf9\x3e\x00"),
+            "the float 1.5 is outside the canonical-JSON data model at content.n (byte 19)",
+        ),
+        (
+            event(b"\xa1\x61b\x42\x01\x02"),
+            "a byte string is outside the canonical-JSON data model at content.b (byte 19)",
+        ),
+        (
+            event(b"\xa2\x61a\x01\x61a\x02"),
+            "duplicate key \"a\" at content.a (byte 20)",
+        ),
+        (
+            event(b"\xa1\x01\x02"),
+            "a map key that is an unsigned integer (keys must be text strings) is outside the \
+             canonical-JSON data model at content (byte 17)",
+        ),
+        (
+            event(b"\xa1\x61t\x81\xc1\x00"),
+            "tag 1 is outside the canonical-JSON data model at content.t[0] (byte 20)",
+        ),
+        (
+            event(b"\xa1\x61s\x62\xc3\x28"),
+            "invalid UTF-8 at content.s (byte 20)",
+        ),
+        (
+            event(b"\xa1\x61s\x7a\xff\xff\xff\xff"),
+            "unexpected end of input, expected the rest of a text string at content.s (byte 24)",
+        ),
+        (
+            event(b"\xa0\x00"),
+            "trailing data after the event at $ (byte 17)",
+        ),
+        (
+            b"\xa1\x64type\x61x".to_vec(),
+            "not an event: an event needs a `content` member at content (byte 0)",
+        ),
+    ];
+    for (input, message) in &cases {
+        for command in [
+            &["convert"][..],
+            &["convert", "--from", "cbor"],
+            &["inspect"],
+        ] {
+            let out = exev(command, input);
+            assert_eq!(out.status.code(), Some(1), "{command:?} {message}");
+            let err = stderr(&out);
+            assert_eq!(err.lines().count(), 1, "{err}");
+            assert_eq!(
+                err,
+                format!("exev: error: <stdin>: {message}\n"),
+                "{command:?}"
+            );
+            assert!(out.stdout.is_empty());
+        }
+    }
+    // As JSON: the byte offset, no line or column.
+    let out = exev(
+        &["--error-format", "json", "convert"],
+        &event(b"\xa1\x61n\xf9\x3e\x00"),
+    );
+    let v =
+        json::value_from_slice(stderr(&out).trim_end().as_bytes(), &Options::default()).unwrap();
+    let e = v.get("error").unwrap();
+    assert_eq!(e.get("offset"), Some(&Value::Integer(19)));
+    assert_eq!(e.get("line"), None);
+    assert_eq!(e.get("path").and_then(Value::as_str), Some("content.n"));
+    assert_eq!(
+        e.get("category").and_then(Value::as_str),
+        Some("data-model")
+    );
+}
+
+#[test]
 fn names_profiles() {
     let v16 = vectors().join("msc/V16.canonical.json");
     let out = exev(
@@ -612,4 +773,41 @@ fn inspect_shows_the_rendering() {
     let rendering = report.get("rendering").unwrap();
     assert_eq!(brief(rendering), "hidden m.poll.response");
     assert_eq!(rendering.get("text").and_then(Value::as_str), Some(""));
+}
+
+#[test]
+fn hostile_cbor_is_refused_cleanly() {
+    let mib = 1 << 20;
+    let inputs: Vec<(&str, Vec<u8>)> = vec![
+        ("deep maps", [0xa1, 0x61, b'a'].repeat(mib / 3)),
+        ("deep indefinite maps", [0xbf, 0x61, b'a'].repeat(mib / 3)),
+        (
+            "huge text",
+            vec![0xa1, 0x7b, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        ),
+        (
+            "huge map",
+            vec![0xbb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff],
+        ),
+        ("maps of breaks", [0xbf, 0xff].repeat(mib / 2)),
+        ("empty maps", vec![0xa0; mib]),
+    ];
+    for (what, input) in &inputs {
+        for command in [
+            &["convert"][..],
+            &["convert", "--from", "cbor", "--to", "cbor"][..],
+            &["inspect"][..],
+            &["convert", "--stream"][..],
+            &["convert", "--stream", "--from", "cbor", "--to", "cbor-diag"][..],
+        ] {
+            let out = exev(command, input);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{what} via {command:?}: {}",
+                stderr(&out)
+            );
+            assert_eq!(stderr(&out).lines().count(), 1, "{what}: {}", stderr(&out));
+        }
+    }
 }

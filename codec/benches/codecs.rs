@@ -1,4 +1,5 @@
-//! Codec benchmarks on a realistic corpus, against `serde_json::Value` on the same bytes.
+//! Codec benchmarks on a realistic corpus: our JSON against `serde_json::Value` on the same
+//! bytes, and our CBOR against our JSON, ciborium's `Value` and a plain ciborium-ll decoder.
 //!
 //! Criterion measures each operation; then the same operations are timed once more,
 //! interleaved round by round in this process, and printed as ratios to `serde_json`, so the
@@ -12,6 +13,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
+    clippy::panic,
     clippy::cast_precision_loss
 )]
 
@@ -22,8 +24,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
 use exev::Event;
+use exev::Value;
 use exev::blocks::AnyBlock;
-use exev_codec::json;
+use exev_codec::{cbor, json};
 
 const CORPUS_SIZE: usize = 2_000;
 
@@ -43,9 +46,47 @@ fn typed_blocks(event: &Event) -> usize {
         .count()
 }
 
+/// A decoder into the model written the obvious way on ciborium-ll's `Read`-based
+/// `Decoder`/`Header` API, without any of the codec's checks: what that route costs at least.
+fn ciborium_ll_value(dec: &mut ciborium_ll::Decoder<&[u8]>) -> Value {
+    use ciborium_ll::Header;
+    match dec.pull().unwrap() {
+        Header::Positive(n) => Value::Integer(i64::try_from(n).unwrap()),
+        Header::Negative(n) => Value::Integer(-1 - i64::try_from(n).unwrap()),
+        Header::Simple(20) => Value::Bool(false),
+        Header::Simple(21) => Value::Bool(true),
+        Header::Simple(22) => Value::Null,
+        Header::Text(len) => {
+            let mut out = String::new();
+            let mut segments = dec.text(len);
+            let mut buf = [0u8; 4096];
+            while let Some(mut segment) = segments.pull().unwrap() {
+                while let Some(chunk) = segment.pull(&mut buf).unwrap() {
+                    out.push_str(chunk);
+                }
+            }
+            Value::String(out)
+        }
+        Header::Array(Some(n)) => Value::Array((0..n).map(|_| ciborium_ll_value(dec)).collect()),
+        Header::Map(Some(n)) => Value::Object(
+            (0..n)
+                .map(|_| {
+                    let Value::String(k) = ciborium_ll_value(dec) else {
+                        panic!("text keys")
+                    };
+                    (k, ciborium_ll_value(dec))
+                })
+                .collect(),
+        ),
+        other => panic!("not in the corpus: {other:?}"),
+    }
+}
+
 struct Prepared {
     bytes: Vec<Vec<u8>>,
     total_bytes: u64,
+    cbor: Vec<Vec<u8>>,
+    total_cbor_bytes: u64,
     events: Vec<Event>,
     serde_values: Vec<serde_json::Value>,
 }
@@ -53,7 +94,17 @@ struct Prepared {
 fn prepare() -> Prepared {
     let bytes = corpus::events(CORPUS_SIZE);
     let total_bytes = bytes.iter().map(|b| b.len() as u64).sum();
-    let events = bytes.iter().map(|b| json::from_slice(b).unwrap()).collect();
+    let events: Vec<Event> = bytes.iter().map(|b| json::from_slice(b).unwrap()).collect();
+    let cbor: Vec<Vec<u8>> = events.iter().map(|e| cbor::to_vec(e).unwrap()).collect();
+    let total_cbor_bytes = cbor.iter().map(|b| b.len() as u64).sum();
+    // Every decoder reads the same events back.
+    for (e, b) in events.iter().zip(&cbor) {
+        assert_eq!(&cbor::from_slice(b).unwrap(), e);
+        assert_eq!(
+            ciborium_ll_value(&mut ciborium_ll::Decoder::from(b.as_slice())),
+            e.to_value()
+        );
+    }
     let serde_values = bytes
         .iter()
         .map(|b| serde_json::from_slice(b).unwrap())
@@ -61,6 +112,8 @@ fn prepare() -> Prepared {
     Prepared {
         bytes,
         total_bytes,
+        cbor,
+        total_cbor_bytes,
         events,
         serde_values,
     }
@@ -95,6 +148,32 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
             }),
         ),
         (
+            "decode/exev Event from CBOR",
+            Box::new(|| {
+                for b in &p.cbor {
+                    black_box(cbor::from_slice(b).unwrap());
+                }
+            }),
+        ),
+        (
+            "decode/CBOR to ciborium::Value (reference)",
+            Box::new(|| {
+                for b in &p.cbor {
+                    black_box(ciborium::from_reader::<ciborium::Value, _>(b.as_slice()).unwrap());
+                }
+            }),
+        ),
+        (
+            "decode/CBOR via ciborium-ll Decoder (no checks)",
+            Box::new(|| {
+                for b in &p.cbor {
+                    black_box(ciborium_ll_value(&mut ciborium_ll::Decoder::from(
+                        b.as_slice(),
+                    )));
+                }
+            }),
+        ),
+        (
             "encode/serde_json::to_vec",
             Box::new(|| {
                 for v in &p.serde_values {
@@ -110,13 +189,21 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
                 }
             }),
         ),
+        (
+            "encode/exev deterministic CBOR",
+            Box::new(|| {
+                for e in &p.events {
+                    black_box(cbor::to_vec(e).unwrap());
+                }
+            }),
+        ),
     ]
 }
 
 fn criterion_benches(c: &mut Criterion, p: &Prepared) {
     for (name, op) in operations(p) {
         let (group, id) = name.split_once('/').unwrap();
-        let mut g = c.benchmark_group(format!("json {group}"));
+        let mut g = c.benchmark_group(format!("codecs {group}"));
         g.throughput(Throughput::Bytes(p.total_bytes));
         g.sample_size(20);
         g.measurement_time(Duration::from_secs(3));
@@ -125,8 +212,10 @@ fn criterion_benches(c: &mut Criterion, p: &Prepared) {
     }
 }
 
-/// Times every operation in interleaved rounds; returns the median time per corpus pass.
-fn interleaved(ops: &[Op<'_>], rounds: usize) -> Vec<Duration> {
+/// Times every operation in interleaved rounds; returns the median and the fastest time per
+/// corpus pass (on a shared machine other work only ever adds time, so the fastest pass is
+/// the steadier figure when the machine is busy).
+fn interleaved(ops: &[Op<'_>], rounds: usize) -> Vec<(Duration, Duration)> {
     let mut samples: Vec<Vec<Duration>> = vec![Vec::with_capacity(rounds); ops.len()];
     for _ in 0..rounds {
         for (i, (_, op)) in ops.iter().enumerate() {
@@ -139,7 +228,7 @@ fn interleaved(ops: &[Op<'_>], rounds: usize) -> Vec<Duration> {
         .into_iter()
         .map(|mut s| {
             s.sort();
-            s[s.len() / 2]
+            (s[s.len() / 2], s[0])
         })
         .collect()
 }
@@ -151,35 +240,82 @@ fn main() {
     c.final_summary();
 
     let ops = operations(&p);
-    let medians = interleaved(&ops, 31);
+    let timings = interleaved(&ops, 31);
+    let medians: Vec<Duration> = timings.iter().map(|t| t.0).collect();
+    let fastest: Vec<Duration> = timings.iter().map(|t| t.1).collect();
     let per_event = |d: Duration| d.as_nanos() as f64 / CORPUS_SIZE as f64;
-    let mb_s = |d: Duration| p.total_bytes as f64 / d.as_secs_f64() / 1e6;
+    // MB/s of each operation's own encoding.
+    let mb_s = |name: &str, d: Duration| {
+        let bytes = if name.contains("CBOR") {
+            p.total_cbor_bytes
+        } else {
+            p.total_bytes
+        };
+        bytes as f64 / d.as_secs_f64() / 1e6
+    };
     println!();
     println!(
         "corpus: {CORPUS_SIZE} events, {} bytes of JSON, {:.0} bytes per event on average",
         p.total_bytes,
         p.total_bytes as f64 / CORPUS_SIZE as f64
     );
-    println!("median of 31 interleaved passes:");
-    for ((name, _), d) in ops.iter().zip(&medians) {
+    println!("median (and fastest) of 31 interleaved passes:");
+    for (((name, _), d), f) in ops.iter().zip(&medians).zip(&fastest) {
         println!(
-            "  {name:<48} {:>8.0} ns/event {:>7.0} MB/s",
+            "  {name:<48} {:>8.0} ns/event {:>7.0} MB/s   ({:>6.0} ns/event)",
             per_event(*d),
-            mb_s(*d)
+            mb_s(name, *d),
+            per_event(*f)
         );
     }
     let ratio = |a: usize, b: usize| medians[a].as_secs_f64() / medians[b].as_secs_f64();
-    println!("ratios (time; lower is faster):");
+    let fast_ratio = |a: usize, b: usize| fastest[a].as_secs_f64() / fastest[b].as_secs_f64();
+    // Indices into `operations`.
+    let (serde_decode, decode, typed, cbor_decode, ciborium_value, ciborium_ll) =
+        (0, 1, 2, 3, 4, 5);
+    let (serde_encode, encode, cbor_encode) = (6, 7, 8);
+    println!("ratios of medians (time; lower is faster; of the fastest passes in brackets):");
     println!(
-        "  decode, exev Event / serde_json::Value:                 {:.2}",
-        ratio(1, 0)
+        "  decode, exev Event / serde_json::Value:                 {:.2} ({:.2})",
+        ratio(decode, serde_decode),
+        fast_ratio(decode, serde_decode)
     );
     println!(
-        "  decode + every block typed, exev / serde_json::Value:   {:.2}  (target <= 1.25)",
-        ratio(2, 0)
+        "  decode + every block typed, exev / serde_json::Value:   {:.2} ({:.2})  (target <= 1.25)",
+        ratio(typed, serde_decode),
+        fast_ratio(typed, serde_decode)
     );
     println!(
-        "  encode, exev canonical / serde_json::to_vec:            {:.2}",
-        ratio(4, 3)
+        "  encode, exev canonical / serde_json::to_vec:            {:.2} ({:.2})",
+        ratio(encode, serde_encode),
+        fast_ratio(encode, serde_encode)
+    );
+    println!(
+        "  decode, CBOR / JSON (exev Event):                       {:.2} ({:.2})  (target <= 1.0)",
+        ratio(cbor_decode, decode),
+        fast_ratio(cbor_decode, decode)
+    );
+    println!(
+        "  encode, CBOR / JSON (exev):                             {:.2} ({:.2})",
+        ratio(cbor_encode, encode),
+        fast_ratio(cbor_encode, encode)
+    );
+    println!(
+        "  decode, ciborium::Value / exev CBOR:                    {:.2} ({:.2})",
+        ratio(ciborium_value, cbor_decode),
+        fast_ratio(ciborium_value, cbor_decode)
+    );
+    println!(
+        "  decode, ciborium-ll Decoder (no checks) / exev CBOR:    {:.2} ({:.2})",
+        ratio(ciborium_ll, cbor_decode),
+        fast_ratio(ciborium_ll, cbor_decode)
+    );
+    let per = |total: u64| total as f64 / CORPUS_SIZE as f64;
+    println!(
+        "size: {:.0} bytes per event as canonical JSON, {:.0} as deterministic CBOR: {:.3} of \
+         the JSON  (target <= 0.9)",
+        per(p.total_bytes),
+        per(p.total_cbor_bytes),
+        p.total_cbor_bytes as f64 / p.total_bytes as f64
     );
 }

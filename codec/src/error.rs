@@ -172,6 +172,16 @@ pub enum ErrorKind {
     TrailingData,
     /// A byte-order mark at the start of JSON text.
     ByteOrderMark,
+    /// A well-formed item the data model cannot hold, named with its CBOR type: a byte string,
+    /// a tag, a float (unless numbers are lenient), `undefined` or another simple value, a map
+    /// key that is not a text string, NaN or an infinity.
+    Unsupported(String),
+    /// Well-formed input that breaks a rule of the deterministic encoding the options ask for
+    /// (RFC 8949 §4.2.1); the rule is named.
+    NotDeterministic(&'static str),
+    /// A value the encoder cannot write exactly: a lenient [`exev::Number`] that is neither a
+    /// 64-bit integer nor the shortest form of a binary64 float.
+    Unencodable(String),
     /// A well-formed value that is not an event.
     Event(EventError),
     /// An I/O failure, described.
@@ -188,11 +198,14 @@ impl ErrorKind {
             | ErrorKind::ControlCharacter(_)
             | ErrorKind::InvalidEscape(_)
             | ErrorKind::TrailingData
-            | ErrorKind::ByteOrderMark => Category::Syntax,
+            | ErrorKind::ByteOrderMark
+            | ErrorKind::NotDeterministic(_) => Category::Syntax,
             ErrorKind::LoneSurrogate(_)
             | ErrorKind::DuplicateKey(_)
             | ErrorKind::NotAnInteger(_)
-            | ErrorKind::IntegerOutOfRange(_) => Category::DataModel,
+            | ErrorKind::IntegerOutOfRange(_)
+            | ErrorKind::Unsupported(_)
+            | ErrorKind::Unencodable(_) => Category::DataModel,
             ErrorKind::TooDeep { .. }
             | ErrorKind::TooLarge { .. }
             | ErrorKind::StringTooLong { .. }
@@ -247,6 +260,13 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::TrailingData => f.write_str("trailing data after the event"),
             ErrorKind::ByteOrderMark => f.write_str("byte-order mark before JSON text"),
+            ErrorKind::Unsupported(what) => {
+                write!(f, "{what} is outside the canonical-JSON data model")
+            }
+            ErrorKind::NotDeterministic(rule) => {
+                write!(f, "not deterministic CBOR: breaks the rule \"{rule}\"")
+            }
+            ErrorKind::Unencodable(what) => write!(f, "{what} has no exact encoding here"),
             ErrorKind::Event(e) => write!(f, "not an event: {e}"),
             ErrorKind::Io(e) => write!(f, "I/O error: {e}"),
         }

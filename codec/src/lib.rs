@@ -5,6 +5,7 @@
 //! column for text, byte offset for binary) and where in the event (a [`exev::Path`]).
 //!
 //! - [`json`]: Matrix canonical JSON, strict about the data model by default.
+//! - [`cbor`]: CBOR, written deterministically (RFC 8949 §4.2.1), with CBOR sequences.
 //!
 //! ```
 //! use exev_codec::json;
@@ -25,6 +26,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod cbor;
 mod error;
 pub mod json;
 mod options;

@@ -55,6 +55,12 @@ pub struct Options {
     pub max_elements: usize,
     /// What to do with numbers outside the data model.
     pub numbers: NumberPolicy,
+    /// Accept only input in the codec's deterministic encoding, and reject anything else
+    /// with [`ErrorKind::NotDeterministic`](crate::ErrorKind::NotDeterministic) naming the
+    /// rule it breaks. For CBOR that is RFC 8949 §4.2.1: shortest arguments, definite lengths,
+    /// map keys sorted bytewise by their encoding, floats in their shortest exact width.
+    /// Off by default; the JSON decoder does not use it.
+    pub deterministic: bool,
 }
 
 impl Default for Options {
@@ -65,6 +71,7 @@ impl Default for Options {
             max_string_bytes: DEFAULT_MAX_STRING_BYTES,
             max_elements: DEFAULT_MAX_ELEMENTS,
             numbers: NumberPolicy::Strict,
+            deterministic: false,
         }
     }
 }
@@ -102,6 +109,13 @@ impl Options {
     #[must_use]
     pub fn numbers(mut self, numbers: NumberPolicy) -> Options {
         self.numbers = numbers;
+        self
+    }
+
+    /// Sets [`Options::deterministic`].
+    #[must_use]
+    pub fn deterministic(mut self, deterministic: bool) -> Options {
+        self.deterministic = deterministic;
         self
     }
 

@@ -1,0 +1,967 @@
+//! The CBOR decoder: one pass over a byte slice that reads each item head itself and builds
+//! [`Value`]s, enforcing the data model, the [`Options`] limits and, when asked, the
+//! deterministic-encoding rules as it goes.
+//!
+//! The heads are read here rather than through `ciborium_ll::Decoder`, whose `Read`-based API
+//! copies every byte through a reader and forgets how wide each argument was (which the
+//! deterministic checks need); see the module docs of `cbor`. A second, iterative walk
+//! ([`skip_item`]) checks well-formedness only, so that an ill-formed input is reported as
+//! such even when a data-model problem comes first.
+
+use exev::{MAX_SAFE_INTEGER, Number, Object, Path, Segment, Value};
+use half::f16;
+
+use crate::{Error, ErrorKind, MAX_DEPTH_CEILING, NumberPolicy, Options, Position};
+
+/// The rule on argument widths (RFC 8949 §4.2.1, preferred serialization).
+pub(crate) const RULE_SHORTEST: &str =
+    "integers, lengths and tags in the shortest form (RFC 8949 §4.2.1)";
+/// The rule against indefinite lengths.
+pub(crate) const RULE_DEFINITE: &str = "definite lengths only (RFC 8949 §4.2.1)";
+/// The rule on map key order.
+pub(crate) const RULE_KEY_ORDER: &str =
+    "map keys sorted bytewise by their encoded form (RFC 8949 §4.2.1)";
+/// The rule on float widths.
+pub(crate) const RULE_FLOAT: &str =
+    "floats in the shortest width that keeps their value (RFC 8949 §4.2.1)";
+
+/// A decoding failure before it becomes an [`Error`]: the byte offset, and the path collected
+/// innermost first while the failure travels out. Boxed, so that results stay small on the
+/// success path.
+#[derive(Debug)]
+pub(crate) struct Failure(Box<FailureInner>);
+
+#[derive(Debug)]
+struct FailureInner {
+    offset: usize,
+    kind: ErrorKind,
+    reversed_path: Vec<Segment>,
+}
+
+impl Failure {
+    #[cold]
+    fn new(offset: usize, kind: ErrorKind) -> Failure {
+        Failure(Box::new(FailureInner {
+            offset,
+            kind,
+            reversed_path: Vec::new(),
+        }))
+    }
+
+    #[cold]
+    fn end(offset: usize, expected: &'static str) -> Failure {
+        Failure::new(offset, ErrorKind::UnexpectedEnd { expected })
+    }
+
+    #[cold]
+    fn syntax(offset: usize, what: impl Into<String>) -> Failure {
+        Failure::new(offset, ErrorKind::Syntax(what.into()))
+    }
+
+    fn at(mut self, segment: Segment) -> Failure {
+        self.0.reversed_path.push(segment);
+        self
+    }
+
+    fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    /// Whether this says the input is not well-formed CBOR (rather than outside the model,
+    /// not deterministic, or past a limit).
+    fn is_malformed(&self) -> bool {
+        matches!(
+            self.0.kind,
+            ErrorKind::UnexpectedEnd { .. } | ErrorKind::Syntax(_)
+        )
+    }
+
+    /// The finished error; `base` is the offset of the decoded bytes in a longer input.
+    pub(crate) fn into_error(self, base: usize) -> Error {
+        let inner = *self.0;
+        let mut path = Path::root();
+        for segment in inner.reversed_path.into_iter().rev() {
+            path = match segment {
+                Segment::Key(k) => path.key(k),
+                Segment::Index(i) => path.index(i),
+                _ => path,
+            };
+        }
+        Error::new(
+            inner.kind,
+            Some(Position::Binary {
+                offset: base.saturating_add(inner.offset),
+            }),
+            path,
+        )
+    }
+}
+
+type Parsed<T> = Result<T, Failure>;
+
+/// Offsets of the top-level members an event needs, for errors about the event's shape.
+#[derive(Default)]
+pub(crate) struct TopLevel {
+    /// Where the value of `type` starts.
+    pub(crate) type_at: Option<usize>,
+    /// Where the value of `content` starts.
+    pub(crate) content_at: Option<usize>,
+    /// Where the top-level item starts.
+    pub(crate) start: usize,
+}
+
+/// The additional-information value of an indefinite length (and of the break code).
+const INDEFINITE: u8 = 31;
+
+/// One item head: major type, additional information, argument, and how many bytes the
+/// argument took (0 when it sits in the initial byte).
+#[derive(Clone, Copy, Debug)]
+struct Head {
+    major: u8,
+    info: u8,
+    arg: u64,
+    width: u8,
+}
+
+impl Head {
+    fn indefinite(self) -> bool {
+        self.info == INDEFINITE
+    }
+
+    fn is_break(self) -> bool {
+        self.major == 7 && self.info == INDEFINITE
+    }
+
+    /// Whether the argument is in its shortest form.
+    fn shortest(self) -> bool {
+        match self.width {
+            1 => self.arg >= 24,
+            2 => self.arg > 0xFF,
+            4 => self.arg > 0xFFFF,
+            8 => self.arg > 0xFFFF_FFFF,
+            _ => true,
+        }
+    }
+}
+
+/// Reads the head at `at`; returns it and the offset just past it.
+#[inline]
+fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
+    let Some(&initial) = bytes.get(at) else {
+        return Err(Failure::end(at, "a data item"));
+    };
+    let major = initial >> 5;
+    let info = initial & 0x1F;
+    let width: u8 = match info {
+        0..=23 => {
+            let head = Head {
+                major,
+                info,
+                arg: u64::from(info),
+                width: 0,
+            };
+            return Ok((head, at + 1));
+        }
+        24 => 1,
+        25 => 2,
+        26 => 4,
+        27 => 8,
+        INDEFINITE => {
+            if matches!(major, 0 | 1 | 6) {
+                return Err(Failure::syntax(
+                    at,
+                    format!(
+                        "additional information 31 (indefinite length) is not allowed for \
+                         major type {major} (head byte 0x{initial:02x})"
+                    ),
+                ));
+            }
+            let head = Head {
+                major,
+                info,
+                arg: 0,
+                width: 0,
+            };
+            return Ok((head, at + 1));
+        }
+        _ => {
+            return Err(Failure::syntax(
+                at,
+                format!("reserved additional information {info} (head byte 0x{initial:02x})"),
+            ));
+        }
+    };
+    let start = at + 1;
+    let end = start + usize::from(width);
+    let Some(argument) = bytes.get(start..end) else {
+        return Err(Failure::end(bytes.len(), "the rest of an item head"));
+    };
+    let arg = argument.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    if major == 7 && width == 1 && arg < 32 {
+        return Err(Failure::syntax(
+            at,
+            format!("two-byte simple value {arg} below 32 is not well-formed"),
+        ));
+    }
+    Ok((
+        Head {
+            major,
+            info,
+            arg,
+            width,
+        },
+        end,
+    ))
+}
+
+/// A container being filled, on the decoder's explicit stack (the decoder does not recurse,
+/// so no input can exhaust the thread's stack whatever the depth limit).
+enum Frame<'a> {
+    Array {
+        items: Vec<Value>,
+        /// Elements still due; `None` for an indefinite length.
+        left: Option<usize>,
+    },
+    Map {
+        members: Object,
+        /// Members still due; `None` for an indefinite length.
+        left: Option<usize>,
+        /// The key whose value comes next, and where it starts.
+        key: Option<(String, usize)>,
+        /// The encoded form of the previous key, for the deterministic order check.
+        previous: &'a [u8],
+    },
+}
+
+/// The path to where the decoder is, from its stack of open containers.
+fn stack_path(stack: &[Frame<'_>]) -> Vec<Segment> {
+    stack
+        .iter()
+        .filter_map(|frame| match frame {
+            Frame::Array { items, .. } => Some(Segment::Index(items.len())),
+            Frame::Map { key, .. } => key.as_ref().map(|(k, _)| Segment::Key(k.clone())),
+        })
+        .collect()
+}
+
+/// The decoder's state over one input.
+pub(crate) struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    options: &'a Options,
+    max_depth: usize,
+    deterministic: bool,
+    lenient: bool,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8], options: &'a Options) -> Reader<'a> {
+        Reader {
+            bytes,
+            pos: 0,
+            options,
+            max_depth: options.effective_max_depth(),
+            deterministic: options.deterministic,
+            lenient: options.numbers == NumberPolicy::Lenient,
+        }
+    }
+
+    /// Reads exactly one item filling the whole input.
+    pub(crate) fn document(&mut self, top: &mut TopLevel) -> Parsed<Value> {
+        if self.bytes.len() > self.options.max_bytes {
+            return Err(Failure::new(
+                self.options.max_bytes,
+                ErrorKind::TooLarge {
+                    size: self.bytes.len(),
+                    limit: self.options.max_bytes,
+                },
+            ));
+        }
+        let value = self.item(top)?;
+        if self.pos < self.bytes.len() {
+            return Err(Failure::new(self.pos, ErrorKind::TrailingData));
+        }
+        Ok(value)
+    }
+
+    /// Reads one item from the current position (the start of an item of a sequence);
+    /// records where the top-level `type` and `content` are.
+    pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Value> {
+        top.start = self.pos;
+        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(8);
+        self.run(&mut stack, top).map_err(|mut f| {
+            let mut outer = stack_path(&stack);
+            outer.reverse();
+            f.0.reversed_path.extend(outer);
+            f
+        })
+    }
+
+    /// Where the reader is.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The decoding loop: reads heads, opening and closing containers on `stack`.
+    fn run(&mut self, stack: &mut Vec<Frame<'a>>, top: &mut TopLevel) -> Parsed<Value> {
+        loop {
+            // Close a finished container, or read the next key of a map.
+            let mut finished = false;
+            let depth = stack.len();
+            match stack.last_mut() {
+                Some(Frame::Array { items, left }) => {
+                    let done = match left {
+                        Some(n) => *n == 0,
+                        None => self.take_break(),
+                    };
+                    if done {
+                        finished = true;
+                    } else if left.is_none() && items.len() == self.options.max_elements {
+                        return Err(self.too_many(self.pos));
+                    }
+                }
+                Some(Frame::Map {
+                    members,
+                    left,
+                    key,
+                    previous,
+                }) if key.is_none() => {
+                    let done = match left {
+                        Some(n) => *n == 0,
+                        None => self.take_break(),
+                    };
+                    if done {
+                        finished = true;
+                    } else {
+                        if left.is_none() && members.len() == self.options.max_elements {
+                            return Err(self.too_many(self.pos));
+                        }
+                        let key_at = self.pos;
+                        let name = self.key()?;
+                        if self.deterministic {
+                            let raw = self.bytes.get(key_at..self.pos).unwrap_or_default();
+                            if raw < *previous {
+                                return Err(Failure::new(
+                                    key_at,
+                                    ErrorKind::NotDeterministic(RULE_KEY_ORDER),
+                                )
+                                .at(Segment::Key(name)));
+                            }
+                            *previous = raw;
+                        }
+                        if depth == 1 {
+                            match name.as_str() {
+                                "type" => top.type_at = Some(self.pos),
+                                "content" => top.content_at = Some(self.pos),
+                                _ => {}
+                            }
+                        }
+                        // The value is read below, in this same turn of the loop.
+                        *key = Some((name, key_at));
+                    }
+                }
+                _ => {}
+            }
+            if finished {
+                let value = match stack.pop() {
+                    Some(Frame::Array { items, .. }) => Value::Array(items),
+                    Some(Frame::Map { members, .. }) => Value::Object(members),
+                    None => Value::Null,
+                };
+                if let Some(done) = deliver(stack, value)? {
+                    return Ok(done);
+                }
+                continue;
+            }
+            // Read one value: a scalar is delivered at once, a container opened.
+            let at = self.pos;
+            let head = self.head()?;
+            let value = match head.major {
+                4 | 5 => {
+                    if depth + 1 > self.max_depth {
+                        return Err(Failure::new(
+                            at,
+                            ErrorKind::TooDeep {
+                                limit: self.max_depth,
+                            },
+                        ));
+                    }
+                    let left = self.count(head, at)?;
+                    stack.push(if head.major == 4 {
+                        Frame::Array {
+                            items: Vec::with_capacity(left.unwrap_or(0)),
+                            left,
+                        }
+                    } else {
+                        Frame::Map {
+                            members: Object::new(),
+                            left,
+                            key: None,
+                            previous: &[],
+                        }
+                    });
+                    continue;
+                }
+                0 => self.unsigned(head.arg, at)?,
+                1 => self.negative(head.arg, at)?,
+                2 => {
+                    return Err(Failure::new(
+                        at,
+                        ErrorKind::Unsupported("a byte string".into()),
+                    ));
+                }
+                3 => Value::String(self.text(head, at)?),
+                6 => {
+                    return Err(Failure::new(
+                        at,
+                        ErrorKind::Unsupported(format!("tag {}", head.arg)),
+                    ));
+                }
+                _ => self.simple(head, at)?,
+            };
+            if let Some(done) = deliver(stack, value)? {
+                return Ok(done);
+            }
+        }
+    }
+
+    /// Consumes a break code if one is next.
+    fn take_break(&mut self) -> bool {
+        if self.bytes.get(self.pos) == Some(&0xFF) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The entries a container head at `at` announces (`None` if indefinite), refused when
+    /// the input cannot hold them (each takes at least a byte), so that no length prefix is
+    /// believed before the bytes are there, or when they pass the element limit.
+    fn count(&self, head: Head, at: usize) -> Parsed<Option<usize>> {
+        if head.indefinite() {
+            self.refuse_indefinite(at)?;
+            return Ok(None);
+        }
+        let per_entry: u128 = if head.major == 5 { 2 } else { 1 };
+        let needed = u128::from(head.arg) * per_entry;
+        let n = match usize::try_from(head.arg) {
+            Ok(n) if needed <= self.remaining() as u128 => n,
+            _ => return Err(Failure::end(self.bytes.len(), "the rest of a container")),
+        };
+        if n > self.options.max_elements {
+            return Err(self.too_many(at));
+        }
+        Ok(Some(n))
+    }
+
+    /// A map key: a text string.
+    fn key(&mut self) -> Parsed<String> {
+        let at = self.pos;
+        let head = self.head()?;
+        if head.major == 3 {
+            return self.text(head, at);
+        }
+        Err(if head.is_break() {
+            Failure::syntax(at, "a break (0xff) inside a definite-length map")
+        } else {
+            Failure::new(
+                at,
+                ErrorKind::Unsupported(format!(
+                    "a map key that is {} (keys must be text strings)",
+                    type_name(head)
+                )),
+            )
+        })
+    }
+
+    /// Reads a head at the current position, applying the shortest-form rule when asked.
+    #[inline(always)]
+    fn head(&mut self) -> Parsed<Head> {
+        // Most heads carry their argument in the initial byte.
+        if let Some(&initial) = self.bytes.get(self.pos) {
+            let info = initial & 0x1F;
+            if info < 24 {
+                self.pos += 1;
+                return Ok(Head {
+                    major: initial >> 5,
+                    info,
+                    arg: u64::from(info),
+                    width: 0,
+                });
+            }
+        }
+        self.long_head()
+    }
+
+    /// [`Reader::head`] for the rest.
+    #[inline(never)]
+    fn long_head(&mut self) -> Parsed<Head> {
+        let at = self.pos;
+        let (head, next) = read_head(self.bytes, at)?;
+        if self.deterministic && head.major != 7 && !head.shortest() {
+            return Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_SHORTEST)));
+        }
+        self.pos = next;
+        Ok(head)
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    fn unsigned(&self, arg: u64, at: usize) -> Parsed<Value> {
+        match i64::try_from(arg) {
+            Ok(i) if i <= MAX_SAFE_INTEGER => Ok(Value::Integer(i)),
+            _ => self.out_of_range(arg.to_string(), at),
+        }
+    }
+
+    fn negative(&self, arg: u64, at: usize) -> Parsed<Value> {
+        // The value is -1 - arg.
+        match i64::try_from(arg) {
+            Ok(i) if i < MAX_SAFE_INTEGER => Ok(Value::Integer(-1 - i)),
+            _ => self.out_of_range(format!("-{}", u128::from(arg) + 1), at),
+        }
+    }
+
+    fn out_of_range(&self, literal: String, at: usize) -> Parsed<Value> {
+        if self.lenient
+            && let Some(n) = Number::from_literal(&literal)
+        {
+            return Ok(Value::Number(n));
+        }
+        Err(Failure::new(at, ErrorKind::IntegerOutOfRange(literal)))
+    }
+
+    fn simple(&self, head: Head, at: usize) -> Parsed<Value> {
+        let unsupported = |what: String| Err(Failure::new(at, ErrorKind::Unsupported(what)));
+        match head.info {
+            20 => Ok(Value::Bool(false)),
+            21 => Ok(Value::Bool(true)),
+            22 => Ok(Value::Null),
+            23 => unsupported("`undefined`".into()),
+            24 => unsupported(format!("the simple value {}", head.arg)),
+            25..=27 => self.float(head, at),
+            INDEFINITE => Err(Failure::syntax(
+                at,
+                "a break (0xff) outside an indefinite-length item",
+            )),
+            n => unsupported(format!("the simple value {n}")),
+        }
+    }
+
+    fn float(&self, head: Head, at: usize) -> Parsed<Value> {
+        let value = float_value(head.arg, head.width);
+        if !value.is_finite() {
+            let what = if value.is_nan() {
+                "NaN"
+            } else if value > 0.0 {
+                "Infinity"
+            } else {
+                "-Infinity"
+            };
+            return Err(Failure::new(
+                at,
+                ErrorKind::Unsupported(format!("the float {what}")),
+            ));
+        }
+        let literal = float_literal(value);
+        if !self.lenient {
+            return Err(Failure::new(
+                at,
+                ErrorKind::Unsupported(format!("the float {literal}")),
+            ));
+        }
+        if self.deterministic && preferred_float_width(value) != head.width {
+            return Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_FLOAT)));
+        }
+        Number::from_literal(&literal)
+            .map(Value::Number)
+            .ok_or_else(|| Failure::new(at, ErrorKind::Unsupported(format!("the float {literal}"))))
+    }
+
+    fn refuse_indefinite(&self, at: usize) -> Parsed<()> {
+        if self.deterministic {
+            Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_DEFINITE)))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn too_many(&self, at: usize) -> Failure {
+        Failure::new(
+            at,
+            ErrorKind::TooManyElements {
+                limit: self.options.max_elements,
+            },
+        )
+    }
+
+    fn string_too_long(&self, at: usize) -> Failure {
+        Failure::new(
+            at,
+            ErrorKind::StringTooLong {
+                limit: self.options.max_string_bytes,
+            },
+        )
+    }
+
+    /// The text string whose head, at `at`, has just been read.
+    #[inline]
+    fn text(&mut self, head: Head, at: usize) -> Parsed<String> {
+        if !head.indefinite() {
+            return self.text_chunk(head.arg, at).map(str::to_owned);
+        }
+        self.chunked_text(at)
+    }
+
+    /// An indefinite-length text string, its head at `at` just read.
+    #[inline(never)]
+    fn chunked_text(&mut self, at: usize) -> Parsed<String> {
+        self.refuse_indefinite(at)?;
+        let mut out = String::new();
+        loop {
+            let chunk_at = self.pos;
+            let chunk = self.head()?;
+            if chunk.is_break() {
+                return Ok(out);
+            }
+            if chunk.major != 3 || chunk.indefinite() {
+                return Err(Failure::syntax(
+                    chunk_at,
+                    "a chunk of an indefinite-length text string must be a definite-length \
+                     text string",
+                ));
+            }
+            let piece = self.text_chunk(chunk.arg, chunk_at)?;
+            if out.len() + piece.len() > self.options.max_string_bytes {
+                return Err(self.string_too_long(at));
+            }
+            out.push_str(piece);
+        }
+    }
+
+    /// The `len` bytes of text after a definite head at `at`, validated.
+    #[inline]
+    fn text_chunk(&mut self, len: u64, at: usize) -> Parsed<&'a str> {
+        let start = self.pos;
+        let len = match usize::try_from(len) {
+            Ok(len) if len <= self.remaining() => len,
+            _ => return Err(Failure::end(self.bytes.len(), "the rest of a text string")),
+        };
+        if len > self.options.max_string_bytes {
+            return Err(self.string_too_long(at));
+        }
+        let raw = self.bytes.get(start..start + len).unwrap_or_default();
+        let text = std::str::from_utf8(raw)
+            .map_err(|e| Failure::new(start + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
+        self.pos = start + len;
+        Ok(text)
+    }
+}
+
+/// Puts a finished value into the container on top of `stack`; returns it back when there is
+/// none (the value is the whole item).
+#[inline(always)]
+fn deliver(stack: &mut [Frame<'_>], value: Value) -> Parsed<Option<Value>> {
+    match stack.last_mut() {
+        None => Ok(Some(value)),
+        Some(Frame::Array { items, left }) => {
+            items.push(value);
+            if let Some(n) = left {
+                *n -= 1;
+            }
+            Ok(None)
+        }
+        Some(Frame::Map {
+            members, left, key, ..
+        }) => {
+            // A map's value always follows its key, which the loop has just set.
+            let (name, key_at) = key.take().unwrap_or_default();
+            match members.entry(name) {
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(value);
+                }
+                std::collections::btree_map::Entry::Occupied(slot) => {
+                    return Err(duplicate(slot.key(), key_at));
+                }
+            }
+            if let Some(n) = left {
+                *n -= 1;
+            }
+            Ok(None)
+        }
+    }
+}
+
+#[cold]
+fn duplicate(key: &str, at: usize) -> Failure {
+    Failure::new(at, ErrorKind::DuplicateKey(key.to_owned())).at(Segment::Key(key.to_owned()))
+}
+
+/// The CBOR type of an item, for error messages.
+fn type_name(head: Head) -> &'static str {
+    match (head.major, head.info) {
+        (0, _) => "an unsigned integer",
+        (1, _) => "a negative integer",
+        (2, _) => "a byte string",
+        (3, _) => "a text string",
+        (4, _) => "an array",
+        (5, _) => "a map",
+        (6, _) => "a tag",
+        (_, 20 | 21) => "a boolean",
+        (_, 22) => "null",
+        (_, 23) => "undefined",
+        (_, 25..=27) => "a float",
+        _ => "a simple value",
+    }
+}
+
+/// The value of a float argument of `width` bytes.
+fn float_value(arg: u64, width: u8) -> f64 {
+    match width {
+        2 => f16::from_bits(u16::try_from(arg).unwrap_or_default()).to_f64(),
+        4 => f64::from(f32::from_bits(u32::try_from(arg).unwrap_or_default())),
+        _ => f64::from_bits(arg),
+    }
+}
+
+/// The width in bytes (2, 4 or 8) of the shortest float that holds `value` exactly.
+pub(crate) fn preferred_float_width(value: f64) -> u8 {
+    if f16::from_f64(value).to_f64().to_bits() == value.to_bits() {
+        2
+    } else {
+        // Narrowing on purpose: the round trip tells whether it was exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let narrow = value as f32;
+        if f64::from(narrow).to_bits() == value.to_bits() {
+            4
+        } else {
+            8
+        }
+    }
+}
+
+/// A finite float as the shortest JSON number literal that reads back as the same `f64`
+/// (Rust's shortest round-trip form, always with a `.` or an exponent).
+pub(crate) fn float_literal(value: f64) -> String {
+    format!("{value:?}")
+}
+
+/// Skips one well-formed item starting at `at`, iteratively (no recursion, so any depth up to
+/// `max_depth` is safe), checking only well-formedness (RFC 8949 Appendix F). Returns the
+/// offset just past the item.
+pub(crate) fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Parsed<usize> {
+    enum Frame {
+        /// A definite array, map (counted in items: twice its pairs) or tag: items still due.
+        Items(u128),
+        /// An indefinite array or map; for a map, whether a key awaits its value.
+        Open { map: bool, key_pending: bool },
+        /// The chunks of an indefinite byte (2) or text (3) string.
+        Chunks(u8),
+    }
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut pos = at;
+    loop {
+        let head_at = pos;
+        let (head, next) = read_head(bytes, pos)?;
+        pos = next;
+        let remaining = bytes.len().saturating_sub(pos);
+        let mut complete = true;
+        if let Some(Frame::Chunks(major)) = stack.last() {
+            if head.is_break() {
+                stack.pop();
+            } else if head.major != *major || head.indefinite() {
+                return Err(Failure::syntax(
+                    head_at,
+                    "a chunk of an indefinite-length string must be a definite-length string \
+                     of the same type",
+                ));
+            } else {
+                pos = skip_bytes(bytes, pos, head.arg)?;
+                continue;
+            }
+        } else {
+            match head.major {
+                2 | 3 if head.indefinite() => {
+                    stack.push(Frame::Chunks(head.major));
+                    complete = false;
+                }
+                2 | 3 => pos = skip_bytes(bytes, pos, head.arg)?,
+                4 | 5 if head.indefinite() => {
+                    stack.push(Frame::Open {
+                        map: head.major == 5,
+                        key_pending: false,
+                    });
+                    complete = false;
+                }
+                4..=6 => {
+                    // A tag is followed by one item; an array by its count; a map by twice.
+                    let items = match head.major {
+                        4 => u128::from(head.arg),
+                        5 => u128::from(head.arg) * 2,
+                        _ => 1,
+                    };
+                    if items > remaining as u128 {
+                        return Err(Failure::end(bytes.len(), "the rest of a container"));
+                    }
+                    if items > 0 {
+                        stack.push(Frame::Items(items));
+                        complete = false;
+                    }
+                }
+                7 if head.is_break() => match stack.last() {
+                    Some(Frame::Open {
+                        key_pending: true, ..
+                    }) => {
+                        return Err(Failure::syntax(
+                            head_at,
+                            "a break after a map key, before its value",
+                        ));
+                    }
+                    Some(Frame::Open { .. }) => {
+                        stack.pop();
+                    }
+                    _ => {
+                        return Err(Failure::syntax(
+                            head_at,
+                            "a break (0xff) outside an indefinite-length item",
+                        ));
+                    }
+                },
+                _ => {}
+            }
+        }
+        if stack.len() > max_depth.min(MAX_DEPTH_CEILING) {
+            return Err(Failure::new(
+                head_at,
+                ErrorKind::TooDeep { limit: max_depth },
+            ));
+        }
+        if !complete {
+            continue;
+        }
+        // One item is complete: count it in its container, closing containers it fills.
+        loop {
+            match stack.last_mut() {
+                None => return Ok(pos),
+                Some(Frame::Items(n)) => {
+                    *n -= 1;
+                    if *n == 0 {
+                        stack.pop();
+                        continue;
+                    }
+                }
+                Some(Frame::Open { map, key_pending }) => {
+                    if *map {
+                        *key_pending = !*key_pending;
+                    }
+                }
+                Some(Frame::Chunks(_)) => {}
+            }
+            break;
+        }
+    }
+}
+
+fn skip_bytes(bytes: &[u8], pos: usize, len: u64) -> Parsed<usize> {
+    match usize::try_from(len) {
+        Ok(len) if len <= bytes.len().saturating_sub(pos) => Ok(pos + len),
+        _ => Err(Failure::end(bytes.len(), "the rest of a string")),
+    }
+}
+
+/// Decodes one item at the start of `bytes` (all of it when `whole`), returning the value,
+/// the top-level offsets and where the item ends. A failure that is not about
+/// well-formedness is replaced by the well-formedness failure when the input is not
+/// well-formed, so that ill-formed input is always reported as such.
+pub(crate) fn decode(
+    bytes: &[u8],
+    options: &Options,
+    whole: bool,
+) -> Result<(Value, TopLevel, usize), Failure> {
+    let mut top = TopLevel::default();
+    let mut reader = Reader::new(bytes, options);
+    let result = if whole {
+        reader.document(&mut top)
+    } else {
+        reader.item(&mut top)
+    };
+    match result {
+        Ok(value) => Ok((value, top, reader.position())),
+        Err(f) if f.is_malformed() || f.kind().category() == crate::Category::Limit => Err(f),
+        Err(f) => match skip_item(bytes, 0, options.effective_max_depth()) {
+            Err(g) if g.is_malformed() => Err(g),
+            _ => Err(f),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex(s: &str) -> Vec<u8> {
+        (0..s.len())
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn heads_and_widths() {
+        let (h, next) = read_head(&hex("1903e8"), 0).unwrap();
+        assert_eq!((h.major, h.arg, h.width, next), (0, 1000, 2, 3));
+        assert!(h.shortest());
+        let (h, _) = read_head(&hex("1817"), 0).unwrap();
+        assert!(!h.shortest());
+        assert!(read_head(&hex("1c"), 0).unwrap_err().is_malformed());
+        assert!(read_head(&hex("f818"), 0).unwrap_err().is_malformed());
+        assert!(read_head(&hex("1f"), 0).unwrap_err().is_malformed());
+    }
+
+    #[test]
+    fn skip_finds_item_ends() {
+        for (h, len) in [
+            ("00", 1),
+            ("9f01820203ff", 6),
+            ("bf6161f5ff", 5),
+            ("7f6161ff", 4),
+            ("c100", 2),
+            ("a1616100", 4),
+        ] {
+            let mut bytes = hex(h);
+            bytes.push(0);
+            assert_eq!(skip_item(&bytes, 0, 64).unwrap(), len, "{h}");
+        }
+        for bad in [
+            "bf00ff",
+            "81ff",
+            "7f4100ff",
+            "ff",
+            "c0",
+            "9b00000000ffffffff00",
+        ] {
+            assert!(
+                skip_item(&hex(bad), 0, 64).unwrap_err().is_malformed(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn float_forms() {
+        assert_eq!(preferred_float_width(1.5), 2);
+        assert_eq!(preferred_float_width(100_000.0), 4);
+        assert_eq!(preferred_float_width(1.1), 8);
+        assert_eq!(preferred_float_width(-0.0), 2);
+        assert_eq!(float_literal(1.0), "1.0");
+        assert_eq!(float_literal(1e300), "1e300");
+        assert_eq!(float_literal(-0.0), "-0.0");
+        assert_eq!(
+            float_literal(5.960_464_477_539_063e-8),
+            "5.960464477539063e-8"
+        );
+    }
+}
