@@ -5,6 +5,7 @@
 //! column for text, byte offset for binary) and where in the event (a [`exev::Path`]).
 //!
 //! - [`json`]: Matrix canonical JSON, strict about the data model by default.
+//! - [`proto`]: Protobuf, on the published schema `schemas/proto/exev/v1/*.proto`.
 //!
 //! ```
 //! use exev_codec::json;
@@ -29,6 +30,7 @@ mod error;
 pub mod json;
 mod options;
 pub mod oracle;
+pub mod proto;
 
 pub use error::{Category, Error, ErrorKind, Position};
 pub use options::{
