@@ -69,10 +69,14 @@ mod wire {
     include!("proto/exev.v1.rs");
 }
 
-/// The deepest nesting this encoding carries, the event object being level 1: Protobuf
-/// runtimes (prost among them) refuse more than 100 nested messages, and an event at this
-/// depth needs 99 (some typed blocks one more per level of `extra`).
-pub const MAX_WIRE_DEPTH: usize = 97;
+/// The deepest nesting this encoding is sure to carry, the event object being level 1.
+///
+/// prost refuses messages nested more than 101 deep (its recursion limit of 100 below the
+/// top-level message), as other runtimes do at about the same depth. Each level of JSON
+/// nesting is one level of messages, plus at most two more along any path (a `Member` of an
+/// `extra` field or of `Event.other`, and the scalar `Value` at the bottom), so events up to
+/// this depth always decode; a few levels more may, depending on where they nest.
+pub const MAX_WIRE_DEPTH: usize = 99;
 
 /// The most bytes a varint takes.
 const MAX_VARINT_BYTES: usize = 10;
