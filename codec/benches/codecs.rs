@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 use exev::Event;
 use exev::blocks::AnyBlock;
-use exev_codec::json;
+use exev_codec::{json, proto};
 
 const CORPUS_SIZE: usize = 2_000;
 
@@ -48,21 +48,24 @@ struct Prepared {
     total_bytes: u64,
     events: Vec<Event>,
     serde_values: Vec<serde_json::Value>,
+    proto_bytes: Vec<Vec<u8>>,
 }
 
 fn prepare() -> Prepared {
     let bytes = corpus::events(CORPUS_SIZE);
     let total_bytes = bytes.iter().map(|b| b.len() as u64).sum();
-    let events = bytes.iter().map(|b| json::from_slice(b).unwrap()).collect();
+    let events: Vec<Event> = bytes.iter().map(|b| json::from_slice(b).unwrap()).collect();
     let serde_values = bytes
         .iter()
         .map(|b| serde_json::from_slice(b).unwrap())
         .collect();
+    let proto_bytes = events.iter().map(proto::to_vec).collect();
     Prepared {
         bytes,
         total_bytes,
         events,
         serde_values,
+        proto_bytes,
     }
 }
 
@@ -95,6 +98,14 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
             }),
         ),
         (
+            "decode/exev Event from Protobuf",
+            Box::new(|| {
+                for b in &p.proto_bytes {
+                    black_box(proto::from_slice(b).unwrap());
+                }
+            }),
+        ),
+        (
             "encode/serde_json::to_vec",
             Box::new(|| {
                 for v in &p.serde_values {
@@ -107,6 +118,14 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
             Box::new(|| {
                 for e in &p.events {
                     black_box(json::to_vec(e));
+                }
+            }),
+        ),
+        (
+            "encode/exev Protobuf",
+            Box::new(|| {
+                for e in &p.events {
+                    black_box(proto::to_vec(e));
                 }
             }),
         ),
@@ -179,7 +198,45 @@ fn main() {
         ratio(2, 0)
     );
     println!(
-        "  encode, exev canonical / serde_json::to_vec:            {:.2}",
-        ratio(4, 3)
+        "  decode, exev Protobuf / exev JSON:                      {:.2}  (target <= 0.8)",
+        ratio(3, 1)
     );
+    println!(
+        "  encode, exev canonical / serde_json::to_vec:            {:.2}",
+        ratio(5, 4)
+    );
+    println!(
+        "  encode, exev Protobuf / exev canonical JSON:            {:.2}",
+        ratio(6, 5)
+    );
+    sizes(&p);
+}
+
+/// Bytes per event in every encoding, and how the Protobuf codec carries the corpus's blocks.
+fn sizes(p: &Prepared) {
+    let per_event = |total: usize| total as f64 / CORPUS_SIZE as f64;
+    let json_total: usize = p.events.iter().map(|e| json::to_vec(e).len()).sum();
+    let proto_total: usize = p.proto_bytes.iter().map(Vec::len).sum();
+    println!("bytes per event (blocks under stable names):");
+    println!("  canonical JSON  {:>7.1}", per_event(json_total));
+    println!(
+        "  Protobuf        {:>7.1}  ({:.2} of canonical JSON; target <= 0.7)",
+        per_event(proto_total),
+        proto_total as f64 / json_total as f64
+    );
+    let mut typed = std::collections::BTreeMap::<&str, (usize, usize)>::new();
+    for e in &p.events {
+        for entry in e.content().blocks() {
+            let slot = typed.entry(entry.name).or_default();
+            if proto::is_typed(entry.name, entry.value) {
+                slot.0 += 1;
+            } else {
+                slot.1 += 1;
+            }
+        }
+    }
+    println!("Protobuf carriage of the corpus's blocks (typed / generic):");
+    for (name, (t, g)) in typed {
+        println!("  {name:<24} {t:>6} / {g}");
+    }
 }

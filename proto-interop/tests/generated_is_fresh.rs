@@ -31,6 +31,16 @@ fn generate() -> String {
     config
         .out_dir(&out)
         .btree_map(["."])
+        // Large block messages are boxed so that `Block` stays small to move (the `Value` arm,
+        // 80 bytes, sets its size).
+        .boxed(".exev.v1.Block.body.file")
+        .boxed(".exev.v1.Block.body.poll")
+        .boxed(".exev.v1.Block.body.relates_to")
+        .boxed(".exev.v1.Block.body.encrypted")
+        .boxed(".exev.v1.Block.body.location")
+        .boxed(".exev.v1.Block.body.audio_details")
+        .boxed(".exev.v1.Block.body.video_details")
+        .boxed(".exev.v1.File.encryption")
         .disable_comments(["."])
         .compile_fds(descriptors)
         .expect("prost-build generates code");

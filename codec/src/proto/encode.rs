@@ -79,7 +79,7 @@ pub(crate) fn typed_body(name: &str, value: &Value) -> Option<Body> {
 fn shaped_body(kind: KnownBlock, value: &Value) -> Option<Body> {
     Some(match (kind, value) {
         (KnownBlock::Text, Value::Array(a)) => Body::Text(text(a)?),
-        (KnownBlock::File, Value::Object(o)) => Body::File(file(o)),
+        (KnownBlock::File, Value::Object(o)) => Body::File(Box::new(file(o))),
         (KnownBlock::Caption, Value::Object(o)) => {
             let (text, extra) = text_holder(o);
             Body::Caption(wire::Caption { text, extra })
@@ -99,20 +99,24 @@ fn shaped_body(kind: KnownBlock, value: &Value) -> Option<Body> {
                 .map(|v| v.as_object().map(thumbnail_image))
                 .collect::<Option<_>>()?,
         }),
-        (KnownBlock::VideoDetails, Value::Object(o)) => Body::VideoDetails(video_details(o)),
-        (KnownBlock::AudioDetails, Value::Object(o)) => Body::AudioDetails(audio_details(o)),
+        (KnownBlock::VideoDetails, Value::Object(o)) => {
+            Body::VideoDetails(Box::new(video_details(o)))
+        }
+        (KnownBlock::AudioDetails, Value::Object(o)) => {
+            Body::AudioDetails(Box::new(audio_details(o)))
+        }
         (KnownBlock::Automated, Value::Bool(b)) => Body::Automated(*b),
-        (KnownBlock::Location, Value::Object(o)) => Body::Location(location(o)),
+        (KnownBlock::Location, Value::Object(o)) => Body::Location(Box::new(location(o))),
         (KnownBlock::Asset, Value::Object(o)) => Body::Asset(asset(o)),
         (KnownBlock::Ts, Value::Integer(i)) => Body::Ts(*i),
-        (KnownBlock::Poll, Value::Object(o)) => Body::Poll(poll(o)?),
+        (KnownBlock::Poll, Value::Object(o)) => Body::Poll(Box::new(poll(o)?)),
         (KnownBlock::Selections, Value::Array(a)) => Body::Selections(wire::Selections {
             values: strings(a)?,
         }),
         (KnownBlock::PollResults, Value::Object(o)) => Body::PollResults(poll_results(o)),
-        (KnownBlock::RelatesTo, Value::Object(o)) => Body::RelatesTo(relates_to(o)),
+        (KnownBlock::RelatesTo, Value::Object(o)) => Body::RelatesTo(Box::new(relates_to(o))),
         (KnownBlock::Mentions, Value::Object(o)) => Body::Mentions(mentions(o)),
-        (KnownBlock::Encrypted, Value::Object(o)) => Body::Encrypted(encrypted(o)),
+        (KnownBlock::Encrypted, Value::Object(o)) => Body::Encrypted(Box::new(encrypted(o))),
         _ => return None,
     })
 }
@@ -174,7 +178,7 @@ fn file(o: &Object) -> wire::File {
 }
 
 /// The EncryptedFile members, when all four are there with their types.
-fn encrypted_file(o: &Object) -> Option<wire::EncryptedFile> {
+fn encrypted_file(o: &Object) -> Option<Box<wire::EncryptedFile>> {
     let key = o.get("key")?.as_object()?;
     let iv = o.get("iv")?.as_str()?;
     let v = o.get("v")?.as_str()?;
@@ -184,12 +188,12 @@ fn encrypted_file(o: &Object) -> Option<wire::EncryptedFile> {
         .iter()
         .map(|(k, h)| h.as_str().map(|h| (k.clone(), h.to_owned())))
         .collect::<Option<_>>()?;
-    Some(wire::EncryptedFile {
+    Some(Box::new(wire::EncryptedFile {
         key: members(key),
         iv: iv.to_owned(),
         hashes,
         v: v.to_owned(),
-    })
+    }))
 }
 
 fn image_details(o: &Object) -> wire::ImageDetails {

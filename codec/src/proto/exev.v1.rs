@@ -90,8 +90,8 @@ pub struct File {
     pub mimetype: ::core::option::Option<::prost::alloc::string::String>,
     #[prost(int64, optional, tag = "4")]
     pub size: ::core::option::Option<i64>,
-    #[prost(message, optional, tag = "5")]
-    pub encryption: ::core::option::Option<EncryptedFile>,
+    #[prost(message, optional, boxed, tag = "5")]
+    pub encryption: ::core::option::Option<::prost::alloc::boxed::Box<EncryptedFile>>,
     #[prost(message, repeated, tag = "100")]
     pub extra: ::prost::alloc::vec::Vec<Member>,
 }
@@ -361,7 +361,7 @@ pub mod block {
         #[prost(message, tag = "4")]
         Text(super::Text),
         #[prost(message, tag = "5")]
-        File(super::File),
+        File(::prost::alloc::boxed::Box<super::File>),
         #[prost(message, tag = "6")]
         Caption(super::Caption),
         #[prost(message, tag = "7")]
@@ -371,17 +371,17 @@ pub mod block {
         #[prost(message, tag = "9")]
         AltText(super::AltText),
         #[prost(message, tag = "10")]
-        VideoDetails(super::VideoDetails),
+        VideoDetails(::prost::alloc::boxed::Box<super::VideoDetails>),
         #[prost(message, tag = "11")]
-        AudioDetails(super::AudioDetails),
+        AudioDetails(::prost::alloc::boxed::Box<super::AudioDetails>),
         #[prost(bool, tag = "12")]
         Automated(bool),
         #[prost(message, tag = "13")]
-        Location(super::Location),
+        Location(::prost::alloc::boxed::Box<super::Location>),
         #[prost(message, tag = "14")]
         Mentions(super::Mentions),
         #[prost(message, tag = "15")]
-        RelatesTo(super::RelatesTo),
+        RelatesTo(::prost::alloc::boxed::Box<super::RelatesTo>),
         #[prost(message, tag = "16")]
         Asset(super::Asset),
         #[prost(int64, tag = "17")]
@@ -389,13 +389,13 @@ pub mod block {
         #[prost(message, tag = "18")]
         Topic(super::Topic),
         #[prost(message, tag = "19")]
-        Poll(super::Poll),
+        Poll(::prost::alloc::boxed::Box<super::Poll>),
         #[prost(message, tag = "20")]
         Selections(super::Selections),
         #[prost(message, tag = "21")]
         PollResults(super::PollResults),
         #[prost(message, tag = "22")]
-        Encrypted(super::Encrypted),
+        Encrypted(::prost::alloc::boxed::Box<super::Encrypted>),
     }
 }
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::prost::Enumeration)]
