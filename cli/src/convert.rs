@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use exev::{Event, NamingProfile};
-use exev_codec::{NumberPolicy, Options, json};
+use exev_codec::{NumberPolicy, Options, json, proto};
 
 use crate::input::{self, Source};
 use crate::report::{Failure, write_stdout};
@@ -16,6 +16,9 @@ use crate::{InputFormat, Outcome};
 pub(crate) enum OutputFormat {
     /// Matrix canonical JSON (with `--pretty`, indented), then a newline.
     Json,
+    /// Protobuf: one `exev.v1.Event` message (no newline); with `--stream`, each preceded by
+    /// its length as a varint.
+    Proto,
 }
 
 /// The naming profiles `--names` accepts.
@@ -48,7 +51,9 @@ pub(crate) struct ConvertArgs {
     /// The encoding to read.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     from: InputFormat,
-    /// Read and write many events: one JSON event a line (NDJSON).
+    /// Read and write many events: one JSON event a line (NDJSON), or length-delimited
+    /// Protobuf (a varint length, then the message). Reading a Protobuf stream needs
+    /// `--from proto`: `auto` reads NDJSON.
     #[arg(long)]
     stream: bool,
     /// Which names to write: as sent, stable `m.*` names, or unstable names.
@@ -80,6 +85,8 @@ impl ConvertArgs {
         let mut out = match self.to {
             OutputFormat::Json if self.pretty => json::to_vec_pretty(&event),
             OutputFormat::Json => json::to_vec(&event),
+            OutputFormat::Proto if self.stream => return proto::to_vec_delimited(&event),
+            OutputFormat::Proto => return proto::to_vec(&event),
         };
         out.push(b'\n');
         out
@@ -98,8 +105,30 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
     write_stdout(&args.encode(event))
 }
 
+/// Length-delimited Protobuf: each message read whole only after its length is checked.
+fn proto_stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
+    let mut events = proto::StreamReader::new(source.reader()?, options.clone());
+    let mut number = 0usize;
+    loop {
+        number += 1;
+        match events.next_event() {
+            Ok(Some(event)) => write_stdout(&args.encode(event))?,
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                return Err(Failure::Input {
+                    source: format!("{}:{number}", source.name()),
+                    error,
+                });
+            }
+        }
+    }
+}
+
 /// NDJSON: one event a line, blank lines skipped; no line is read past the size limit.
 fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
+    if args.from == InputFormat::Proto {
+        return proto_stream(args, source, options);
+    }
     let mut reader = source.reader()?;
     let cap = u64::try_from(options.max_bytes)
         .unwrap_or(u64::MAX)

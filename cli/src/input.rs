@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use exev::Event;
-use exev_codec::{Options, json};
+use exev_codec::{Options, json, proto};
 
 use crate::InputFormat;
 use crate::report::Failure;
@@ -89,12 +89,17 @@ pub(crate) fn decode(
     options: &Options,
     source: &str,
 ) -> Result<Event, Failure> {
-    match format {
-        InputFormat::Auto | InputFormat::Json => {
-            json::from_slice_with(bytes, options).map_err(|error| Failure::Input {
-                source: source.to_owned(),
-                error,
-            })
+    let decoded = match format {
+        // Protobuf only when the first byte is an `Event` field's tag, which no JSON text
+        // starts with; JSON otherwise.
+        InputFormat::Auto if proto::looks_like_event(bytes) => {
+            proto::from_slice_with(bytes, options)
         }
-    }
+        InputFormat::Auto | InputFormat::Json => json::from_slice_with(bytes, options),
+        InputFormat::Proto => proto::from_slice_with(bytes, options),
+    };
+    decoded.map_err(|error| Failure::Input {
+        source: source.to_owned(),
+        error,
+    })
 }

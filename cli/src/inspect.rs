@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use exev::blocks::AnyBlock;
 use exev::{BlockError, Event, Value};
-use exev_codec::{NumberPolicy, Options, json};
+use exev_codec::{NumberPolicy, Options, json, proto};
 
 use crate::input::{self, Source};
 use crate::report::write_stdout;
@@ -131,8 +131,9 @@ pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
         out.push_str(&format!("sender   {sender}\n"));
     }
     let canonical = json::to_vec(event).len();
+    let protobuf = proto::to_vec(event).len();
     out.push_str(&format!(
-        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes\n"
+        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes; Protobuf {protobuf} bytes\n"
     ));
     let reports = blocks(event);
     out.push_str(&format!("blocks   {}\n", reports.len()));
@@ -201,6 +202,7 @@ fn json_report(event: &Event, input_bytes: usize) -> String {
     let mut sizes = exev::Object::new();
     sizes.insert("input".into(), int(input_bytes));
     sizes.insert("json".into(), int(json::to_vec(event).len()));
+    sizes.insert("proto".into(), int(proto::to_vec(event).len()));
     report.insert("sizes".into(), Value::Object(sizes));
     report.insert("blocks".into(), Value::Array(blocks));
     let mut out = json::value_to_vec(&Value::Object(report));

@@ -52,6 +52,9 @@ pub(crate) enum InputFormat {
     Auto,
     /// JSON.
     Json,
+    /// Protobuf: one `exev.v1.Event` message; with `--stream`, each preceded by its length as
+    /// a varint.
+    Proto,
 }
 
 fn main() -> ExitCode {
