@@ -130,10 +130,12 @@ fn malformed_wire_data_is_an_error_with_an_offset() {
     // Wrong wire type: `content` (field 3) as a varint.
     let e = rejected(&message(&[0x18, 0x01]));
     assert_eq!(e.category(), Category::Syntax, "{e}");
+    assert_eq!(e.position(), Some(Position::Binary { offset: 5 }));
     // Invalid UTF-8 in a string.
     let e = rejected(&[0x12, 0x02, 0xC3, 0x28]);
     assert_eq!(e.kind(), &ErrorKind::InvalidUtf8);
-    assert_eq!(e.position(), Some(Position::Binary { offset: 0 }));
+    assert_eq!(e.position(), Some(Position::Binary { offset: 2 }));
+    assert_eq!(e.path().to_string(), "type");
     // Over-long varint (11 continuation bytes) as a tag and as a value.
     rejected(&[0xff; 11]);
     rejected(&message(&[
@@ -144,14 +146,28 @@ fn malformed_wire_data_is_an_error_with_an_offset() {
         0x1a, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f,
     ]));
     assert!(matches!(e.kind(), ErrorKind::UnexpectedEnd { .. }), "{e}");
+    assert_eq!(e.position(), Some(Position::Binary { offset: 6 }));
     // Schema rules: a Value with no kind, an unknown BlockName, an event without a type.
-    rejected(&message(&[0x1a, 0x04, 0x0a, 0x01, b'n', 0x1a, 0x00]));
+    let e = rejected(&message(&[0x1a, 0x05, 0x12, 0x01, b'n', 0x1a, 0x00]));
+    assert_eq!(
+        e.to_string(),
+        r#"a Value with no kind set at content.n (byte 12)"#
+    );
     let e = rejected(&message(&[0x1a, 0x04, 0x08, 0x7f, 0x60, 0x01]));
     assert!(e.to_string().contains("BlockName"), "{e}");
-    rejected(&[0x1a, 0x00]);
-    // Duplicate block names.
-    let block = [0x1a, 0x04, 0x08, 0x1e, 0x88, 0x01];
-    let _ = block;
+    assert_eq!(e.position(), Some(Position::Binary { offset: 7 }));
+    let e = rejected(&[0x1a, 0x00]);
+    assert_eq!(e.to_string(), "a Block without a name at content (byte 2)");
+    let e = rejected(&[]);
+    assert_eq!(e.to_string(), "an Event without a type at $ (byte 0)");
+    // A singular field given twice.
+    let e = rejected(&message(&[0x2a, 0x01, b'a', 0x2a, 0x01, b'b']));
+    assert!(e.to_string().contains("given twice"), "{e}");
+    assert_eq!(e.position(), Some(Position::Binary { offset: 8 }));
+    // Groups and the invalid wire types 6 and 7.
+    for key in [0x7b, 0x7c, 0x7e, 0x7f] {
+        rejected(&message(&[key, 0x00]));
+    }
 }
 
 #[test]
@@ -164,6 +180,14 @@ fn duplicates_are_refused() {
     let e = rejected(&bytes);
     assert_eq!(e.kind(), &ErrorKind::DuplicateKey("m.ts".into()));
     assert_eq!(e.path().to_string(), r#"content["m.ts"]"#);
+    assert_eq!(e.position(), Some(Position::Binary { offset: 12 }));
+    // Duplicate keys in a generic object.
+    let object = [
+        0x1a, 0x15, 0x12, 0x01, b'o', 0x1a, 0x10, 0x32, 0x00, 0x42, 0x02, 0x08, 0x00, 0x42, 0x02,
+        0x08, 0x00, 0x4a, 0x01, b'k', 0x4a, 0x01, b'k',
+    ];
+    let e = rejected(&message(&object));
+    assert_eq!(e.kind(), &ErrorKind::DuplicateKey("k".into()));
 }
 
 #[test]

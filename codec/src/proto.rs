@@ -14,20 +14,30 @@
 //! sent under is kept either way, as an interned `BlockName` number for the built-in names.
 //! [`is_typed`] tells which way a block goes.
 //!
-//! Decoding checks what the JSON decoder checks: the [`Options`] limits (size, depth, string
-//! length, element count), integers in ±(2^53 - 1), no duplicate keys; strings are UTF-8 by
-//! Protobuf's own rule. Errors carry a byte offset ([`Position::Binary`]) and the path in the
-//! event. prost reports no offsets, so:
-//! - an input over [`Options::max_bytes`] is refused before decoding, at offset `max_bytes`;
-//!   a stream's length prefix is checked where it is (its offset, before reading the message);
-//! - malformed Protobuf (truncation, a wrong wire type, invalid UTF-8, an over-long varint) and
-//!   every check on the decoded data (limits, the data model, the schema's rules) are reported
-//!   at the offset where the event's message starts (0 for [`from_slice`], after the length
-//!   prefix in a stream), with prost's message and field names or the exact path in the event.
+//! Encoding uses the code prost-build generates from the schema (committed, checked fresh by
+//! a test). Decoding reads the wire format directly into the model, in one pass (the tests
+//! check it against prost's generated decoder): no intermediate messages, allocation bounded
+//! by the input, and errors with the exact byte offset ([`Position::Binary`]) and the path in
+//! the event. It checks what the JSON decoder checks: the [`Options`] limits (size, depth,
+//! string length, element count), integers in ±(2^53 - 1) (unless lenient), no duplicate keys,
+//! and the schema's rules; strings are UTF-8 by Protobuf's own rule. Errors are at:
+//! - the byte that is wrong: a truncated varint or length, an over-long varint (its first
+//!   byte), a wrong wire type or a singular field given twice (the field's key), invalid UTF-8
+//!   (the first invalid byte), a string over the limit (its first byte), an integer out of
+//!   range, an element past the limit;
+//! - the start of the message, for rules about a message as a whole (a `Value` with no kind,
+//!   an object whose keys and items differ in number, a `Block` without a name);
+//! - `max_bytes` for input over [`Options::max_bytes`], refused before decoding; a stream's
+//!   length prefix is checked where it is, before its message is read.
 //!
-//! Nesting: Protobuf runtimes stop at 100 nested messages, and each level of JSON nesting is
-//! one level of messages here, so events nest at most [`MAX_WIRE_DEPTH`] levels in this
-//! encoding whatever [`Options::max_depth`] allows (the default, 64, fits).
+//! Stricter than Protobuf's merging rules, as the data model asks: a singular field (or oneof)
+//! given twice, and a key given twice in a map or object, are errors rather than "last one
+//! wins". Unknown fields are skipped (so the schema can grow); groups, which proto3 does not
+//! use, are errors.
+//!
+//! Nesting is limited to [`MAX_WIRE_DEPTH`] levels, whatever [`Options::max_depth`] allows
+//! beyond it (the default, 64, is below it), so that what exev writes other Protobuf runtimes
+//! can read.
 //!
 //! ```
 //! use exev_codec::{json, proto};
@@ -38,14 +48,20 @@
 //! assert!(bytes.len() < json::to_vec(&event).len());
 //! assert_eq!(proto::from_slice(&bytes)?, event);
 //!
+//! // Cut short: the error is at the length that runs past the end.
 //! let err = proto::from_slice(&bytes[..bytes.len() - 1]).unwrap_err();
-//! assert_eq!(err.position(), Some(exev_codec::Position::Binary { offset: 0 }));
+//! assert_eq!(err.category(), exev_codec::Category::Syntax);
+//! assert!(matches!(err.position(), Some(exev_codec::Position::Binary { offset }) if offset > 0));
 //! # Ok::<(), exev_codec::Error>(())
 //! ```
 
+/// The reference decoder (prost's generated code, then a conversion), for the tests.
+#[cfg(test)]
+#[allow(dead_code)]
 mod decode;
 mod encode;
 mod names;
+mod read;
 
 use std::io::{Read, Write};
 
@@ -69,13 +85,14 @@ mod wire {
     include!("proto/exev.v1.rs");
 }
 
-/// The deepest nesting this encoding is sure to carry, the event object being level 1.
+/// The deepest nesting this codec decodes, the event object being level 1, whatever
+/// [`Options::max_depth`] allows.
 ///
-/// prost refuses messages nested more than 101 deep (its recursion limit of 100 below the
-/// top-level message), as other runtimes do at about the same depth. Each level of JSON
-/// nesting is one level of messages, plus at most two more along any path (a `Member` of an
-/// `extra` field or of `Event.other`, and the scalar `Value` at the bottom), so events up to
-/// this depth always decode; a few levels more may, depending on where they nest.
+/// Protobuf runtimes refuse messages nested past about 100 (prost: 101 levels, its recursion
+/// limit of 100 below the top-level message). Each level of JSON nesting is one level of
+/// messages here, plus at most two more along any path (a `Member` of an `extra` field or of
+/// `Event.other`, and the scalar `Value` at the bottom), so every event this codec accepts,
+/// other runtimes can read too.
 pub const MAX_WIRE_DEPTH: usize = 99;
 
 /// The most bytes a varint takes.
@@ -105,11 +122,9 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 
 /// Decodes the message `bytes`, which starts at `offset` in the input.
 fn decode_at(bytes: &[u8], options: &Options, offset: usize) -> Result<Event, Error> {
-    let message =
-        wire::Event::decode(bytes).map_err(|e| decode::from_prost(&e).into_error(offset))?;
-    decode::Decoder::new(options)
-        .event(message)
-        .map_err(|f| f.into_error(offset))
+    read::Reader::new(options)
+        .event(bytes, offset)
+        .map_err(read::Failure::into_error)
 }
 
 fn too_large(size: usize, limit: usize, offset: usize) -> Error {
@@ -366,5 +381,46 @@ mod tests {
             .next_event()
             .unwrap_err();
         assert!(err.to_string().contains("over-long varint"), "{err}");
+    }
+
+    /// The reference decoder: prost's generated code, then the conversion to the model.
+    fn reference(bytes: &[u8], options: &Options) -> Result<Event, ()> {
+        let message = wire::Event::decode(bytes).map_err(|_| ())?;
+        decode::Decoder::new(options).event(message).map_err(|_| ())
+    }
+
+    #[test]
+    fn the_direct_decoder_agrees_with_prost_generated_code() {
+        let samples = [
+            r#"{"type":"m.image","content":{"m.text":[{"body":"x","mimetype":"text/html","lang":"en","org.x":1}],"m.file":{"url":"mxc://a/b","size":12,"name":"n","mimetype":"image/png","key":{"k":"x"},"iv":"i","hashes":{"sha256":"h"},"v":"v2"},"m.image_details":{"width":1,"height":2,"m.sticker":true},"m.thumbnail":[{"m.file":{"url":"u","mimetype":"image/png"},"m.image_details":{"width":1,"height":1}}],"m.caption":{"m.text":[{"body":"c"}]},"m.alt_text":{"m.text":[{"body":"a"}]}},"unsigned":{"age":5,"x":[]},"origin_server_ts":17,"sender":"@a:b","event_id":"$e","room_id":"!r","state_key":""}"#,
+            r#"{"type":"m.poll.start","content":{"m.poll":{"kind":"m.disclosed","max_selections":1,"question":{"m.text":[{"body":"q"}]},"answers":[{"m.id":"a","m.text":[{"body":"A"}]}]},"m.poll.results":{"a":1},"m.selections":["a"],"m.relates_to":{"rel_type":"m.reference","event_id":"$x","m.in_reply_to":{"event_id":"$y"},"key":"k","is_falling_back":false},"m.mentions":{"user_ids":["@a:b"],"room":true},"m.automated":true,"m.ts":5,"m.topic":{"m.text":[{"body":"t"}]},"m.asset":{"type":"m.self"},"m.location":{"uri":"geo:0,0","description":"d","zoom_level":3},"m.video_details":{"width":1,"height":2,"duration":3},"m.audio_details":{"duration":3,"waveform":[1,2,256]},"m.encrypted":{"algorithm":"m.megolm.v1.aes-sha2","ciphertext":"c","sender_key":"s","device_id":"d","session_id":"i"},"org.x":{"a":[1,-2,null,true,"s",{"b":{}}]}},"other":1}"#,
+        ];
+        let options = Options::default();
+        let mut state = 0x1767_u64;
+        let mut next = || {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            state >> 33
+        };
+        for text in samples {
+            let e = event(text);
+            let bytes = to_vec(&e);
+            assert_eq!(from_slice(&bytes).unwrap(), e);
+            assert_eq!(reference(&bytes, &options).unwrap(), e);
+            for _ in 0..100_000 {
+                let mut b = bytes.clone();
+                for _ in 0..=next() % 3 {
+                    let len = b.len() as u64;
+                    if let Some(byte) = b.get_mut(usize::try_from(next() % len).unwrap()) {
+                        *byte = (next() & 0xff) as u8;
+                    }
+                }
+                if let Ok(ours) = from_slice_with(&b, &options) {
+                    // What the direct decoder accepts, prost's code accepts, the same.
+                    assert_eq!(reference(&b, &options), Ok(ours), "{b:02x?}");
+                }
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! From the wire messages to the model, enforcing the data model, the schema's rules and the
-//! [`Options`] limits, with the path of whatever is wrong.
+//! The reference decoder for the tests: prost's generated code decodes the wire messages,
+//! then this converts them to the model with the same checks as the direct decoder
+//! (`read.rs`), so that the two can be compared on any input.
 
 use exev::{Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Path, Segment, Value};
 
@@ -51,29 +52,6 @@ impl Failure {
 
 type Parsed<T> = Result<T, Failure>;
 
-/// The failure for a prost decoding error: prost says what and in which message field, not
-/// where.
-pub(crate) fn from_prost(e: &prost::DecodeError) -> Failure {
-    let text = e.to_string();
-    let what = text
-        .strip_prefix("failed to decode Protobuf message: ")
-        .unwrap_or(&text);
-    let kind = if what.ends_with("recursion limit reached") {
-        ErrorKind::TooDeep {
-            limit: super::MAX_WIRE_DEPTH,
-        }
-    } else if what.ends_with("buffer underflow") {
-        ErrorKind::UnexpectedEnd {
-            expected: "the rest of a field (a length or value runs past the end)",
-        }
-    } else if what.ends_with("data is not UTF-8 encoded") {
-        ErrorKind::InvalidUtf8
-    } else {
-        ErrorKind::Syntax(format!("malformed Protobuf: {what}"))
-    };
-    Failure::new(kind)
-}
-
 /// The decoder's limits and policies.
 pub(crate) struct Decoder<'a> {
     options: &'a Options,
@@ -84,7 +62,7 @@ impl<'a> Decoder<'a> {
     pub(crate) fn new(options: &'a Options) -> Decoder<'a> {
         Decoder {
             options,
-            max_depth: options.effective_max_depth(),
+            max_depth: options.effective_max_depth().min(super::MAX_WIRE_DEPTH),
         }
     }
 
