@@ -146,7 +146,20 @@ impl<'a> Fields<'a> {
         }
     }
 
+    #[inline]
     fn varint(&mut self) -> Parsed<u64> {
+        // Most varints here (keys, lengths, small integers) are one byte.
+        if let Some(&b) = self.bytes.get(self.pos)
+            && b < 0x80
+        {
+            self.pos += 1;
+            return Ok(u64::from(b));
+        }
+        self.varint_slow()
+    }
+
+    #[cold]
+    fn varint_slow(&mut self) -> Parsed<u64> {
         let start = self.base + self.pos;
         let mut value: u64 = 0;
         for i in 0..10 {
@@ -184,6 +197,7 @@ impl<'a> Fields<'a> {
         Ok(())
     }
 
+    #[inline]
     fn next_field(&mut self) -> Parsed<Option<Field<'a>>> {
         if self.pos >= self.bytes.len() {
             return Ok(None);
@@ -341,30 +355,20 @@ const UNSIGNED: &[(u64, Kind)] = &[(1, Kind::Int("age")), (2, Kind::Str("transac
 /// The field number of `extra` in every object-shaped message.
 const EXTRA: u64 = 100;
 
-/// An object being read: its members with the offsets of the fields they came from, sorted
-/// and checked for duplicate keys once at the end.
+/// An object being read, its keys checked for duplicates as they come.
 struct Members {
-    members: Vec<(String, Value, usize)>,
+    members: Object,
 }
 
 impl Members {
     fn new() -> Members {
         Members {
-            members: Vec::new(),
+            members: Object::new(),
         }
     }
 
-    fn finish(mut self) -> Parsed<Object> {
-        self.members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        for pair in self.members.windows(2) {
-            if let [a, b] = pair
-                && a.0 == b.0
-            {
-                let at = a.2.max(b.2);
-                return Err(Failure::new(at, ErrorKind::DuplicateKey(a.0.clone())).key(&a.0));
-            }
-        }
-        Ok(self.members.into_iter().map(|(k, v, _)| (k, v)).collect())
+    fn finish(self) -> Parsed<Object> {
+        Ok(self.members)
     }
 }
 
@@ -412,8 +416,16 @@ impl<'o> Reader<'o> {
 
     fn push(&self, m: &mut Members, key: String, value: Value, at: usize) -> Parsed<()> {
         self.one_more(m.members.len(), at)?;
-        m.members.push((key, value, at));
-        Ok(())
+        match m.members.entry(key) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(value);
+                Ok(())
+            }
+            std::collections::btree_map::Entry::Occupied(slot) => {
+                let key = slot.key().clone();
+                Err(Failure::new(at, ErrorKind::DuplicateKey(key.clone())).key(&key))
+            }
+        }
     }
 
     fn string(&self, f: &Field<'_>, what: &str) -> Parsed<String> {
@@ -1008,11 +1020,9 @@ impl<'o> Reader<'o> {
             (None, 2) if keys.len() == items.len() => {
                 self.enter(level, base)?;
                 let mut m = Members::new();
-                m.members = keys
-                    .into_iter()
-                    .zip(items)
-                    .map(|((k, at), v)| (k, v, at))
-                    .collect();
+                for ((key, at), item) in keys.into_iter().zip(items) {
+                    self.push(&mut m, key, item, at)?;
+                }
                 m.finish().map(Value::Object)
             }
             (None, 2) => Err(Failure::syntax(
