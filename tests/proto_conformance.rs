@@ -7,7 +7,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    // Varints and random bytes are built by truncating casts on purpose.
+    clippy::cast_possible_truncation
 )]
 
 mod common;

@@ -38,11 +38,10 @@ fn events() -> Vec<exev::Event> {
             json::from_slice(bytes.strip_suffix(b"\n").unwrap_or(&bytes)).unwrap()
         })
         .collect();
-    for text in [
+    let extra = [
         r#"{"type":"org.example.x","content":{"m.file":{"hashes":{"sha256":"h","sha512":"i"},"iv":"i","key":{"k":"x"},"url":"mxc://a/b","v":"v2","org.x":[1]},"m.poll.results":{"a":1,"b":"x"},"m.text":[{"body":"é😀","lang":"fr","mimetype":"text/html","z":null}],"org.example":{"n":-9007199254740991,"a":[true,{}]}},"origin_server_ts":1700000000000,"unsigned":{"age":5,"x":1},"other":{"a":1}}"#,
-    ] {
-        out.push(json::from_str(text).unwrap());
-    }
+    ];
+    out.extend(extra.iter().map(|text| json::from_str(text).unwrap()));
     out
 }
 

@@ -177,7 +177,7 @@ fn file(o: &Object) -> wire::File {
     out
 }
 
-/// The EncryptedFile members, when all four are there with their types.
+/// The `EncryptedFile` members, when all four are there with their types.
 fn encrypted_file(o: &Object) -> Option<Box<wire::EncryptedFile>> {
     let key = o.get("key")?.as_object()?;
     let iv = o.get("iv")?.as_str()?;

@@ -129,8 +129,12 @@ mod tests {
             assert_eq!(event_type_name(n), Some(name));
         }
         // Every enum value but UNSPECIFIED is in a table.
-        assert!(wire::BlockName::try_from(ALL_BLOCK_NAMES.len() as i32 + 1).is_err());
-        assert!(wire::EventType::try_from(ALL_EVENT_TYPES.len() as i32 + 1).is_err());
+        assert!(
+            wire::BlockName::try_from(i32::try_from(ALL_BLOCK_NAMES.len()).unwrap() + 1).is_err()
+        );
+        assert!(
+            wire::EventType::try_from(i32::try_from(ALL_EVENT_TYPES.len()).unwrap() + 1).is_err()
+        );
     }
 
     #[test]
