@@ -474,7 +474,7 @@ fn protobuf_errors_and_inspect_sizes() {
     let out = exev(&["convert", "--from", "proto"], b"\x12\x09m.x");
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("(byte 0)"), "{err}");
+    assert!(err.contains("(byte 1)"), "{err}");
     let out = exev(
         &["inspect", "--format", "json"],
         br#"{"type":"m.message","content":{"m.text":[{"body":"hi"}]}}"#,
