@@ -340,3 +340,33 @@ fn auto_detection_bytes_are_disjoint_from_json_and_cbor() {
     }
     let _ = Value::Null;
 }
+
+#[test]
+fn encoding_the_deepest_events_the_model_allows_does_not_overflow_the_stack() {
+    // JSON accepts up to MAX_DEPTH_CEILING (512) levels when asked; Protobuf encodes such an
+    // event on a 2 MiB test thread, and its decoder refuses it past MAX_WIRE_DEPTH.
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(|| {
+            let depth = exev_codec::MAX_DEPTH_CEILING - 2;
+            let text = format!(
+                r#"{{"type":"x","content":{{"x":{}{}}}}}"#,
+                "[".repeat(depth),
+                "]".repeat(depth)
+            );
+            let options = Options::default().max_depth(exev_codec::MAX_DEPTH_CEILING);
+            let event = json::from_slice_with(text.as_bytes(), &options).unwrap();
+            let wire = proto::to_vec(&event);
+            let e = proto::from_slice_with(&wire, &options.max_bytes(1 << 20)).unwrap_err();
+            assert_eq!(
+                e.kind(),
+                &ErrorKind::TooDeep {
+                    limit: proto::MAX_WIRE_DEPTH
+                }
+            );
+            assert!(oracle::proto_event(&event).is_ok());
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
