@@ -99,3 +99,36 @@ fn render_regressions() {
         }
     }
 }
+
+#[test]
+fn proto_decode_seeds_and_regressions() {
+    // The seeds `.ci/fuzz` gives the target: every MSC example in Protobuf.
+    let mut inputs: Vec<Vec<u8>> = common::msc_canonical()
+        .iter()
+        .map(|(_, json)| {
+            let event = exev_codec::json::from_slice(common::trim_newline(json)).unwrap();
+            exev_codec::proto::to_vec(&event)
+        })
+        .collect();
+    for path in regressions("proto_decode") {
+        inputs.push(std::fs::read(&path).unwrap());
+    }
+    on_small_stack(move || {
+        for bytes in inputs {
+            if let Err(bug) = oracle::proto(&bytes) {
+                panic!("{bytes:02x?}: {bug}");
+            }
+        }
+    });
+}
+
+#[test]
+fn proto_roundtrip_regressions() {
+    for path in regressions("proto_roundtrip") {
+        let bytes = std::fs::read(&path).unwrap();
+        let event = Generator::new(&bytes).event();
+        if let Err(bug) = oracle::proto_event(&event) {
+            panic!("{}: {bug}", path.display());
+        }
+    }
+}

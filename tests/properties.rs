@@ -1,4 +1,4 @@
-//! Properties over generated events, for every codec present: decode(encode(e)) == e, the
+//! Properties over generated events, for every codec present (JSON, Protobuf): decode(encode(e)) == e, the
 //! canonical output is idempotent, and what the codecs accept they keep.
 //!
 //! `cargo test` runs a few hundred cases per property; CI raises it with `PROPTEST_CASES`.
@@ -13,7 +13,7 @@
 
 use exev::Event;
 use exev::generate::Generator;
-use exev_codec::{json, oracle};
+use exev_codec::{json, oracle, proto};
 use proptest::prelude::*;
 
 fn events() -> impl Strategy<Value = Event> {
@@ -58,5 +58,46 @@ proptest! {
         let i = at % bytes.len();
         bytes[i] = byte;
         oracle::json(&bytes).map_err(|b| TestCaseError::fail(b.to_string()))?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn proto_round_trips(event in events()) {
+        oracle::proto_event(&event).map_err(|b| TestCaseError::fail(b.to_string()))?;
+    }
+
+    #[test]
+    fn json_to_proto_to_json_is_identical_canonical_json(event in events()) {
+        let canonical = json::to_vec(&event);
+        let from_json = json::from_slice(&canonical).unwrap();
+        let back = proto::from_slice(&proto::to_vec(&from_json)).unwrap();
+        prop_assert_eq!(json::to_vec(&back), canonical);
+    }
+
+    #[test]
+    fn proto_is_never_larger_than_canonical_json_plus_framing(event in events()) {
+        // Generous bound: key strings become short tags, so Protobuf stays near or below JSON.
+        let p = proto::to_vec(&event).len();
+        let j = json::to_vec(&event).len();
+        prop_assert!(p <= j + j / 4 + 16, "{} bytes of Protobuf for {} of JSON", p, j);
+    }
+
+    #[test]
+    fn proto_oracle_never_finds_a_bug_in_arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+        oracle::proto(&bytes).map_err(|b| TestCaseError::fail(b.to_string()))?;
+    }
+
+    #[test]
+    fn proto_oracle_on_mutated_encodings(event in events(), at in any::<usize>(), byte in any::<u8>(), cut in any::<usize>()) {
+        // One byte changed, or the encoding cut short: rejected or accepted, never a bug.
+        let mut bytes = proto::to_vec(&event);
+        let i = at % bytes.len();
+        bytes[i] = byte;
+        oracle::proto(&bytes).map_err(|b| TestCaseError::fail(b.to_string()))?;
+        let whole = proto::to_vec(&event);
+        oracle::proto(&whole[..cut % (whole.len() + 1)]).map_err(|b| TestCaseError::fail(b.to_string()))?;
     }
 }

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use exev::{Event, NamingProfile};
-use exev_codec::{NumberPolicy, Options, cbor, json};
+use exev_codec::{NumberPolicy, Options, cbor, json, proto};
 
 use crate::input::{self, Source};
 use crate::report::{Failure, write_stdout};
@@ -21,6 +21,9 @@ pub(crate) enum OutputFormat {
     Cbor,
     /// CBOR diagnostic notation (RFC 8949 §8) of the deterministic CBOR, then a newline.
     CborDiag,
+    /// Protobuf: one `exev.v1.Event` message (no newline); with `--stream`, each preceded by
+    /// its length as a varint.
+    Proto,
 }
 
 /// The naming profiles `--names` accepts.
@@ -53,7 +56,9 @@ pub(crate) struct ConvertArgs {
     /// The encoding to read.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     from: InputFormat,
-    /// Read and write many events: one JSON event a line (NDJSON), or a CBOR sequence.
+    /// Read and write many events: one JSON event a line (NDJSON), a CBOR sequence, or
+    /// length-delimited Protobuf (a varint length, then the message). Reading a Protobuf
+    /// stream needs `--from proto`; `auto` tells NDJSON from a CBOR sequence.
     #[arg(long)]
     stream: bool,
     /// Which names to write: as sent, stable `m.*` names, or unstable names.
@@ -104,6 +109,8 @@ impl ConvertArgs {
                 out.push(b'\n');
                 out
             }
+            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event),
+            OutputFormat::Proto => proto::to_vec(event),
         })
     }
 }
@@ -134,7 +141,34 @@ fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
     };
     match format {
         InputFormat::Cbor => cbor_sequence(args, reader, source, options),
+        InputFormat::Proto => proto_stream(args, reader, source, options),
         InputFormat::Auto | InputFormat::Json => ndjson(args, reader, source, options),
+    }
+}
+
+/// Length-delimited Protobuf: each message read whole only after its length is checked;
+/// errors name the message (`<stdin>:2`).
+fn proto_stream(
+    args: &ConvertArgs,
+    reader: Box<dyn BufRead>,
+    source: &Source,
+    options: &Options,
+) -> Outcome {
+    let mut events = proto::StreamReader::new(reader, options.clone());
+    let mut number = 0usize;
+    loop {
+        number += 1;
+        let name = format!("{}:{number}", source.name());
+        match events.next_event() {
+            Ok(Some(event)) => write_stdout(&args.encode(event, &name)?)?,
+            Ok(None) => return Ok(()),
+            Err(error) => {
+                return Err(Failure::Input {
+                    source: name,
+                    error,
+                });
+            }
+        }
     }
 }
 

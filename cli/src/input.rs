@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 use exev::Event;
-use exev_codec::{Options, cbor, json};
+use exev_codec::{Options, cbor, json, proto};
 
 use crate::InputFormat;
 use crate::report::Failure;
@@ -99,15 +99,21 @@ pub(crate) fn decode(
     options: &Options,
     source: &str,
 ) -> Result<Event, Failure> {
-    let format = match format {
-        InputFormat::Auto => detect(bytes.first().copied()),
-        other => other,
-    };
-    let result = match format {
+    let decoded = match format {
+        // Protobuf only when the first byte is an `Event` field's tag, which no JSON text or
+        // CBOR map starts with; otherwise CBOR for a map head, JSON for anything else.
+        InputFormat::Auto if proto::looks_like_event(bytes) => {
+            proto::from_slice_with(bytes, options)
+        }
+        InputFormat::Auto => match detect(bytes.first().copied()) {
+            InputFormat::Cbor => cbor::from_slice_with(bytes, options),
+            _ => json::from_slice_with(bytes, options),
+        },
         InputFormat::Cbor => cbor::from_slice_with(bytes, options),
-        InputFormat::Auto | InputFormat::Json => json::from_slice_with(bytes, options),
+        InputFormat::Json => json::from_slice_with(bytes, options),
+        InputFormat::Proto => proto::from_slice_with(bytes, options),
     };
-    result.map_err(|error| Failure::Input {
+    decoded.map_err(|error| Failure::Input {
         source: source.to_owned(),
         error,
     })

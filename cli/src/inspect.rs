@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use exev::blocks::AnyBlock;
 use exev::{BlockError, Event, Value};
-use exev_codec::{NumberPolicy, Options, cbor, json};
+use exev_codec::{NumberPolicy, Options, cbor, json, proto};
 use exev_registry::{Capabilities, Registry, Rendering};
 
 use crate::input::{self, Source};
@@ -157,8 +157,10 @@ pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
         Ok(bytes) => format!("deterministic CBOR {} bytes", bytes.len()),
         Err(e) => format!("no CBOR form ({e})"),
     };
+    let protobuf = proto::to_vec(event).len();
     out.push_str(&format!(
-        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes; {cbor_size}\n"
+        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes; {cbor_size}; \
+         Protobuf {protobuf} bytes\n"
     ));
     let reports = blocks(event);
     out.push_str(&format!("blocks   {}\n", reports.len()));
@@ -245,6 +247,7 @@ fn json_report(event: &Event, input_bytes: usize) -> String {
         "cbor".into(),
         cbor::to_vec(event).map_or(Value::Null, |bytes| int(bytes.len())),
     );
+    sizes.insert("proto".into(), int(proto::to_vec(event).len()));
     report.insert("sizes".into(), Value::Object(sizes));
     report.insert("blocks".into(), Value::Array(blocks));
     let mut out = json::value_to_vec(&Value::Object(report));

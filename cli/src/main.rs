@@ -58,6 +58,9 @@ pub(crate) enum InputFormat {
     Json,
     /// CBOR (RFC 8949); with `--stream`, a CBOR sequence (RFC 8742).
     Cbor,
+    /// Protobuf: one `exev.v1.Event` message; with `--stream`, each preceded by its length as
+    /// a varint.
+    Proto,
 }
 
 fn main() -> ExitCode {

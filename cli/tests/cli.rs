@@ -811,3 +811,65 @@ fn hostile_cbor_is_refused_cleanly() {
         }
     }
 }
+
+#[test]
+fn protobuf_both_ways_single_and_streamed() {
+    let mut all = Vec::new();
+    for (name, path) in msc_examples() {
+        let canonical = std::fs::read(&path).unwrap();
+        let out = exev(&["convert", "--to", "proto", path.to_str().unwrap()], b"");
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        let wire = out.stdout;
+        assert_eq!(
+            exev_codec::proto::from_slice(&wire).unwrap(),
+            json::from_slice(canonical.trim_ascii_end()).unwrap()
+        );
+        // Back to JSON, named and detected.
+        for from in ["proto", "auto"] {
+            let out = exev(&["convert", "--from", from, "--to", "json"], &wire);
+            assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+            assert_eq!(out.stdout, canonical, "{name} --from {from}");
+        }
+        all.extend_from_slice(&canonical);
+    }
+    // NDJSON in, length-delimited Protobuf out, and back.
+    let out = exev(&["convert", "--stream", "--to", "proto"], &all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let back = exev(
+        &["convert", "--stream", "--from", "proto", "--to", "json"],
+        &out.stdout,
+    );
+    assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+    assert_eq!(back.stdout, all);
+    // A stream cut short: exit 1, one line with the event's number and the byte offset.
+    let cut = &out.stdout[..out.stdout.len() - 3];
+    let bad = exev(&["convert", "--stream", "--from", "proto"], cut);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = stderr(&bad);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("<stdin>:28") && err.contains("byte "), "{err}");
+}
+
+#[test]
+fn protobuf_errors_and_inspect_sizes() {
+    // Malformed Protobuf: exit 1, one line with a byte offset.
+    let out = exev(&["convert", "--from", "proto"], b"\x12\x09m.x");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("(byte 1)"), "{err}");
+    let out = exev(
+        &["inspect", "--format", "json"],
+        br#"{"type":"m.message","content":{"m.text":[{"body":"hi"}]}}"#,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report = json::value_from_slice(&out.stdout, &Options::default()).unwrap();
+    let sizes = report.get("sizes").unwrap();
+    assert_eq!(sizes.get("json").and_then(Value::as_i64), Some(57));
+    assert!(sizes.get("proto").and_then(Value::as_i64).unwrap() < 20);
+    let out = exev(
+        &["inspect"],
+        br#"{"type":"m.message","content":{"m.text":[{"body":"hi"}]}}"#,
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("; Protobuf "), "{text}");
+}

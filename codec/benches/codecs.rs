@@ -26,7 +26,7 @@ use criterion::{Criterion, Throughput};
 use exev::Event;
 use exev::Value;
 use exev::blocks::AnyBlock;
-use exev_codec::{cbor, json};
+use exev_codec::{cbor, json, proto};
 
 const CORPUS_SIZE: usize = 2_000;
 
@@ -87,6 +87,8 @@ struct Prepared {
     total_bytes: u64,
     cbor: Vec<Vec<u8>>,
     total_cbor_bytes: u64,
+    proto_bytes: Vec<Vec<u8>>,
+    total_proto_bytes: u64,
     events: Vec<Event>,
     serde_values: Vec<serde_json::Value>,
 }
@@ -97,6 +99,11 @@ fn prepare() -> Prepared {
     let events: Vec<Event> = bytes.iter().map(|b| json::from_slice(b).unwrap()).collect();
     let cbor: Vec<Vec<u8>> = events.iter().map(|e| cbor::to_vec(e).unwrap()).collect();
     let total_cbor_bytes = cbor.iter().map(|b| b.len() as u64).sum();
+    let proto_bytes: Vec<Vec<u8>> = events.iter().map(proto::to_vec).collect();
+    let total_proto_bytes = proto_bytes.iter().map(|b| b.len() as u64).sum();
+    for (e, b) in events.iter().zip(&proto_bytes) {
+        assert_eq!(&proto::from_slice(b).unwrap(), e);
+    }
     // Every decoder reads the same events back.
     for (e, b) in events.iter().zip(&cbor) {
         assert_eq!(&cbor::from_slice(b).unwrap(), e);
@@ -114,6 +121,8 @@ fn prepare() -> Prepared {
         total_bytes,
         cbor,
         total_cbor_bytes,
+        proto_bytes,
+        total_proto_bytes,
         events,
         serde_values,
     }
@@ -197,6 +206,22 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
                 }
             }),
         ),
+        (
+            "decode/exev Event from Protobuf",
+            Box::new(|| {
+                for b in &p.proto_bytes {
+                    black_box(proto::from_slice(b).unwrap());
+                }
+            }),
+        ),
+        (
+            "encode/exev Protobuf",
+            Box::new(|| {
+                for e in &p.events {
+                    black_box(proto::to_vec(e));
+                }
+            }),
+        ),
     ]
 }
 
@@ -248,6 +273,8 @@ fn main() {
     let mb_s = |name: &str, d: Duration| {
         let bytes = if name.contains("CBOR") {
             p.total_cbor_bytes
+        } else if name.contains("Protobuf") {
+            p.total_proto_bytes
         } else {
             p.total_bytes
         };
@@ -274,6 +301,7 @@ fn main() {
     let (serde_decode, decode, typed, cbor_decode, ciborium_value, ciborium_ll) =
         (0, 1, 2, 3, 4, 5);
     let (serde_encode, encode, cbor_encode) = (6, 7, 8);
+    let (proto_decode, proto_encode) = (9, 10);
     println!("ratios of medians (time; lower is faster; of the fastest passes in brackets):");
     println!(
         "  decode, exev Event / serde_json::Value:                 {:.2} ({:.2})",
@@ -310,6 +338,16 @@ fn main() {
         ratio(ciborium_ll, cbor_decode),
         fast_ratio(ciborium_ll, cbor_decode)
     );
+    println!(
+        "  decode, Protobuf / JSON (exev Event):                   {:.2} ({:.2})  (target <= 0.8)",
+        ratio(proto_decode, decode),
+        fast_ratio(proto_decode, decode)
+    );
+    println!(
+        "  encode, Protobuf / JSON (exev):                         {:.2} ({:.2})",
+        ratio(proto_encode, encode),
+        fast_ratio(proto_encode, encode)
+    );
     let per = |total: u64| total as f64 / CORPUS_SIZE as f64;
     println!(
         "size: {:.0} bytes per event as canonical JSON, {:.0} as deterministic CBOR: {:.3} of \
@@ -318,4 +356,29 @@ fn main() {
         per(p.total_cbor_bytes),
         p.total_cbor_bytes as f64 / p.total_bytes as f64
     );
+    println!(
+        "size: {:.0} bytes per event as Protobuf: {:.3} of the JSON  (target <= 0.7)",
+        per(p.total_proto_bytes),
+        p.total_proto_bytes as f64 / p.total_bytes as f64
+    );
+    protobuf_carriage(&p);
+}
+
+/// How the Protobuf codec carries the corpus's blocks: typed messages or generic values.
+fn protobuf_carriage(p: &Prepared) {
+    let mut typed = std::collections::BTreeMap::<&str, (usize, usize)>::new();
+    for e in &p.events {
+        for entry in e.content().blocks() {
+            let slot = typed.entry(entry.name).or_default();
+            if proto::is_typed(entry.name, entry.value) {
+                slot.0 += 1;
+            } else {
+                slot.1 += 1;
+            }
+        }
+    }
+    println!("Protobuf carriage of the corpus's blocks (typed / generic):");
+    for (name, (t, g)) in typed {
+        println!("  {name:<24} {t:>6} / {g}");
+    }
 }

@@ -6,6 +6,7 @@
 //!
 //! - [`json`]: Matrix canonical JSON, strict about the data model by default.
 //! - [`cbor`]: CBOR, written deterministically (RFC 8949 §4.2.1), with CBOR sequences.
+//! - [`proto`]: Protobuf, on the published schema `schemas/proto/exev/v1/*.proto`.
 //!
 //! ```
 //! use exev_codec::json;
@@ -31,6 +32,7 @@ mod error;
 pub mod json;
 mod options;
 pub mod oracle;
+pub mod proto;
 
 pub use error::{Category, Error, ErrorKind, Position};
 pub use options::{

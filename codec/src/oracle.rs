@@ -10,13 +10,15 @@
 //!
 //! assert!(matches!(oracle::json(br#"{"type":"m.x","content":{}}"#), Ok(Verdict::Accepted)));
 //! assert!(matches!(oracle::json(b"{"), Ok(Verdict::Rejected(_))));
+//! assert!(matches!(oracle::proto(b"\x12\x03m.x"), Ok(Verdict::Accepted)));
+//! assert!(matches!(oracle::proto(b"\x12\x09m.x"), Ok(Verdict::Rejected(_))));
 //! ```
 
 use std::fmt;
 
 use exev::Event;
 
-use crate::{Error, Options, json};
+use crate::{Error, Options, json, proto};
 
 /// What an oracle found for an input that did not reveal a bug.
 #[derive(Debug)]
@@ -107,4 +109,75 @@ pub fn json_event(event: &Event) -> Result<(), Bug> {
         Ok(_) => Err(bug("pretty output decodes to the same event", "differs")),
         Err(e) => Err(bug("pretty output decodes", e.to_string())),
     }
+}
+
+/// Decodes `bytes` as Protobuf (`exev.v1.Event`) with the default options and, when accepted,
+/// checks the round trip with [`proto_event`].
+///
+/// # Errors
+///
+/// A [`Bug`] when an accepted input breaks a round-trip property, or an error has no position.
+pub fn proto(bytes: &[u8]) -> Result<Verdict, Bug> {
+    match proto::from_slice(bytes) {
+        Ok(event) => proto_event(&event).map(|()| Verdict::Accepted),
+        Err(e) => {
+            if e.position().is_none() {
+                return Err(bug("errors have a position", e.to_string()));
+            }
+            Ok(Verdict::Rejected(e))
+        }
+    }
+}
+
+/// Checks the Protobuf round trip of an event: its encoding decodes (under limits that fit it)
+/// to the same event, encoding that again gives the same bytes, the length-delimited form
+/// decodes to the same event (so its canonical JSON is the same too). An event
+/// nested deeper than [`proto::MAX_WIRE_DEPTH`] may be refused instead.
+///
+/// # Errors
+///
+/// A [`Bug`] naming the broken property.
+pub fn proto_event(event: &Event) -> Result<(), Bug> {
+    let bytes = proto::to_vec(event);
+    let options = Options::default()
+        .max_bytes(bytes.len().max(1 << 16))
+        .max_depth(proto::MAX_WIRE_DEPTH)
+        .max_string_bytes(usize::MAX)
+        .max_elements(usize::MAX)
+        .numbers(crate::NumberPolicy::Lenient);
+    let decoded = proto::from_slice_with(&bytes, &options);
+    if decoded.is_err() && event.to_value().depth() > proto::MAX_WIRE_DEPTH {
+        // Too deep for Protobuf runtimes: refused, and that is allowed.
+        return Ok(());
+    }
+    let decoded = decoded.map_err(|e| {
+        bug(
+            "encoded output decodes",
+            format!("{e} for {}", String::from_utf8_lossy(&json::to_vec(event))),
+        )
+    })?;
+    if &decoded != event {
+        return Err(bug(
+            "decode(encode(e)) == e",
+            String::from_utf8_lossy(&json::to_vec(event)).into_owned(),
+        ));
+    }
+    if proto::to_vec(&decoded) != bytes {
+        return Err(bug(
+            "Protobuf output is deterministic",
+            String::from_utf8_lossy(&json::to_vec(event)).into_owned(),
+        ));
+    }
+    let delimited = proto::to_vec_delimited(event);
+    let mut stream = proto::StreamReader::new(&delimited[..], options);
+    match (stream.next_event(), stream.next_event()) {
+        (Ok(Some(e)), Ok(None)) if &e == event => {}
+        _ => {
+            return Err(bug(
+                "the length-delimited form decodes to the same event, then ends",
+                String::from_utf8_lossy(&json::to_vec(event)).into_owned(),
+            ));
+        }
+    }
+    Ok(())
 }

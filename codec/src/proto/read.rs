@@ -1,0 +1,1058 @@
+//! The Protobuf decoder: one pass over the wire bytes of an `exev.v1.Event`, straight into the
+//! model, with the byte offset of whatever is wrong.
+//!
+//! It reads the wire format with the schema's field numbers (the same `.proto` prost's code is
+//! generated from, which encodes; the tests decode with prost's code too and compare). Reading
+//! directly, rather than through prost's generated structs, means no intermediate messages to
+//! allocate and free, exact offsets in errors, and allocation bounded by the input: nothing is
+//! reserved from a length the input declares before the bytes are there.
+//!
+//! Beyond the wire format it enforces what the JSON decoder enforces (the data model and the
+//! [`Options`] limits) and the schema's rules (see `value.proto`, `event.proto`). Two rules are
+//! stricter than Protobuf's merging: a singular field (or a oneof) given twice is an error, not
+//! "last one wins" or a merge, and so is a key given twice in a map, as duplicate keys are in
+//! JSON. Unknown fields are skipped; groups (wire types 3 and 4), unused by proto3, are errors.
+
+use exev::{Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Path, Segment, Value};
+
+use super::names;
+use crate::{Error, ErrorKind, NumberPolicy, Options, Position};
+
+/// A decoding failure: the absolute byte offset, what is wrong, and the path collected
+/// innermost first while the failure travels out.
+pub(crate) struct Failure {
+    offset: usize,
+    kind: ErrorKind,
+    reversed_path: Vec<Segment>,
+}
+
+impl Failure {
+    fn new(offset: usize, kind: ErrorKind) -> Failure {
+        Failure {
+            offset,
+            kind,
+            reversed_path: Vec::new(),
+        }
+    }
+
+    fn syntax(offset: usize, what: impl Into<String>) -> Failure {
+        Failure::new(offset, ErrorKind::Syntax(what.into()))
+    }
+
+    fn at(mut self, segment: Segment) -> Failure {
+        self.reversed_path.push(segment);
+        self
+    }
+
+    fn key(self, key: &str) -> Failure {
+        self.at(Segment::Key(key.to_owned()))
+    }
+
+    /// The finished error.
+    pub(crate) fn into_error(self) -> Error {
+        let mut path = Path::root();
+        for segment in self.reversed_path.into_iter().rev() {
+            path = match segment {
+                Segment::Key(k) => path.key(k),
+                Segment::Index(i) => path.index(i),
+                _ => path,
+            };
+        }
+        Error::new(
+            self.kind,
+            Some(Position::Binary {
+                offset: self.offset,
+            }),
+            path,
+        )
+    }
+}
+
+type Parsed<T> = Result<T, Failure>;
+
+/// A field's payload by wire type (fixed-width payloads are skipped: exev.v1 has none).
+#[derive(Clone, Copy)]
+enum Wire<'a> {
+    Varint(u64),
+    Fixed,
+    Len(&'a [u8]),
+}
+
+/// One field of a message: its number, where its key starts, its payload and where that
+/// starts.
+#[derive(Clone, Copy)]
+struct Field<'a> {
+    number: u64,
+    at: usize,
+    wire: Wire<'a>,
+    data_at: usize,
+}
+
+impl<'a> Field<'a> {
+    fn wrong_wire(&self, what: &str, expected: &str) -> Failure {
+        let found = match self.wire {
+            Wire::Varint(_) => "a varint",
+            Wire::Fixed => "a fixed-width value",
+            Wire::Len(_) => "length-delimited bytes",
+        };
+        Failure::syntax(
+            self.at,
+            format!(
+                "{what} (field {}) must be {expected}, found {found}",
+                self.number
+            ),
+        )
+    }
+
+    fn varint(&self, what: &str) -> Parsed<u64> {
+        match self.wire {
+            Wire::Varint(v) => Ok(v),
+            _ => Err(self.wrong_wire(what, "a varint")),
+        }
+    }
+
+    fn bytes(&self, what: &str) -> Parsed<&'a [u8]> {
+        match self.wire {
+            Wire::Len(b) => Ok(b),
+            _ => Err(self.wrong_wire(what, "length-delimited")),
+        }
+    }
+
+    fn twice(&self, what: &str) -> Failure {
+        Failure::syntax(
+            self.at,
+            format!(
+                "{what} (field {}) given twice: exev reads each singular field once",
+                self.number
+            ),
+        )
+    }
+}
+
+/// The fields of one message, in order.
+struct Fields<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    base: usize,
+}
+
+impl<'a> Fields<'a> {
+    /// The fields of the message `bytes`, which start at absolute offset `base`.
+    fn new(bytes: &'a [u8], base: usize) -> Fields<'a> {
+        Fields {
+            bytes,
+            pos: 0,
+            base,
+        }
+    }
+
+    #[inline]
+    fn varint(&mut self) -> Parsed<u64> {
+        // Most varints here (keys, lengths, small integers) are one byte.
+        if let Some(&b) = self.bytes.get(self.pos)
+            && b < 0x80
+        {
+            self.pos += 1;
+            return Ok(u64::from(b));
+        }
+        self.varint_slow()
+    }
+
+    #[cold]
+    fn varint_slow(&mut self) -> Parsed<u64> {
+        let start = self.base + self.pos;
+        let mut value: u64 = 0;
+        for i in 0..10 {
+            let Some(&b) = self.bytes.get(self.pos) else {
+                return Err(Failure::new(
+                    self.base + self.pos,
+                    ErrorKind::UnexpectedEnd {
+                        expected: "the rest of a varint",
+                    },
+                ));
+            };
+            self.pos += 1;
+            // The tenth byte may only hold the top bit of a u64.
+            if i == 9 && b > 1 {
+                break;
+            }
+            value |= u64::from(b & 0x7f) << (7 * i);
+            if b & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(Failure::syntax(start, "over-long varint"))
+    }
+
+    fn skip(&mut self, n: usize) -> Parsed<()> {
+        if self.bytes.len() - self.pos < n {
+            return Err(Failure::new(
+                self.base + self.bytes.len(),
+                ErrorKind::UnexpectedEnd {
+                    expected: "the rest of a fixed-width value",
+                },
+            ));
+        }
+        self.pos += n;
+        Ok(())
+    }
+
+    #[inline]
+    fn next_field(&mut self) -> Parsed<Option<Field<'a>>> {
+        if self.pos >= self.bytes.len() {
+            return Ok(None);
+        }
+        let at = self.base + self.pos;
+        let key = self.varint()?;
+        let number = key >> 3;
+        if number == 0 || number > (1 << 29) - 1 {
+            return Err(Failure::syntax(
+                at,
+                format!("invalid field number {number}"),
+            ));
+        }
+        let wire = match key & 7 {
+            0 => Wire::Varint(self.varint()?),
+            1 => {
+                self.skip(8)?;
+                Wire::Fixed
+            }
+            5 => {
+                self.skip(4)?;
+                Wire::Fixed
+            }
+            2 => {
+                let len_at = self.base + self.pos;
+                let len = self.varint()?;
+                let rest = self.bytes.len() - self.pos;
+                let len = usize::try_from(len).unwrap_or(usize::MAX);
+                if len > rest {
+                    return Err(Failure::new(
+                        len_at,
+                        ErrorKind::UnexpectedEnd {
+                            expected: "as many bytes as the length says",
+                        },
+                    ));
+                }
+                let start = self.pos;
+                self.pos += len;
+                let data_at = self.base + start;
+                let data = self.bytes.get(start..self.pos).unwrap_or_default();
+                return Ok(Some(Field {
+                    number,
+                    at,
+                    wire: Wire::Len(data),
+                    data_at,
+                }));
+            }
+            3 | 4 => {
+                return Err(Failure::syntax(
+                    at,
+                    "a group (wire type 3 or 4): exev.v1 has none",
+                ));
+            }
+            w => return Err(Failure::syntax(at, format!("invalid wire type {w}"))),
+        };
+        Ok(Some(Field {
+            number,
+            at,
+            wire,
+            data_at: self.base + self.pos,
+        }))
+    }
+}
+
+/// What a typed field of an object-shaped block message holds.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// An `optional string`: the member `key` with a string value.
+    Str(&'static str),
+    /// An `optional int64`: an integer.
+    Int(&'static str),
+    /// An `optional bool`: a boolean.
+    Bool(&'static str),
+    /// A `Text` message: the `m.text` array.
+    Text(&'static str),
+    /// An object-shaped message with this layout.
+    Obj(&'static str, &'static [(u64, Kind)]),
+    /// A `Strings` message: an array of strings.
+    Strings(&'static str),
+    /// An `Integers` message: an array of integers.
+    Integers(&'static str),
+    /// `File.encryption`: the members `key`, `iv`, `hashes` and `v`.
+    Encryption,
+    /// `Poll.answers`: repeated, always present as an array.
+    Answers,
+    /// `PollResults.counts`: map entries, each a member with an integer value.
+    Counts,
+}
+
+/// The typed fields of each object-shaped message (field 100, `extra`, is in all of them).
+const TEXT_REPRESENTATION: &[(u64, Kind)] = &[
+    (1, Kind::Str("body")),
+    (2, Kind::Str("mimetype")),
+    (3, Kind::Str("lang")),
+];
+const FILE: &[(u64, Kind)] = &[
+    (1, Kind::Str("url")),
+    (2, Kind::Str("name")),
+    (3, Kind::Str("mimetype")),
+    (4, Kind::Int("size")),
+    (5, Kind::Encryption),
+];
+const TEXT_HOLDER: &[(u64, Kind)] = &[(1, Kind::Text("m.text"))];
+const IMAGE_DETAILS: &[(u64, Kind)] = &[
+    (1, Kind::Int("width")),
+    (2, Kind::Int("height")),
+    (3, Kind::Bool("m.sticker")),
+];
+const THUMBNAIL_IMAGE: &[(u64, Kind)] = &[
+    (1, Kind::Obj("m.file", FILE)),
+    (2, Kind::Obj("m.image_details", IMAGE_DETAILS)),
+];
+const VIDEO_DETAILS: &[(u64, Kind)] = &[
+    (1, Kind::Int("width")),
+    (2, Kind::Int("height")),
+    (3, Kind::Int("duration")),
+];
+const AUDIO_DETAILS: &[(u64, Kind)] = &[
+    (1, Kind::Int("duration")),
+    (2, Kind::Integers("waveform")),
+    (3, Kind::Integers("org.matrix.msc3246.waveform")),
+];
+const LOCATION: &[(u64, Kind)] = &[
+    (1, Kind::Str("uri")),
+    (2, Kind::Str("description")),
+    (3, Kind::Int("zoom_level")),
+];
+const MENTIONS: &[(u64, Kind)] = &[(1, Kind::Strings("user_ids")), (2, Kind::Bool("room"))];
+const IN_REPLY_TO: &[(u64, Kind)] = &[(1, Kind::Str("event_id"))];
+const RELATES_TO: &[(u64, Kind)] = &[
+    (1, Kind::Str("rel_type")),
+    (2, Kind::Str("event_id")),
+    (3, Kind::Obj("m.in_reply_to", IN_REPLY_TO)),
+    (4, Kind::Str("key")),
+    (5, Kind::Bool("is_falling_back")),
+];
+const ASSET: &[(u64, Kind)] = &[(1, Kind::Str("type"))];
+const POLL: &[(u64, Kind)] = &[
+    (1, Kind::Str("kind")),
+    (2, Kind::Int("max_selections")),
+    (3, Kind::Obj("question", TEXT_HOLDER)),
+    (4, Kind::Answers),
+];
+const POLL_ANSWER: &[(u64, Kind)] = &[(1, Kind::Str("m.id")), (2, Kind::Text("m.text"))];
+const POLL_RESULTS: &[(u64, Kind)] = &[(1, Kind::Counts)];
+const ENCRYPTED: &[(u64, Kind)] = &[
+    (1, Kind::Str("algorithm")),
+    (2, Kind::Str("ciphertext")),
+    (3, Kind::Str("sender_key")),
+    (4, Kind::Str("device_id")),
+    (5, Kind::Str("session_id")),
+];
+const UNSIGNED: &[(u64, Kind)] = &[(1, Kind::Int("age")), (2, Kind::Str("transaction_id"))];
+
+/// The field number of `extra` in every object-shaped message.
+const EXTRA: u64 = 100;
+
+/// An object being read, its keys checked for duplicates as they come.
+struct Members {
+    members: Object,
+}
+
+impl Members {
+    fn new() -> Members {
+        Members {
+            members: Object::new(),
+        }
+    }
+
+    fn finish(self) -> Parsed<Object> {
+        Ok(self.members)
+    }
+}
+
+/// The decoder's limits and policies.
+pub(crate) struct Reader<'o> {
+    options: &'o Options,
+    max_depth: usize,
+}
+
+impl<'o> Reader<'o> {
+    pub(crate) fn new(options: &'o Options) -> Reader<'o> {
+        Reader {
+            options,
+            max_depth: options.effective_max_depth().min(super::MAX_WIRE_DEPTH),
+        }
+    }
+
+    /// Entering a container at nesting `level` (the event object is level 1).
+    fn enter(&self, level: usize, at: usize) -> Parsed<()> {
+        if level > self.max_depth {
+            Err(Failure::new(
+                at,
+                ErrorKind::TooDeep {
+                    limit: self.max_depth,
+                },
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Refuses one more element when `count` are already there and that is the limit.
+    fn one_more(&self, count: usize, at: usize) -> Parsed<()> {
+        if count >= self.options.max_elements {
+            Err(Failure::new(
+                at,
+                ErrorKind::TooManyElements {
+                    limit: self.options.max_elements,
+                },
+            ))
+        } else {
+            Ok(())
+        }
+    }
+
+    fn push(&self, m: &mut Members, key: String, value: Value, at: usize) -> Parsed<()> {
+        self.one_more(m.members.len(), at)?;
+        match m.members.entry(key) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(value);
+                Ok(())
+            }
+            std::collections::btree_map::Entry::Occupied(slot) => {
+                let key = slot.key().clone();
+                Err(Failure::new(at, ErrorKind::DuplicateKey(key.clone())).key(&key))
+            }
+        }
+    }
+
+    fn string(&self, f: &Field<'_>, what: &str) -> Parsed<String> {
+        let bytes = f.bytes(what)?;
+        if bytes.len() > self.options.max_string_bytes {
+            return Err(Failure::new(
+                f.data_at,
+                ErrorKind::StringTooLong {
+                    limit: self.options.max_string_bytes,
+                },
+            ));
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_owned()),
+            Err(e) => Err(Failure::new(
+                f.data_at + e.valid_up_to(),
+                ErrorKind::InvalidUtf8,
+            )),
+        }
+    }
+
+    fn integer(&self, i: i64, at: usize) -> Parsed<Value> {
+        if (MIN_SAFE_INTEGER..=MAX_SAFE_INTEGER).contains(&i) {
+            Ok(Value::Integer(i))
+        } else if self.options.numbers == NumberPolicy::Lenient {
+            Ok(Number::from_literal(&i.to_string()).map_or(Value::Null, Value::Number))
+        } else {
+            Err(Failure::new(
+                at,
+                ErrorKind::IntegerOutOfRange(i.to_string()),
+            ))
+        }
+    }
+
+    fn number(&self, literal: String, at: usize) -> Parsed<Value> {
+        let Some(number) = Number::from_literal(&literal) else {
+            return Err(Failure::syntax(
+                at,
+                format!("invalid number literal {literal:?}"),
+            ));
+        };
+        if self.options.numbers == NumberPolicy::Lenient {
+            Ok(Value::Number(number))
+        } else if literal.contains(['.', 'e', 'E']) {
+            Err(Failure::new(at, ErrorKind::NotAnInteger(literal)))
+        } else {
+            Err(Failure::new(at, ErrorKind::IntegerOutOfRange(literal)))
+        }
+    }
+
+    /// The event whose message is `bytes`, starting at absolute offset `base`.
+    pub(crate) fn event(&self, bytes: &[u8], base: usize) -> Parsed<Event> {
+        self.enter(1, base)?;
+        let mut event_type: Option<(String, usize)> = None;
+        let mut blocks = Members::new();
+        let mut top = Members::new();
+        let mut seen = 0u32;
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            match f.number {
+                1 | 2 => {
+                    if event_type.is_some() {
+                        return Err(f.twice("Event.type"));
+                    }
+                    let name = if f.number == 1 {
+                        let n = f.varint("Event.known_type")?;
+                        i32::try_from(n)
+                            .ok()
+                            .and_then(names::event_type_name)
+                            .map(str::to_owned)
+                            .ok_or_else(|| {
+                                Failure::syntax(
+                                    f.at,
+                                    format!("unknown EventType number {n} (from a newer schema?)"),
+                                )
+                                .key("type")
+                            })?
+                    } else {
+                        self.string(&f, "Event.custom_type")
+                            .map_err(|e| e.key("type"))?
+                    };
+                    event_type = Some((name, f.at));
+                }
+                3 => {
+                    self.enter(2, f.at)?;
+                    let (name, value) = self
+                        .block(f.bytes("Event.content")?, f.data_at)
+                        .map_err(|e| e.key("content"))?;
+                    self.push(&mut blocks, name, value, f.at)
+                        .map_err(|e| e.key("content"))?;
+                }
+                4..=9 => {
+                    let bit = 1u32 << f.number;
+                    if seen & bit != 0 {
+                        return Err(f.twice("an Event field"));
+                    }
+                    seen |= bit;
+                    let (key, value) = match f.number {
+                        4 => (
+                            "event_id",
+                            Value::String(self.string(&f, "Event.event_id")?),
+                        ),
+                        5 => ("sender", Value::String(self.string(&f, "Event.sender")?)),
+                        6 => ("room_id", Value::String(self.string(&f, "Event.room_id")?)),
+                        7 => {
+                            #[allow(clippy::cast_possible_wrap)]
+                            let i = f.varint("Event.origin_server_ts")? as i64;
+                            let v = self
+                                .integer(i, f.at)
+                                .map_err(|e| e.key("origin_server_ts"))?;
+                            ("origin_server_ts", v)
+                        }
+                        8 => (
+                            "state_key",
+                            Value::String(self.string(&f, "Event.state_key")?),
+                        ),
+                        _ => {
+                            let v = self
+                                .object(UNSIGNED, f.bytes("Event.unsigned")?, f.data_at, 2)
+                                .map_err(|e| e.key("unsigned"))?;
+                            ("unsigned", v)
+                        }
+                    };
+                    self.push(&mut top, key.to_owned(), value, f.at)?;
+                }
+                15 => {
+                    let (key, value) = self.member(&f, 2)?;
+                    self.push(&mut top, key, value, f.at)?;
+                }
+                _ => {}
+            }
+        }
+        let Some((event_type, type_at)) = event_type else {
+            return Err(Failure::syntax(base, "an Event without a type"));
+        };
+        let content = blocks.finish().map_err(|e| e.key("content"))?;
+        self.push(
+            &mut top,
+            "type".to_owned(),
+            Value::String(event_type),
+            type_at,
+        )?;
+        self.push(&mut top, "content".to_owned(), Value::Object(content), base)?;
+        let object = top.finish()?;
+        Event::from_object(object).map_err(|e| Failure::new(base, ErrorKind::Event(e)))
+    }
+
+    /// A `Block` message: its name and value (at level 3).
+    fn block(&self, bytes: &[u8], base: usize) -> Parsed<(String, Value)> {
+        let mut name: Option<String> = None;
+        let mut body: Option<Field<'_>> = None;
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            match f.number {
+                1 | 2 => {
+                    if name.is_some() {
+                        return Err(f.twice("Block.name"));
+                    }
+                    name = Some(if f.number == 1 {
+                        let n = f.varint("Block.known_name")?;
+                        i32::try_from(n)
+                            .ok()
+                            .and_then(names::block_name)
+                            .map(str::to_owned)
+                            .ok_or_else(|| {
+                                Failure::syntax(
+                                    f.at,
+                                    format!("unknown BlockName number {n} (from a newer schema?)"),
+                                )
+                            })?
+                    } else {
+                        self.string(&f, "Block.custom_name")?
+                    });
+                }
+                3..=22 => {
+                    if body.is_some() {
+                        return Err(f.twice("Block.body"));
+                    }
+                    body = Some(f);
+                }
+                _ => {}
+            }
+        }
+        let Some(name) = name else {
+            return Err(Failure::syntax(base, "a Block without a name"));
+        };
+        let Some(body) = body else {
+            return Err(Failure::syntax(base, "a Block without a body").key(&name));
+        };
+        let value = self.body(&body, 3).map_err(|e| e.key(&name))?;
+        Ok((name, value))
+    }
+
+    /// A block's value from its `Block.body` field, the block at nesting `level`.
+    fn body(&self, f: &Field<'_>, level: usize) -> Parsed<Value> {
+        let at = f.data_at;
+        let obj = |layout: &'static [(u64, Kind)]| -> Parsed<Value> {
+            self.object(layout, f.bytes("a Block body")?, at, level)
+        };
+        match f.number {
+            3 => self.value(f.bytes("Block.value")?, at, level),
+            4 => self.text(f.bytes("Block.text")?, at, level),
+            5 => obj(FILE),
+            6 | 9 | 18 => obj(TEXT_HOLDER),
+            7 => obj(IMAGE_DETAILS),
+            8 => self.array_of(f.bytes("Block.thumbnail")?, at, level, |r, f, level| {
+                r.object(
+                    THUMBNAIL_IMAGE,
+                    f.bytes("Thumbnail.images")?,
+                    f.data_at,
+                    level,
+                )
+            }),
+            10 => obj(VIDEO_DETAILS),
+            11 => obj(AUDIO_DETAILS),
+            12 => Ok(Value::Bool(f.varint("Block.automated")? != 0)),
+            13 => obj(LOCATION),
+            14 => obj(MENTIONS),
+            15 => obj(RELATES_TO),
+            16 => obj(ASSET),
+            #[allow(clippy::cast_possible_wrap)]
+            17 => self.integer(f.varint("Block.ts")? as i64, f.at),
+            19 => obj(POLL),
+            20 => self.array_of(f.bytes("Block.selections")?, at, level, |r, f, _| {
+                r.string(f, "Selections.values").map(Value::String)
+            }),
+            21 => obj(POLL_RESULTS),
+            _ => obj(ENCRYPTED),
+        }
+    }
+
+    /// An array from the repeated field 1 of the message `bytes`: `Text`, `Thumbnail`,
+    /// `Selections`, `Strings`. Other fields are skipped.
+    fn array_of(
+        &self,
+        bytes: &[u8],
+        base: usize,
+        level: usize,
+        element: impl Fn(&Self, &Field<'_>, usize) -> Parsed<Value>,
+    ) -> Parsed<Value> {
+        self.enter(level, base)?;
+        let mut out = Vec::new();
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            if f.number == 1 {
+                self.one_more(out.len(), f.at)?;
+                let index = out.len();
+                out.push(element(self, &f, level + 1).map_err(|e| e.at(Segment::Index(index)))?);
+            }
+        }
+        Ok(Value::Array(out))
+    }
+
+    /// `m.text` from a `Text` message.
+    fn text(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
+        self.array_of(bytes, base, level, |r, f, level| {
+            r.object(
+                TEXT_REPRESENTATION,
+                f.bytes("Text.representations")?,
+                f.data_at,
+                level,
+            )
+        })
+    }
+
+    /// An `Integers` message: field 1, packed or not.
+    fn integers(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
+        self.enter(level, base)?;
+        let mut out = Vec::new();
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            if f.number != 1 {
+                continue;
+            }
+            match f.wire {
+                Wire::Varint(v) => {
+                    self.one_more(out.len(), f.at)?;
+                    let index = out.len();
+                    #[allow(clippy::cast_possible_wrap)]
+                    out.push(
+                        self.integer(v as i64, f.at)
+                            .map_err(|e| e.at(Segment::Index(index)))?,
+                    );
+                }
+                Wire::Len(packed) => {
+                    let mut values = Fields::new(packed, f.data_at);
+                    while values.pos < packed.len() {
+                        let at = values.base + values.pos;
+                        let v = values.varint()?;
+                        self.one_more(out.len(), at)?;
+                        let index = out.len();
+                        #[allow(clippy::cast_possible_wrap)]
+                        out.push(
+                            self.integer(v as i64, at)
+                                .map_err(|e| e.at(Segment::Index(index)))?,
+                        );
+                    }
+                }
+                Wire::Fixed => return Err(f.wrong_wire("Integers.values", "varints")),
+            }
+        }
+        Ok(Value::Array(out))
+    }
+
+    /// An object-shaped message with the typed fields `layout` and `extra` (field 100).
+    fn object(
+        &self,
+        layout: &'static [(u64, Kind)],
+        bytes: &[u8],
+        base: usize,
+        level: usize,
+    ) -> Parsed<Value> {
+        self.enter(level, base)?;
+        let mut m = Members::new();
+        let mut seen = 0u32;
+        let mut answers: Option<Vec<Value>> = None;
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            if f.number == EXTRA {
+                let (key, value) = self.member(&f, level + 1)?;
+                self.push(&mut m, key, value, f.at)?;
+                continue;
+            }
+            let Some((index, kind)) = layout
+                .iter()
+                .enumerate()
+                .find(|(_, (n, _))| *n == f.number)
+                .map(|(i, (_, k))| (i, *k))
+            else {
+                continue;
+            };
+            match kind {
+                Kind::Answers => {
+                    let list = answers.get_or_insert_with(Vec::new);
+                    self.enter(level + 1, f.at).map_err(|e| e.key("answers"))?;
+                    self.one_more(list.len(), f.at)
+                        .map_err(|e| e.key("answers"))?;
+                    let i = list.len();
+                    let answer = self
+                        .object(POLL_ANSWER, f.bytes("Poll.answers")?, f.data_at, level + 2)
+                        .map_err(|e| e.at(Segment::Index(i)).key("answers"))?;
+                    list.push(answer);
+                    continue;
+                }
+                Kind::Counts => {
+                    let (key, count) = self.count_entry(&f)?;
+                    self.push(&mut m, key, count, f.at)?;
+                    continue;
+                }
+                _ => {}
+            }
+            let bit = 1u32 << index;
+            if seen & bit != 0 {
+                return Err(f.twice("a typed block field"));
+            }
+            seen |= bit;
+            let (key, value) = match kind {
+                Kind::Str(key) => (
+                    key,
+                    Value::String(self.string(&f, key).map_err(|e| e.key(key))?),
+                ),
+                #[allow(clippy::cast_possible_wrap)]
+                Kind::Int(key) => (
+                    key,
+                    self.integer(f.varint(key)? as i64, f.at)
+                        .map_err(|e| e.key(key))?,
+                ),
+                Kind::Bool(key) => (key, Value::Bool(f.varint(key)? != 0)),
+                Kind::Text(key) => (
+                    key,
+                    self.text(f.bytes(key)?, f.data_at, level + 1)
+                        .map_err(|e| e.key(key))?,
+                ),
+                Kind::Obj(key, inner) => (
+                    key,
+                    self.object(inner, f.bytes(key)?, f.data_at, level + 1)
+                        .map_err(|e| e.key(key))?,
+                ),
+                Kind::Strings(key) => (
+                    key,
+                    self.array_of(f.bytes(key)?, f.data_at, level + 1, |r, f, _| {
+                        r.string(f, "Strings.values").map(Value::String)
+                    })
+                    .map_err(|e| e.key(key))?,
+                ),
+                Kind::Integers(key) => (
+                    key,
+                    self.integers(f.bytes(key)?, f.data_at, level + 1)
+                        .map_err(|e| e.key(key))?,
+                ),
+                Kind::Encryption => {
+                    self.encryption(&mut m, f.bytes("File.encryption")?, f.data_at, level)?;
+                    continue;
+                }
+                Kind::Answers | Kind::Counts => continue,
+            };
+            self.push(&mut m, key.to_owned(), value, f.at)?;
+        }
+        if layout.iter().any(|(_, k)| matches!(k, Kind::Answers)) {
+            self.enter(level + 1, base).map_err(|e| e.key("answers"))?;
+            let list = answers.unwrap_or_default();
+            self.push(&mut m, "answers".to_owned(), Value::Array(list), base)?;
+        }
+        m.finish().map(Value::Object)
+    }
+
+    /// A `PollResults.counts` map entry: a key and an integer.
+    fn count_entry(&self, f: &Field<'_>) -> Parsed<(String, Value)> {
+        let mut key = String::new();
+        let mut count = (0i64, f.at);
+        let mut fields = Fields::new(f.bytes("PollResults.counts")?, f.data_at);
+        while let Some(e) = fields.next_field()? {
+            match e.number {
+                1 => key = self.string(&e, "a map key")?,
+                #[allow(clippy::cast_possible_wrap)]
+                2 => count = (e.varint("a map value")? as i64, e.at),
+                _ => {}
+            }
+        }
+        let value = self.integer(count.0, count.1).map_err(|e| e.key(&key))?;
+        Ok((key, value))
+    }
+
+    /// `File.encryption`: adds `key`, `iv`, `hashes` and `v` to the file's members.
+    fn encryption(&self, m: &mut Members, bytes: &[u8], base: usize, level: usize) -> Parsed<()> {
+        let mut key = Members::new();
+        let mut hashes = Members::new();
+        let mut iv: Option<String> = None;
+        let mut v: Option<String> = None;
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            match f.number {
+                1 => {
+                    let (k, value) = self.member(&f, level + 2).map_err(|e| e.key("key"))?;
+                    self.push(&mut key, k, value, f.at)
+                        .map_err(|e| e.key("key"))?;
+                }
+                2 | 4 => {
+                    let slot = if f.number == 2 { &mut iv } else { &mut v };
+                    if slot.is_some() {
+                        return Err(f.twice("EncryptedFile.iv or v"));
+                    }
+                    *slot = Some(self.string(&f, "EncryptedFile.iv or v")?);
+                }
+                3 => {
+                    let mut algorithm = String::new();
+                    let mut hash = String::new();
+                    let mut entry = Fields::new(f.bytes("EncryptedFile.hashes")?, f.data_at);
+                    while let Some(e) = entry.next_field()? {
+                        match e.number {
+                            1 => algorithm = self.string(&e, "a map key")?,
+                            2 => hash = self.string(&e, "a map value")?,
+                            _ => {}
+                        }
+                    }
+                    self.push(&mut hashes, algorithm, Value::String(hash), f.at)
+                        .map_err(|e| e.key("hashes"))?;
+                }
+                _ => {}
+            }
+        }
+        self.enter(level + 1, base)?;
+        let key = key.finish().map_err(|e| e.key("key"))?;
+        let hashes = hashes.finish().map_err(|e| e.key("hashes"))?;
+        self.push(m, "key".to_owned(), Value::Object(key), base)?;
+        self.push(
+            m,
+            "iv".to_owned(),
+            Value::String(iv.unwrap_or_default()),
+            base,
+        )?;
+        self.push(m, "hashes".to_owned(), Value::Object(hashes), base)?;
+        self.push(
+            m,
+            "v".to_owned(),
+            Value::String(v.unwrap_or_default()),
+            base,
+        )
+    }
+
+    /// A `Member` message: its key and its value (containers at `level`).
+    fn member(&self, f: &Field<'_>, level: usize) -> Parsed<(String, Value)> {
+        let mut key: Option<String> = None;
+        let mut value: Option<Field<'_>> = None;
+        let mut fields = Fields::new(f.bytes("Member")?, f.data_at);
+        while let Some(e) = fields.next_field()? {
+            match e.number {
+                1 => {
+                    if key.is_some() {
+                        return Err(e.twice("Member.key"));
+                    }
+                    key = Some(self.string(&e, "Member.key")?);
+                }
+                2 => {
+                    if value.is_some() {
+                        return Err(e.twice("Member.value"));
+                    }
+                    value = Some(e);
+                }
+                _ => {}
+            }
+        }
+        let key = key.unwrap_or_default();
+        let Some(value) = value else {
+            return Err(Failure::syntax(f.at, "a Member without a value").key(&key));
+        };
+        let value = self
+            .value(value.bytes("Member.value")?, value.data_at, level)
+            .map_err(|e| e.key(&key))?;
+        Ok((key, value))
+    }
+
+    /// A generic `Value` message; if it is a container, it is at nesting `level`.
+    fn value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
+        let mut scalar: Option<Value> = None;
+        // 0: not a container (yet), 1: array, 2: object.
+        let mut container = 0u8;
+        let mut items: Vec<Value> = Vec::new();
+        let mut keys: Vec<(String, usize)> = Vec::new();
+        let mut fields = Fields::new(bytes, base);
+        while let Some(f) = fields.next_field()? {
+            match f.number {
+                1..=7 => {
+                    if scalar.is_some() || container != 0 {
+                        return Err(f.twice("Value.kind"));
+                    }
+                    match f.number {
+                        1 => {
+                            let n = f.varint("Value.null_value")?;
+                            if n != 0 {
+                                return Err(Failure::syntax(
+                                    f.at,
+                                    format!("NullValue {n}: the only NullValue is 0"),
+                                ));
+                            }
+                            scalar = Some(Value::Null);
+                        }
+                        2 => scalar = Some(Value::Bool(f.varint("Value.bool_value")? != 0)),
+                        3 => {
+                            let z = f.varint("Value.integer_value")?;
+                            // Zigzag: 0, -1, 1, -2, ... as 0, 1, 2, 3, ...
+                            #[allow(clippy::cast_possible_wrap)]
+                            let i = ((z >> 1) as i64) ^ -((z & 1) as i64);
+                            scalar = Some(self.integer(i, f.at)?);
+                        }
+                        4 => {
+                            scalar = Some(Value::String(self.string(&f, "Value.string_value")?));
+                        }
+                        5 | 6 => {
+                            // The marker messages have no fields, but what they hold must
+                            // still be well-formed.
+                            let marker = f.bytes("Value.array_value or object_value")?;
+                            let mut inner = Fields::new(marker, f.data_at);
+                            while inner.next_field()?.is_some() {}
+                            container = if f.number == 5 { 1 } else { 2 };
+                        }
+                        _ => {
+                            let literal = self.string(&f, "Value.number_literal")?;
+                            scalar = Some(self.number(literal, f.at)?);
+                        }
+                    }
+                }
+                8 => {
+                    if items.is_empty() {
+                        self.enter(level, f.at)?;
+                    }
+                    self.one_more(items.len(), f.at)?;
+                    let index = items.len();
+                    let item = self
+                        .value(f.bytes("Value.items")?, f.data_at, level + 1)
+                        .map_err(|e| e.at(member_segment(bytes, base, index)))?;
+                    items.push(item);
+                }
+                9 => {
+                    self.one_more(keys.len(), f.at)?;
+                    keys.push((self.string(&f, "Value.keys")?, f.at));
+                }
+                _ => {}
+            }
+        }
+        match (scalar, container) {
+            (Some(value), _) if items.is_empty() && keys.is_empty() => Ok(value),
+            (Some(_), _) => Err(Failure::syntax(
+                base,
+                "a scalar Value with items or keys (only arrays and objects have them)",
+            )),
+            (None, 1) if keys.is_empty() => {
+                self.enter(level, base)?;
+                Ok(Value::Array(items))
+            }
+            (None, 1) => Err(Failure::syntax(base, "an array Value with keys")),
+            (None, 2) if keys.len() == items.len() => {
+                self.enter(level, base)?;
+                let mut m = Members::new();
+                for ((key, at), item) in keys.into_iter().zip(items) {
+                    self.push(&mut m, key, item, at)?;
+                }
+                m.finish().map(Value::Object)
+            }
+            (None, 2) => Err(Failure::syntax(
+                base,
+                format!(
+                    "an object Value with {} keys and {} items",
+                    keys.len(),
+                    items.len()
+                ),
+            )),
+            _ => Err(Failure::syntax(base, "a Value with no kind set")),
+        }
+    }
+}
+
+/// The path segment of item `index` of the `Value` message `bytes`: its key when the value
+/// is an object whose keys can be read, else its index. Only called on the error path.
+fn member_segment(bytes: &[u8], base: usize, index: usize) -> Segment {
+    let mut object = false;
+    let mut keys = Vec::new();
+    let mut fields = Fields::new(bytes, base);
+    while let Ok(Some(f)) = fields.next_field() {
+        match (f.number, f.wire) {
+            (6, _) => object = true,
+            (9, Wire::Len(k)) => keys.push(k),
+            _ => {}
+        }
+    }
+    match keys.get(index).map(|k| std::str::from_utf8(k)) {
+        Some(Ok(key)) if object => Segment::Key(key.to_owned()),
+        _ => Segment::Index(index),
+    }
+}
