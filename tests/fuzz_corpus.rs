@@ -132,3 +132,48 @@ fn proto_roundtrip_regressions() {
         }
     }
 }
+
+#[test]
+fn cbor_decode_seeds_and_regressions() {
+    let mut inputs: Vec<Vec<u8>> = common::msc_canonical()
+        .iter()
+        .map(|(_, json)| {
+            let event = exev_codec::json::from_slice(common::trim_newline(json)).unwrap();
+            exev_codec::cbor::to_vec(&event).unwrap()
+        })
+        .collect();
+    let mut files = regressions("cbor_decode");
+    files.extend(
+        files_under(&common::vectors().join("cbor"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "cbor")),
+    );
+    files.extend(
+        files_under(&common::vectors().join("mimi-content"))
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "cbor")),
+    );
+    for path in files {
+        inputs.push(std::fs::read(&path).unwrap());
+    }
+    assert!(inputs.len() > 40, "{} inputs", inputs.len());
+    on_small_stack(move || {
+        for bytes in inputs {
+            if let Err(bug) = oracle::cbor(&bytes) {
+                panic!("{bytes:02x?}: {bug}");
+            }
+        }
+    });
+}
+
+#[test]
+fn cbor_roundtrip_and_chains_regressions() {
+    for target in ["cbor_roundtrip", "chains"] {
+        for path in regressions(target) {
+            let event = Generator::new(&std::fs::read(&path).unwrap()).event();
+            if let Err(bug) = oracle::cbor_event(&event).and_then(|()| oracle::chains(&event)) {
+                panic!("{}: {bug}", path.display());
+            }
+        }
+    }
+}

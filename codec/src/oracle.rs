@@ -18,7 +18,7 @@ use std::fmt;
 
 use exev::Event;
 
-use crate::{Error, Options, json, proto};
+use crate::{Error, Options, cbor, json, proto};
 
 /// What an oracle found for an input that did not reveal a bug.
 #[derive(Debug)]
@@ -177,6 +177,127 @@ pub fn proto_event(event: &Event) -> Result<(), Bug> {
                 "the length-delimited form decodes to the same event, then ends",
                 String::from_utf8_lossy(&json::to_vec(event)).into_owned(),
             ));
+        }
+    }
+    Ok(())
+}
+
+/// Decodes `bytes` as CBOR with the default options and, when accepted, checks the round trip
+/// with [`cbor_event`]; also checks that strict-deterministic decoding accepts exactly the
+/// inputs that are already in deterministic form.
+///
+/// # Errors
+///
+/// A [`Bug`] when an accepted input breaks a round-trip property, or an error has no position.
+pub fn cbor(bytes: &[u8]) -> Result<Verdict, Bug> {
+    match cbor::from_slice(bytes) {
+        Ok(event) => {
+            cbor_event(&event)?;
+            let canonical = cbor::to_vec(&event)
+                .map_err(|e| bug("an accepted event encodes", e.to_string()))?;
+            let strict = Options::default().deterministic(true);
+            let deterministic = cbor::from_slice_with(bytes, &strict).is_ok();
+            if deterministic != (canonical == bytes) {
+                return Err(bug(
+                    "strict-deterministic decoding accepts exactly deterministic input",
+                    format!("accepted: {deterministic}, input {bytes:02x?}"),
+                ));
+            }
+            Ok(Verdict::Accepted)
+        }
+        Err(e) => {
+            if e.position().is_none() {
+                return Err(bug("errors have a position", e.to_string()));
+            }
+            Ok(Verdict::Rejected(e))
+        }
+    }
+}
+
+/// Checks the CBOR round trip of an event: its deterministic encoding decodes (under limits
+/// that fit it, and in strict-deterministic mode) to the same event, and encoding that again
+/// gives the same bytes.
+///
+/// # Errors
+///
+/// A [`Bug`] naming the broken property.
+pub fn cbor_event(event: &Event) -> Result<(), Bug> {
+    let shown = || String::from_utf8_lossy(&json::to_vec(event)).into_owned();
+    let bytes =
+        cbor::to_vec(event).map_err(|e| bug("events encode", format!("{e} for {}", shown())))?;
+    let options = Options::default()
+        .max_bytes(bytes.len().max(1 << 16))
+        .deterministic(true);
+    let decoded = cbor::from_slice_with(&bytes, &options).map_err(|e| {
+        bug(
+            "deterministic output decodes strictly",
+            format!("{e} for {}", shown()),
+        )
+    })?;
+    if &decoded != event {
+        return Err(bug("decode(encode(e)) == e", shown()));
+    }
+    match cbor::to_vec(&decoded) {
+        Ok(again) if again == bytes => Ok(()),
+        _ => Err(bug("CBOR output is deterministic", shown())),
+    }
+}
+
+/// Sends an event through every chain of two codecs (JSON, CBOR, Protobuf, in every order)
+/// and checks each ends with the same canonical JSON as the event itself.
+///
+/// # Errors
+///
+/// A [`Bug`] naming the chain that changed the event.
+pub fn chains(event: &Event) -> Result<(), Bug> {
+    type Codec = (&'static str, fn(&Event) -> Option<Event>);
+    let through_json: fn(&Event) -> Option<Event> = |e| {
+        let bytes = json::to_vec(e);
+        json::from_slice_with(
+            &bytes,
+            &Options::default().max_bytes(bytes.len().max(1 << 16)),
+        )
+        .ok()
+    };
+    let through_cbor: fn(&Event) -> Option<Event> = |e| {
+        let bytes = cbor::to_vec(e).ok()?;
+        cbor::from_slice_with(
+            &bytes,
+            &Options::default().max_bytes(bytes.len().max(1 << 16)),
+        )
+        .ok()
+    };
+    let through_proto: fn(&Event) -> Option<Event> = |e| {
+        let bytes = proto::to_vec(e);
+        let options = Options::default()
+            .max_bytes(bytes.len().max(1 << 16))
+            .max_depth(proto::MAX_WIRE_DEPTH);
+        proto::from_slice_with(&bytes, &options).ok()
+    };
+    let codecs: [Codec; 3] = [
+        ("JSON", through_json),
+        ("CBOR", through_cbor),
+        ("Protobuf", through_proto),
+    ];
+    if event.to_value().depth() > proto::MAX_WIRE_DEPTH {
+        return Ok(());
+    }
+    let expected = json::to_vec(event);
+    for (first, a) in &codecs {
+        for (second, b) in &codecs {
+            let out = a(event).and_then(|e| b(&e));
+            match out {
+                Some(e) if json::to_vec(&e) == expected => {}
+                _ => {
+                    return Err(bug(
+                        "every chain of codecs keeps the canonical JSON",
+                        format!(
+                            "{first} then {second} for {}",
+                            String::from_utf8_lossy(&expected)
+                        ),
+                    ));
+                }
+            }
         }
     }
     Ok(())
