@@ -79,8 +79,9 @@ mod write;
 
 use std::io::{Read, Write};
 
-use exev::{Event, EventError, Value};
+use exev::{Event, Value};
 
+use crate::failure::into_event;
 use crate::{Error, ErrorKind, Options, Position};
 
 /// Decodes one event with the default [`Options`].
@@ -99,7 +100,8 @@ pub fn from_slice(bytes: &[u8]) -> Result<Event, Error> {
 ///
 /// As [`from_slice`].
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
-    let (value, top, _) = read::decode(bytes, options, true).map_err(|f| f.into_error(0))?;
+    let (value, top, _) = read::decode(bytes, options, true)
+        .map_err(|f| f.into_error(|offset| Position::Binary { offset }))?;
     to_event(value, &top, 0)
 }
 
@@ -111,7 +113,7 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error> {
     read::decode(bytes, options, true)
         .map(|(value, _, _)| value)
-        .map_err(|f| f.into_error(0))
+        .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
 }
 
 /// Reads at most `options.max_bytes` bytes from `reader` and decodes one event.
@@ -125,21 +127,11 @@ pub fn from_reader<R: Read>(reader: R, options: &Options) -> Result<Event, Error
     from_slice_with(&bytes, options)
 }
 
-/// The event of a decoded value, or an error placed where the offending member is.
+/// The event of a decoded value, or an error placed where the offending member is; `base` is
+/// the offset of the item in a longer input.
 fn to_event(value: Value, top: &read::TopLevel, base: usize) -> Result<Event, Error> {
-    Event::from_value(value).map_err(|e| {
-        let offset = match &e {
-            EventError::WrongType { field: "type", .. } => top.type_at,
-            EventError::WrongType {
-                field: "content", ..
-            } => top.content_at,
-            _ => Some(top.start),
-        };
-        Error::new(
-            ErrorKind::Event(e.clone()),
-            offset.map(|o| Position::Binary { offset: base + o }),
-            e.path(),
-        )
+    into_event(value, top, |o| Position::Binary {
+        offset: base.saturating_add(o),
     })
 }
 
@@ -270,7 +262,9 @@ fn decode_item(rest: &[u8], options: &Options, base: usize) -> Result<(Event, us
     match read::decode(window, options, false) {
         Ok((value, top, len)) => Ok((to_event(value, &top, base)?, len)),
         Err(f) => {
-            let e = f.into_error(base);
+            let e = f.into_error(|o| Position::Binary {
+                offset: base.saturating_add(o),
+            });
             if window.len() < rest.len() && matches!(e.kind(), ErrorKind::UnexpectedEnd { .. }) {
                 Err(too_large(limit, base))
             } else {
@@ -381,7 +375,9 @@ impl<R: Read> SequenceReader<R> {
                         return Some(result.map(|(event, _)| event));
                     }
                     Err(f) => {
-                        let e = f.into_error(base);
+                        let e = f.into_error(|o| Position::Binary {
+                            offset: base.saturating_add(o),
+                        });
                         let incomplete = matches!(e.kind(), ErrorKind::UnexpectedEnd { .. });
                         if !incomplete || self.eof {
                             // The full decoder says the same with the path to the problem.

@@ -28,8 +28,9 @@ mod write;
 
 use std::io::{Read, Write};
 
-use exev::{Event, EventError, Path, Value};
+use exev::{Event, Path, Value};
 
+use crate::failure::{TopLevel, into_event};
 use crate::{Error, ErrorKind, Options, Position};
 
 /// Decodes one event with the default [`Options`].
@@ -57,25 +58,11 @@ pub fn from_str(text: &str) -> Result<Event, Error> {
 ///
 /// As [`from_slice`].
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
-    let mut top = read::TopLevel::default();
+    let mut top = TopLevel::default();
     let value = read::Reader::new(bytes, options)
         .document(&mut top)
-        .map_err(|f| f.into_error(bytes))?;
-    Event::from_value(value).map_err(|e| {
-        let offset = match &e {
-            EventError::WrongType { field: "type", .. } => top.type_at,
-            EventError::WrongType {
-                field: "content", ..
-            } => top.content_at,
-            EventError::Missing(_) => Some(top.end.saturating_sub(1)),
-            _ => Some(top.start),
-        };
-        Error::new(
-            ErrorKind::Event(e.clone()),
-            offset.map(|o| Position::in_text(bytes, o)),
-            e.path(),
-        )
-    })
+        .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))?;
+    into_event(value, &top, |o| Position::in_text(bytes, o))
 }
 
 /// Decodes any one JSON value (not necessarily an event) with `options`.
@@ -85,8 +72,8 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 /// As [`from_slice`], less the event-shape checks.
 pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error> {
     read::Reader::new(bytes, options)
-        .document(&mut read::TopLevel::default())
-        .map_err(|f| f.into_error(bytes))
+        .document(&mut TopLevel::default())
+        .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))
 }
 
 /// Reads at most `options.max_bytes` bytes from `reader` and decodes one event.

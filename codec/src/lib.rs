@@ -29,6 +29,7 @@
 
 pub mod cbor;
 mod error;
+mod failure;
 pub mod json;
 mod options;
 pub mod oracle;

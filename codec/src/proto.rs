@@ -124,7 +124,7 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 fn decode_at(bytes: &[u8], options: &Options, offset: usize) -> Result<Event, Error> {
     read::Reader::new(options)
         .event(bytes, offset)
-        .map_err(read::Failure::into_error)
+        .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
 }
 
 fn too_large(size: usize, limit: usize, offset: usize) -> Error {

@@ -8,10 +8,11 @@
 //! ([`skip_item`]) checks well-formedness only, so that an ill-formed input is reported as
 //! such even when a data-model problem comes first.
 
-use exev::{MAX_SAFE_INTEGER, Number, Object, Path, Segment, Value};
+use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
 use half::f16;
 
-use crate::{Error, ErrorKind, MAX_DEPTH_CEILING, NumberPolicy, Options, Position};
+pub(crate) use crate::failure::{Failure, TopLevel};
+use crate::{ErrorKind, MAX_DEPTH_CEILING, NumberPolicy, Options};
 
 /// The rule on argument widths (RFC 8949 §4.2.1, preferred serialization).
 pub(crate) const RULE_SHORTEST: &str =
@@ -25,90 +26,7 @@ pub(crate) const RULE_KEY_ORDER: &str =
 pub(crate) const RULE_FLOAT: &str =
     "floats in the shortest width that keeps their value (RFC 8949 §4.2.1)";
 
-/// A decoding failure before it becomes an [`Error`]: the byte offset, and the path collected
-/// innermost first while the failure travels out. Boxed, so that results stay small on the
-/// success path.
-#[derive(Debug)]
-pub(crate) struct Failure(Box<FailureInner>);
-
-#[derive(Debug)]
-struct FailureInner {
-    offset: usize,
-    kind: ErrorKind,
-    reversed_path: Vec<Segment>,
-}
-
-impl Failure {
-    #[cold]
-    fn new(offset: usize, kind: ErrorKind) -> Failure {
-        Failure(Box::new(FailureInner {
-            offset,
-            kind,
-            reversed_path: Vec::new(),
-        }))
-    }
-
-    #[cold]
-    fn end(offset: usize, expected: &'static str) -> Failure {
-        Failure::new(offset, ErrorKind::UnexpectedEnd { expected })
-    }
-
-    #[cold]
-    fn syntax(offset: usize, what: impl Into<String>) -> Failure {
-        Failure::new(offset, ErrorKind::Syntax(what.into()))
-    }
-
-    fn at(mut self, segment: Segment) -> Failure {
-        self.0.reversed_path.push(segment);
-        self
-    }
-
-    fn kind(&self) -> &ErrorKind {
-        &self.0.kind
-    }
-
-    /// Whether this says the input is not well-formed CBOR (rather than outside the model,
-    /// not deterministic, or past a limit).
-    fn is_malformed(&self) -> bool {
-        matches!(
-            self.0.kind,
-            ErrorKind::UnexpectedEnd { .. } | ErrorKind::Syntax(_)
-        )
-    }
-
-    /// The finished error; `base` is the offset of the decoded bytes in a longer input.
-    pub(crate) fn into_error(self, base: usize) -> Error {
-        let inner = *self.0;
-        let mut path = Path::root();
-        for segment in inner.reversed_path.into_iter().rev() {
-            path = match segment {
-                Segment::Key(k) => path.key(k),
-                Segment::Index(i) => path.index(i),
-                _ => path,
-            };
-        }
-        Error::new(
-            inner.kind,
-            Some(Position::Binary {
-                offset: base.saturating_add(inner.offset),
-            }),
-            path,
-        )
-    }
-}
-
 type Parsed<T> = Result<T, Failure>;
-
-/// Offsets of the top-level members an event needs, for errors about the event's shape.
-#[derive(Default)]
-pub(crate) struct TopLevel {
-    /// Where the value of `type` starts.
-    pub(crate) type_at: Option<usize>,
-    /// Where the value of `content` starts.
-    pub(crate) content_at: Option<usize>,
-    /// Where the top-level item starts.
-    pub(crate) start: usize,
-}
 
 /// The additional-information value of an indefinite length (and of the break code).
 const INDEFINITE: u8 = 31;
@@ -288,13 +206,10 @@ impl<'a> Reader<'a> {
     /// records where the top-level `type` and `content` are.
     pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Value> {
         top.start = self.pos;
+        top.missing_at = self.pos;
         let mut stack: Vec<Frame<'a>> = Vec::with_capacity(8);
-        self.run(&mut stack, top).map_err(|mut f| {
-            let mut outer = stack_path(&stack);
-            outer.reverse();
-            f.0.reversed_path.extend(outer);
-            f
-        })
+        self.run(&mut stack, top)
+            .map_err(|f| f.within(stack_path(&stack)))
     }
 
     /// Where the reader is.

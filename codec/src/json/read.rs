@@ -6,61 +6,13 @@
 //! byte where it happens, with the path to it, and so that lenient numbers keep their exact
 //! literal.
 
-use exev::{MAX_SAFE_INTEGER, Number, Object, Path, Segment, Value};
+use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
 
 use super::scan::ordinary_prefix;
-use crate::{Error, ErrorKind, NumberPolicy, Options, Position};
-
-/// A decoding failure before it knows its line and column: the byte offset, and the path
-/// collected innermost first while the error travels out.
-pub(crate) struct Failure {
-    offset: usize,
-    kind: ErrorKind,
-    reversed_path: Vec<Segment>,
-}
-
-impl Failure {
-    fn new(offset: usize, kind: ErrorKind) -> Failure {
-        Failure {
-            offset,
-            kind,
-            reversed_path: Vec::new(),
-        }
-    }
-
-    fn at(mut self, segment: Segment) -> Failure {
-        self.reversed_path.push(segment);
-        self
-    }
-
-    /// The finished error, its position computed from `input`.
-    pub(crate) fn into_error(self, input: &[u8]) -> Error {
-        let mut path = Path::root();
-        for segment in self.reversed_path.into_iter().rev() {
-            path = match segment {
-                Segment::Key(k) => path.key(k),
-                Segment::Index(i) => path.index(i),
-                _ => path,
-            };
-        }
-        Error::new(self.kind, Some(Position::in_text(input, self.offset)), path)
-    }
-}
+use crate::failure::{Failure, TopLevel};
+use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
-
-/// Offsets of the top-level members an event needs, for errors about the event's shape.
-#[derive(Default)]
-pub(crate) struct TopLevel {
-    /// Where the value of `type` starts.
-    pub(crate) type_at: Option<usize>,
-    /// Where the value of `content` starts.
-    pub(crate) content_at: Option<usize>,
-    /// Where the top-level value starts.
-    pub(crate) start: usize,
-    /// Where the top-level value ends (one past its last byte).
-    pub(crate) end: usize,
-}
 
 /// The decoder's state over one input.
 pub(crate) struct Reader<'a> {
@@ -101,7 +53,7 @@ impl<'a> Reader<'a> {
             Some(b'{') => Value::Object(self.object(0, Some(top))?),
             _ => self.value(0)?,
         };
-        top.end = self.pos;
+        top.missing_at = self.pos.saturating_sub(1);
         self.skip_whitespace();
         if self.pos < self.bytes.len() {
             return Err(Failure::new(self.pos, ErrorKind::TrailingData));

@@ -13,60 +13,11 @@
 //! "last one wins" or a merge, and so is a key given twice in a map, as duplicate keys are in
 //! JSON. Unknown fields are skipped; groups (wire types 3 and 4), unused by proto3, are errors.
 
-use exev::{Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Path, Segment, Value};
+use exev::{Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Segment, Value};
 
 use super::names;
-use crate::{Error, ErrorKind, NumberPolicy, Options, Position};
-
-/// A decoding failure: the absolute byte offset, what is wrong, and the path collected
-/// innermost first while the failure travels out.
-pub(crate) struct Failure {
-    offset: usize,
-    kind: ErrorKind,
-    reversed_path: Vec<Segment>,
-}
-
-impl Failure {
-    fn new(offset: usize, kind: ErrorKind) -> Failure {
-        Failure {
-            offset,
-            kind,
-            reversed_path: Vec::new(),
-        }
-    }
-
-    fn syntax(offset: usize, what: impl Into<String>) -> Failure {
-        Failure::new(offset, ErrorKind::Syntax(what.into()))
-    }
-
-    fn at(mut self, segment: Segment) -> Failure {
-        self.reversed_path.push(segment);
-        self
-    }
-
-    fn key(self, key: &str) -> Failure {
-        self.at(Segment::Key(key.to_owned()))
-    }
-
-    /// The finished error.
-    pub(crate) fn into_error(self) -> Error {
-        let mut path = Path::root();
-        for segment in self.reversed_path.into_iter().rev() {
-            path = match segment {
-                Segment::Key(k) => path.key(k),
-                Segment::Index(i) => path.index(i),
-                _ => path,
-            };
-        }
-        Error::new(
-            self.kind,
-            Some(Position::Binary {
-                offset: self.offset,
-            }),
-            path,
-        )
-    }
-}
+pub(crate) use crate::failure::Failure;
+use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
 

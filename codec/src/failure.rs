@@ -1,0 +1,126 @@
+//! What the decoders share on their way to an [`Error`]: a [`Failure`] that gathers the path
+//! as it travels out of nested values, and the [`TopLevel`] offsets that place errors about
+//! an event's shape.
+
+use exev::{Event, EventError, Path, Segment, Value};
+
+use crate::{Error, ErrorKind, Position};
+
+/// A decoding failure before it becomes an [`Error`]: the byte offset, what is wrong, and the
+/// path collected innermost first while the failure travels out. Boxed, so that results stay
+/// small on the success path.
+#[derive(Debug)]
+pub(crate) struct Failure(Box<FailureInner>);
+
+#[derive(Debug)]
+struct FailureInner {
+    offset: usize,
+    kind: ErrorKind,
+    reversed_path: Vec<Segment>,
+}
+
+impl Failure {
+    /// A failure of `kind` at byte `offset`.
+    #[cold]
+    pub(crate) fn new(offset: usize, kind: ErrorKind) -> Failure {
+        Failure(Box::new(FailureInner {
+            offset,
+            kind,
+            reversed_path: Vec::new(),
+        }))
+    }
+
+    /// The input ended at `offset` where `expected` was needed.
+    #[cold]
+    pub(crate) fn end(offset: usize, expected: &'static str) -> Failure {
+        Failure::new(offset, ErrorKind::UnexpectedEnd { expected })
+    }
+
+    /// Something the grammar does not allow, in words.
+    #[cold]
+    pub(crate) fn syntax(offset: usize, what: impl Into<String>) -> Failure {
+        Failure::new(offset, ErrorKind::Syntax(what.into()))
+    }
+
+    /// The failure one level further out: inside `segment`.
+    pub(crate) fn at(mut self, segment: Segment) -> Failure {
+        self.0.reversed_path.push(segment);
+        self
+    }
+
+    /// The failure one level further out: inside the member `key`.
+    pub(crate) fn key(self, key: &str) -> Failure {
+        self.at(Segment::Key(key.to_owned()))
+    }
+
+    /// The failure inside the containers `outer`, outermost first.
+    pub(crate) fn within(mut self, outer: Vec<Segment>) -> Failure {
+        self.0.reversed_path.extend(outer.into_iter().rev());
+        self
+    }
+
+    /// Whether this says the input is not well-formed (rather than outside the data model,
+    /// not deterministic, or past a limit).
+    pub(crate) fn is_malformed(&self) -> bool {
+        matches!(
+            self.0.kind,
+            ErrorKind::UnexpectedEnd { .. } | ErrorKind::Syntax(_)
+        )
+    }
+
+    /// What is wrong.
+    pub(crate) fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    /// The finished error, its position made from the byte offset by `position`.
+    pub(crate) fn into_error(self, position: impl FnOnce(usize) -> Position) -> Error {
+        let inner = *self.0;
+        let mut path = Path::root();
+        for segment in inner.reversed_path.into_iter().rev() {
+            path = match segment {
+                Segment::Key(k) => path.key(k),
+                Segment::Index(i) => path.index(i),
+                _ => path,
+            };
+        }
+        Error::new(inner.kind, Some(position(inner.offset)), path)
+    }
+}
+
+/// Offsets of the top-level members an event needs, for errors about the event's shape.
+#[derive(Default)]
+pub(crate) struct TopLevel {
+    /// Where the value of `type` starts.
+    pub(crate) type_at: Option<usize>,
+    /// Where the value of `content` starts.
+    pub(crate) content_at: Option<usize>,
+    /// Where the top-level value starts.
+    pub(crate) start: usize,
+    /// Where an absent member is reported: the end of the top-level value in text, its start
+    /// in binary encodings.
+    pub(crate) missing_at: usize,
+}
+
+/// The event of a decoded top-level value, or an [`Error`] placed at the member at fault.
+pub(crate) fn into_event(
+    value: Value,
+    top: &TopLevel,
+    position: impl FnOnce(usize) -> Position,
+) -> Result<Event, Error> {
+    Event::from_value(value).map_err(|e| {
+        let offset = match &e {
+            EventError::WrongType { field: "type", .. } => top.type_at,
+            EventError::WrongType {
+                field: "content", ..
+            } => top.content_at,
+            EventError::Missing(_) => Some(top.missing_at),
+            _ => Some(top.start),
+        };
+        Error::new(
+            ErrorKind::Event(e.clone()),
+            Some(position(offset.unwrap_or(top.start))),
+            e.path(),
+        )
+    })
+}
