@@ -22,10 +22,11 @@ use std::borrow::Cow;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 
 use crate::{
-    AltTextBlock, AssetBlock, AudioDetailsBlock, AutomatedBlock, CaptionBlock, EncryptedBlock, EncryptedFile,
-    FileBlock, ImageDetailsBlock, KnownBlock, LocationBlock, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER,
-    MentionsBlock, PollAnswer, PollBlock, PollQuestion, PollResultsBlock, RelatesToBlock, SelectionsBlock, TextBlock,
-    TextRepresentation, Thumbnail, ThumbnailBlock, TopicBlock, TsBlock, Value, VideoDetailsBlock,
+    AltTextBlock, AssetBlock, AudioDetailsBlock, AutomatedBlock, CaptionBlock, EncryptedBlock,
+    EncryptedFile, FileBlock, ImageDetailsBlock, KnownBlock, LocationBlock, MAX_SAFE_INTEGER,
+    MIN_SAFE_INTEGER, MentionsBlock, PollAnswer, PollBlock, PollQuestion, PollResultsBlock,
+    RelatesToBlock, SelectionsBlock, TextBlock, TextRepresentation, Thumbnail, ThumbnailBlock,
+    TopicBlock, TsBlock, Value, VideoDetailsBlock,
 };
 
 /// An integer in `min..=max`, both within the data model's range.

@@ -51,9 +51,13 @@ mod block_defs;
 mod capabilities;
 mod event_types;
 mod html;
+mod json_bridge;
 mod registry;
 mod render;
 mod rendering;
+mod report;
+mod schema;
+mod validate;
 
 pub use block_defs::{BlockAlias, BlockDef, Placement, ValueShape};
 pub use capabilities::Capabilities;
@@ -68,3 +72,9 @@ pub use rendering::{
     Attempt, FileRef, IgnoredBlock, LocationView, Media, Mentions, Outcome, PollAnswerView,
     PollView, Relation, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
 };
+pub use report::{Problem, Report, Severity};
+pub use schema::{
+    DRAFT_2020_12, SCHEMA_BASE, SchemaFile, SchemaKind, block_schema, event_type_schema,
+    published_schemas, schema_files, schema_id, schema_index, schema_path,
+};
+pub use validate::{SchemaError, Validator, validate};
