@@ -52,6 +52,7 @@ mod capabilities;
 mod event_types;
 mod html;
 mod json_bridge;
+mod manifest;
 mod registry;
 mod render;
 mod rendering;
@@ -65,6 +66,10 @@ pub use event_types::{Constraint, EventTypeDef, TypeAlias};
 pub use html::{
     ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES, MAX_HTML_NESTING, html_nesting_depth,
     html_to_text, sanitize_html, text_to_html,
+};
+pub use manifest::{
+    Example, MANIFEST_FILE, MANIFEST_VERSION, Manifest, ManifestError, ManifestProblem,
+    REGISTRAR_BASE,
 };
 pub use registry::Registry;
 pub use render::render;

@@ -136,9 +136,19 @@ impl Validator {
         let resources = jsonschema::Registry::new()
             .extend(schemas.iter().map(|(id, s)| (id.as_str(), s)))
             .and_then(jsonschema::RegistryBuilder::prepare)
-            .map_err(|e| SchemaError {
-                id: "(registry)".to_owned(),
-                message: e.to_string(),
+            .map_err(|e| {
+                // Name the schema whose reference leads nowhere, when that is the problem.
+                let culprit = match &e {
+                    jsonschema::ReferencingError::Unretrievable { uri, .. } => schemas
+                        .iter()
+                        .find(|(id, schema)| refers_to(schema, id, uri))
+                        .map(|(id, _)| id.clone()),
+                    _ => None,
+                };
+                SchemaError {
+                    id: culprit.unwrap_or_else(|| "(the registry's schemas)".to_owned()),
+                    message: e.to_string(),
+                }
             })?;
         let compile = |id: &str| -> Result<jsonschema::Validator, SchemaError> {
             let schema = schemas.get(id).ok_or_else(|| SchemaError {
@@ -194,6 +204,58 @@ impl Validator {
         run.lint(event);
         Report::from_problems(run.problems)
     }
+}
+
+/// Whether `schema` (whose `$id` is `id`) has a `$ref` to the document `target`.
+fn refers_to(schema: &serde_json::Value, id: &str, target: &str) -> bool {
+    match schema {
+        serde_json::Value::Object(members) => {
+            members
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|r| resolve_reference(id, r) == target.trim_end_matches('#'))
+                || members.values().any(|v| refers_to(v, id, target))
+        }
+        serde_json::Value::Array(items) => items.iter().any(|v| refers_to(v, id, target)),
+        _ => false,
+    }
+}
+
+/// The document `reference` names, resolved against `base` (RFC 3986, for the forms schemas
+/// use: absolute URIs, fragments, absolute and relative paths).
+fn resolve_reference(base: &str, reference: &str) -> String {
+    let reference = reference.split('#').next().unwrap_or_default();
+    let base = base.split('#').next().unwrap_or_default();
+    if reference.is_empty() {
+        return base.to_owned();
+    }
+    if reference.contains("://") {
+        return reference.to_owned();
+    }
+    let (origin, path) = match base.split_once("://") {
+        Some((scheme, rest)) => match rest.split_once('/') {
+            Some((host, path)) => (format!("{scheme}://{host}"), path),
+            None => (format!("{scheme}://{rest}"), ""),
+        },
+        None => (String::new(), base),
+    };
+    let mut segments: Vec<&str> = if reference.starts_with('/') {
+        Vec::new()
+    } else {
+        let mut dir: Vec<&str> = path.split('/').collect();
+        dir.pop();
+        dir
+    };
+    for segment in reference.trim_start_matches('/').split('/') {
+        match segment {
+            "." => {}
+            ".." => {
+                segments.pop();
+            }
+            other => segments.push(other),
+        }
+    }
+    format!("{origin}/{}", segments.join("/"))
 }
 
 /// The blocks an event-type schema's `content` requires or describes.
@@ -747,6 +809,28 @@ mod tests {
             "https://example.org/a.json#/type"
         );
         assert_eq!(percent_decode("%zz%41"), "%zzA");
+    }
+
+    #[test]
+    fn references_resolve() {
+        let base = "https://exev.invalid/registrars/org.example/event_types/t.json";
+        assert_eq!(
+            resolve_reference(base, "../blocks/b.json#/x"),
+            "https://exev.invalid/registrars/org.example/blocks/b.json"
+        );
+        assert_eq!(
+            resolve_reference(base, "c.json"),
+            "https://exev.invalid/registrars/org.example/event_types/c.json"
+        );
+        assert_eq!(
+            resolve_reference(base, "/d.json"),
+            "https://exev.invalid/d.json"
+        );
+        assert_eq!(resolve_reference(base, "#/$defs/x"), base);
+        assert_eq!(
+            resolve_reference(base, "https://example.org/e.json"),
+            "https://example.org/e.json"
+        );
     }
 
     #[test]
