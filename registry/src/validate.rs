@@ -192,7 +192,8 @@ impl Validator {
     pub fn validate(&self, event: &Event) -> Report {
         let mut run = Run {
             validator: self,
-            event_value: event.to_value(),
+            event,
+            event_value: std::cell::OnceCell::new(),
             found: Vec::new(),
             problems: Vec::new(),
             older: BTreeSet::new(),
@@ -300,7 +301,9 @@ struct Found {
 /// One validation.
 struct Run<'v> {
     validator: &'v Validator,
-    event_value: Value,
+    event: &'v Event,
+    /// The whole event as a value, made only when something needs a path into it.
+    event_value: std::cell::OnceCell<Value>,
     found: Vec<Found>,
     problems: Vec<Problem>,
     /// Blocks (definition, name sent) whose value has the older shape of the name they came
@@ -309,6 +312,10 @@ struct Run<'v> {
 }
 
 impl Run<'_> {
+    fn event_value(&self) -> &Value {
+        self.event_value.get_or_init(|| self.event.to_value())
+    }
+
     fn warn(&mut self, path: Path, message: impl Into<String>) {
         self.problems
             .push(Problem::new(Severity::Warning, path, message));
@@ -356,24 +363,32 @@ impl Run<'_> {
         };
         // The content as the stable schema expects it: blocks found under another name are
         // checked where the schema names them.
-        let mut members = content.as_object().clone();
+        let mut members: serde_json::Map<String, serde_json::Value> = content
+            .as_object()
+            .iter()
+            .map(|(k, v)| (k.clone(), to_serde(v)))
+            .collect();
         let mut renamed: BTreeMap<String, String> = BTreeMap::new();
         for block in &check.covers {
             if members.contains_key(block) {
                 checked.insert(block.clone());
             } else if let Some((sent, value)) = registry.find_block(content, block) {
-                members.insert(block.clone(), value.clone());
+                members.insert(block.clone(), to_serde(value));
                 renamed.insert(block.clone(), sent.to_owned());
                 checked.insert(sent.to_owned());
             }
         }
-        let mut instance = serde_json::Map::new();
-        for (key, value) in event.other() {
-            instance.insert(key.clone(), to_serde(value));
-        }
+        let mut instance: serde_json::Map<String, serde_json::Value> = event
+            .other()
+            .iter()
+            .map(|(k, v)| (k.clone(), to_serde(v)))
+            .collect();
         instance.insert("type".to_owned(), def.name.as_str().into());
-        instance.insert("content".to_owned(), to_serde(&Value::Object(members)));
+        instance.insert("content".to_owned(), serde_json::Value::Object(members));
         let instance = serde_json::Value::Object(instance);
+        if check.validator.is_valid(&instance) {
+            return;
+        }
         for error in check.validator.iter_errors(&instance) {
             let Some(mut segments) = pointer_segments(error.instance_path().as_str()) else {
                 continue;
@@ -391,7 +406,7 @@ impl Run<'_> {
                     .map_or_else(|| name.clone(), |d| d.name.clone());
                 block = Some((def_name, sent));
             }
-            let path = path_of(&self.event_value, &segments);
+            let path = path_of(self.event_value(), &segments);
             let at_content = segments.len() == 1 && block.is_none();
             self.record(&error, path, block, at_content);
         }
@@ -416,6 +431,9 @@ impl Run<'_> {
                 continue;
             };
             let instance = to_serde(value);
+            if validator.is_valid(&instance) {
+                continue;
+            }
             let prefix = Path::root().key("content").key(name.as_str());
             for error in validator.iter_errors(&instance) {
                 let Some(segments) = pointer_segments(error.instance_path().as_str()) else {
@@ -519,7 +537,7 @@ impl Run<'_> {
         // Invalid m.text representations.
         for f in &mut found {
             if let Some((text_path, index)) = representation_of(registry, &f.path) {
-                let keeps_valid = value_at(&self.event_value, &text_path)
+                let keeps_valid = value_at(self.event_value(), &text_path)
                     .and_then(Value::as_array)
                     .is_some_and(|reps| reps.iter().any(is_valid_representation));
                 f.settled = true;
@@ -546,7 +564,7 @@ impl Run<'_> {
             let Some(def) = registry.block(&def_name) else {
                 continue;
             };
-            let value = self.event_value.get("content").and_then(|c| c.get(&sent));
+            let value = self.event.content().get_raw(&sent);
             let read_by_model = def.known().is_some()
                 && value.is_some_and(|v| matches!(AnyBlock::read_named(&sent, v), Some(Ok(_))));
             let declared_older = def.alias_named(&sent).is_some_and(|a| a.older_shape);
