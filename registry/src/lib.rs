@@ -14,6 +14,13 @@
 //! with the plain text, the HTML sanitised to the Matrix allow-list ([`sanitize_html`], with
 //! ammonia), media, poll, location, relation and mixin flags.
 //!
+//! The registry publishes a JSON Schema (draft 2020-12) for each block and event type
+//! ([`published_schemas`], [`block_schema`], [`event_type_schema`]: the files in the
+//! repository's `schemas/json/`), and the [`Validator`] checks events against them with the
+//! jsonschema crate, offline, into a [`Report`] of errors and warnings with paths. Registrars
+//! publish their own blocks and types as a manifest directory ([`Manifest`], format in
+//! `registry/MANIFESTS.md`), checked and then layered on the built-in registry.
+//!
 //! ```
 //! use exev_registry::{BlockDef, Capabilities, EventTypeDef, Outcome, Registry, ValueShape};
 //!
