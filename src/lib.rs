@@ -34,6 +34,8 @@ pub mod generate;
 mod name;
 mod naming;
 mod path;
+#[cfg(feature = "schemars")]
+pub mod schema;
 mod value;
 
 pub use blocks::{

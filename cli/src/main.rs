@@ -13,8 +13,11 @@ mod describe;
 mod generate;
 mod input;
 mod inspect;
+mod registrar;
 mod render;
 mod report;
+mod schema;
+mod validate;
 
 use std::process::ExitCode;
 
@@ -44,6 +47,12 @@ enum Command {
     Gen(generate::GenArgs),
     /// Show an event as a client with given capabilities would (MSC1767 fallback rendering).
     Render(render::RenderArgs),
+    /// Check an event against its type's and its blocks' JSON Schemas (exit 1 if invalid).
+    Validate(validate::ValidateArgs),
+    /// Print the published JSON Schemas (the index, or one by name), or write them all.
+    Schema(schema::SchemaArgs),
+    /// Registrars' manifest directories.
+    Registry(registrar::RegistryArgs),
     /// A tour of the toolkit on events built into the binary.
     Demo,
 }
@@ -77,6 +86,9 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Render(args) => render::run(args),
+        Command::Validate(args) => validate::run(args, cli.error_format),
+        Command::Schema(args) => schema::run(args),
+        Command::Registry(args) => registrar::run(args),
         Command::Demo => demo::run(),
     };
     match result {

@@ -35,6 +35,10 @@ pub(crate) struct RenderArgs {
     /// The form of the output.
     #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
     format: RenderFormat,
+    /// A registrar's manifest directory to add to the built-in registry (repeatable; later
+    /// ones go on top).
+    #[arg(long = "registry", value_name = "DIR")]
+    registries: Vec<PathBuf>,
     /// The input file, or `-` for stdin.
     file: Option<PathBuf>,
 }
@@ -74,7 +78,7 @@ pub(crate) fn run(args: &RenderArgs) -> Outcome {
     let options = Options::default();
     let bytes = source.read(options.max_bytes)?;
     let event = input::decode(&bytes, InputFormat::Auto, &options, &source.name())?;
-    let registry = Registry::built_in();
+    let registry = crate::registrar::load(&args.registries)?;
     let rendering = registry.render(&event, &capabilities(args, &registry));
     write_stdout(&output(&rendering, args.format))
 }

@@ -27,12 +27,25 @@ pub(crate) enum Failure {
         /// What failed, in words.
         message: String,
     },
+    /// A registrar's manifest directory did not check: exit status 1, one line a problem.
+    Manifest(exev_registry::ManifestError),
+    /// The command line asks for something that does not exist: exit status 2.
+    Usage {
+        /// What is wrong, in words.
+        message: String,
+    },
+    /// The command printed its own diagnostics already (`exev validate` on an invalid
+    /// event): exit status 1.
+    Reported,
 }
 
 impl Failure {
     /// The exit status for this failure.
     pub(crate) fn exit_status(&self) -> u8 {
-        1
+        match self {
+            Failure::Usage { .. } => 2,
+            _ => 1,
+        }
     }
 }
 
@@ -59,6 +72,44 @@ pub(crate) fn print(failure: &Failure, format: ErrorFormat) {
             .collect();
             eprintln!("{}", json_line("error", detail));
         }
+        (Failure::Manifest(error), format) => {
+            for problem in &error.problems {
+                let file = error.dir.join(&problem.file).display().to_string();
+                match format {
+                    ErrorFormat::Text => {
+                        let at = if problem.pointer.is_empty() {
+                            file
+                        } else {
+                            format!("{file}#{}", problem.pointer)
+                        };
+                        eprintln!("exev: error: {at}: {}", problem.message);
+                    }
+                    ErrorFormat::Json => {
+                        let detail: Value = [
+                            ("category", Value::from("manifest")),
+                            ("source", Value::from(file)),
+                            ("pointer", Value::from(problem.pointer.as_str())),
+                            ("message", Value::from(problem.message.as_str())),
+                        ]
+                        .into_iter()
+                        .map(|(k, v)| (k.to_owned(), v))
+                        .collect();
+                        eprintln!("{}", json_line("error", detail));
+                    }
+                }
+            }
+        }
+        (Failure::Usage { message }, ErrorFormat::Text) => eprintln!("exev: error: {message}"),
+        (Failure::Usage { message }, ErrorFormat::Json) => {
+            let detail: Value = [
+                ("category".to_owned(), Value::from("usage")),
+                ("message".to_owned(), Value::from(message.as_str())),
+            ]
+            .into_iter()
+            .collect();
+            eprintln!("{}", json_line("error", detail));
+        }
+        (Failure::Reported, _) => {}
     }
 }
 

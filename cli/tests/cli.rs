@@ -204,8 +204,9 @@ fn bad_usage_exits_2() {
         &["convert", "--to", "yaml"][..],
         &["frobnicate"][..],
         &["convert", "--no-such-flag"][..],
-        // Registrar manifests come with their own issue: no flag until then.
-        &["render", "--registry", "dir"][..],
+        // --registry needs its directory; registry needs a subcommand.
+        &["render", "--registry"][..],
+        &["registry"][..],
         &["render", "--format", "yaml"][..],
         &[][..],
     ] {

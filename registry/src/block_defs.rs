@@ -100,6 +100,10 @@ pub struct BlockAlias {
     /// The shape of the value under this name when it differs from the block's (the string
     /// form of `org.matrix.msc1767.text`, say).
     pub shape: Option<ValueShape>,
+    /// Whether the value under this name may have an older shape than the block's schema
+    /// describes (the unstable poll start with `id` and string texts, the v1 audio block):
+    /// validation then only warns where the stable schema does not fit.
+    pub older_shape: bool,
 }
 
 /// Where a block may appear.
@@ -149,6 +153,9 @@ pub struct BlockDef {
     pub description: String,
     /// The proposal or document defining it, e.g. `"MSC3551"`.
     pub defined_by: String,
+    /// Its JSON Schema (draft 2020-12), as a registrar published it; `None` for built-in
+    /// blocks, whose schemas are generated from the model's types ([`crate::block_schema`]).
+    pub schema: Option<Value>,
 }
 
 impl BlockDef {
@@ -173,6 +180,7 @@ impl BlockDef {
             },
             description: String::new(),
             defined_by: String::new(),
+            schema: None,
         }
     }
 
@@ -190,11 +198,30 @@ impl BlockDef {
             name: name.into(),
             status,
             shape: None,
+            older_shape: false,
         });
         self
     }
 
-    /// Adds a name the block is also sent under, whose value has another shape.
+    /// Adds a name the block is also sent under, whose value may have an older shape than the
+    /// block's schema describes.
+    #[must_use]
+    pub fn alias_with_older_shape(
+        mut self,
+        name: impl Into<String>,
+        status: NameStatus,
+    ) -> BlockDef {
+        self.aliases.push(BlockAlias {
+            name: name.into(),
+            status,
+            shape: None,
+            older_shape: true,
+        });
+        self
+    }
+
+    /// Adds a name the block is also sent under, whose value has another shape (an older
+    /// shape, as [`BlockDef::alias_with_older_shape`]).
     #[must_use]
     pub fn alias_with_shape(
         mut self,
@@ -206,6 +233,7 @@ impl BlockDef {
             name: name.into(),
             status,
             shape: Some(shape),
+            older_shape: true,
         });
         self
     }
@@ -245,6 +273,18 @@ impl BlockDef {
         self
     }
 
+    /// Sets the block's JSON Schema (draft 2020-12).
+    #[must_use]
+    pub fn schema(mut self, schema: Value) -> BlockDef {
+        self.schema = Some(schema);
+        self
+    }
+
+    /// The alias `name` is, if it is one of the block's aliases.
+    pub fn alias_named(&self, name: &str) -> Option<&BlockAlias> {
+        self.aliases.iter().find(|a| a.name == name)
+    }
+
     /// Every name with its status and the shape of the value under it, the block's own name
     /// first.
     pub fn names(&self) -> impl Iterator<Item = (&str, NameStatus, &ValueShape)> {
@@ -279,11 +319,22 @@ fn known(block: KnownBlock, shape: ValueShape, defined_by: &str, description: &s
     def
 }
 
-/// Gives the aliases named in `shapes` their own value shape.
+/// Gives the aliases named in `shapes` their own value shape, an older one.
 fn alias_shapes(mut def: BlockDef, shapes: &[(&str, ValueShape)]) -> BlockDef {
     for alias in &mut def.aliases {
         if let Some((_, shape)) = shapes.iter().find(|(name, _)| *name == alias.name) {
             alias.shape = Some(shape.clone());
+            alias.older_shape = true;
+        }
+    }
+    def
+}
+
+/// Marks the aliases named in `names` as sent in an older shape of the block's value type.
+fn older_shapes(mut def: BlockDef, names: &[&str]) -> BlockDef {
+    for alias in &mut def.aliases {
+        if names.contains(&alias.name.as_str()) {
+            alias.older_shape = true;
         }
     }
     def
@@ -354,11 +405,14 @@ pub(crate) fn built_in_blocks() -> Vec<BlockDef> {
             "MSC3553",
             "A video's width, height and duration in seconds.",
         ),
-        known(
-            B::AudioDetails,
-            S::Object,
-            "MSC3927, MSC3246",
-            "Audio's duration in seconds and its waveform (milliseconds and 0..=1024 under the v1 name).",
+        older_shapes(
+            known(
+                B::AudioDetails,
+                S::Object,
+                "MSC3927, MSC3246",
+                "Audio's duration in seconds and its waveform (milliseconds and 0..=1024 under the v1 name).",
+            ),
+            &["org.matrix.msc1767.audio"],
         ),
         known(
             B::Automated,
@@ -390,11 +444,14 @@ pub(crate) fn built_in_blocks() -> Vec<BlockDef> {
             "MSC3765",
             "A room topic, as a nested m.text.",
         ),
-        known(
-            B::Poll,
-            S::Object,
-            "MSC3381",
-            "A poll: its question, answers, kind and how many answers a vote may pick.",
+        older_shapes(
+            known(
+                B::Poll,
+                S::Object,
+                "MSC3381",
+                "A poll: its question, answers, kind and how many answers a vote may pick.",
+            ),
+            &["org.matrix.msc3381.poll.start"],
         ),
         alias_shapes(
             known(

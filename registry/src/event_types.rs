@@ -1,6 +1,6 @@
 //! [`EventTypeDef`]: what the registry records about one event type, and the built-in types.
 
-use exev::NameStatus;
+use exev::{NameStatus, Value};
 
 /// One more name an event type is sent under.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,6 +91,9 @@ pub struct EventTypeDef {
     pub description: String,
     /// The proposal or document defining it.
     pub defined_by: String,
+    /// Its JSON Schema (draft 2020-12), as a registrar published it; `None` for built-in
+    /// types, whose schemas are generated from this definition ([`crate::event_type_schema`]).
+    pub schema: Option<Value>,
 }
 
 impl EventTypeDef {
@@ -117,6 +120,7 @@ impl EventTypeDef {
             text_blocks: vec!["m.text".to_owned()],
             description: String::new(),
             defined_by: String::new(),
+            schema: None,
         }
     }
 
@@ -213,6 +217,13 @@ impl EventTypeDef {
     #[must_use]
     pub fn defined_by(mut self, defined_by: impl Into<String>) -> EventTypeDef {
         self.defined_by = defined_by.into();
+        self
+    }
+
+    /// Sets the type's JSON Schema (draft 2020-12).
+    #[must_use]
+    pub fn schema(mut self, schema: Value) -> EventTypeDef {
+        self.schema = Some(schema);
         self
     }
 

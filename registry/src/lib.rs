@@ -14,6 +14,13 @@
 //! with the plain text, the HTML sanitised to the Matrix allow-list ([`sanitize_html`], with
 //! ammonia), media, poll, location, relation and mixin flags.
 //!
+//! The registry publishes a JSON Schema (draft 2020-12) for each block and event type
+//! ([`published_schemas`], [`block_schema`], [`event_type_schema`]: the files in the
+//! repository's `schemas/json/`), and the [`Validator`] checks events against them with the
+//! jsonschema crate, offline, into a [`Report`] of errors and warnings with paths. Registrars
+//! publish their own blocks and types as a manifest directory ([`Manifest`], format in
+//! `registry/MANIFESTS.md`), checked and then layered on the built-in registry.
+//!
 //! ```
 //! use exev_registry::{BlockDef, Capabilities, EventTypeDef, Outcome, Registry, ValueShape};
 //!
@@ -51,9 +58,14 @@ mod block_defs;
 mod capabilities;
 mod event_types;
 mod html;
+mod json_bridge;
+mod manifest;
 mod registry;
 mod render;
 mod rendering;
+mod report;
+mod schema;
+mod validate;
 
 pub use block_defs::{BlockAlias, BlockDef, Placement, ValueShape};
 pub use capabilities::Capabilities;
@@ -62,9 +74,19 @@ pub use html::{
     ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES, MAX_HTML_NESTING, html_nesting_depth,
     html_to_text, sanitize_html, text_to_html,
 };
+pub use manifest::{
+    Example, MANIFEST_FILE, MANIFEST_VERSION, Manifest, ManifestError, ManifestProblem,
+    REGISTRAR_BASE,
+};
 pub use registry::Registry;
 pub use render::render;
 pub use rendering::{
     Attempt, FileRef, IgnoredBlock, LocationView, Media, Mentions, Outcome, PollAnswerView,
     PollView, Relation, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
 };
+pub use report::{Problem, Report, Severity};
+pub use schema::{
+    DRAFT_2020_12, SCHEMA_BASE, SchemaFile, SchemaKind, block_schema, event_type_schema,
+    published_schemas, schema_files, schema_id, schema_index, schema_path,
+};
+pub use validate::{SchemaError, Validator, validate};
