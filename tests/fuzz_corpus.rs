@@ -177,3 +177,39 @@ fn cbor_roundtrip_and_chains_regressions() {
         }
     }
 }
+
+#[test]
+fn manifest_regressions() {
+    // As the fuzz target does: a copy of the example registrar with the file the first byte
+    // picks replaced by the rest of the input.
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("registrars/org.example");
+    let mut files: Vec<PathBuf> = files_under(&source)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .map(|p| p.strip_prefix(&source).unwrap().to_path_buf())
+        .collect();
+    files.sort();
+    let work = std::env::temp_dir().join(format!("exev-manifest-replay-{}", std::process::id()));
+    let built_in = exev_registry::Registry::built_in();
+    for input in regressions("manifest") {
+        let data = std::fs::read(&input).unwrap();
+        let Some((&pick, content)) = data.split_first() else {
+            continue;
+        };
+        let target = &files[usize::from(pick) % files.len()];
+        for file in &files {
+            std::fs::create_dir_all(work.join(file).parent().unwrap()).unwrap();
+            let bytes = if file == target {
+                content.to_vec()
+            } else {
+                std::fs::read(source.join(file)).unwrap()
+            };
+            std::fs::write(work.join(file), bytes).unwrap();
+        }
+        if let Ok(manifest) = exev_registry::Manifest::load_onto(&work, &built_in) {
+            let mut registry = built_in.clone();
+            registry.layer(manifest.registry());
+        }
+    }
+    let _ = std::fs::remove_dir_all(&work);
+}
