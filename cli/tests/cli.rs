@@ -874,3 +874,66 @@ fn protobuf_errors_and_inspect_sizes() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("; Protobuf "), "{text}");
 }
+
+#[test]
+fn gen_in_cbor_and_protobuf() {
+    for (to, decode) in [
+        (
+            "cbor",
+            exev_codec::cbor::from_slice as fn(&[u8]) -> Result<exev::Event, exev_codec::Error>,
+        ),
+        ("proto", exev_codec::proto::from_slice),
+    ] {
+        let args = [
+            "gen",
+            "--count",
+            "1000",
+            "--seed",
+            "1",
+            "--to",
+            to,
+            "--hostile",
+            "25",
+        ];
+        let first = exev(&args, b"");
+        assert_eq!(first.status.code(), Some(0), "{to}: {}", stderr(&first));
+        assert_eq!(
+            first.stdout,
+            exev(&args, b"").stdout,
+            "{to}: same seed, same bytes"
+        );
+        let dir = std::env::temp_dir().join(format!("exev-gen-{to}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut out_args = args.to_vec();
+        out_args.extend_from_slice(&["--out", dir.to_str().unwrap()]);
+        assert_eq!(exev(&out_args, b"").status.code(), Some(0));
+        let (mut valid, mut hostile) = (0, 0);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let bytes = std::fs::read(&path).unwrap();
+            if name.contains("-valid.") {
+                valid += 1;
+                decode(&bytes).unwrap_or_else(|e| panic!("{to} {name}: {e}"));
+            } else {
+                hostile += 1;
+                let err = decode(&bytes).expect_err(&name);
+                assert!(err.position().is_some(), "{name}: {err}");
+            }
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(valid + hostile, 1000, "{to}");
+        assert!((150..350).contains(&hostile), "{to}: {hostile} hostile");
+    }
+    // Without a hostile share, the streams are read back whole.
+    for (to, from) in [("cbor", "cbor"), ("proto", "proto")] {
+        let out = exev(&["gen", "--count", "200", "--seed", "7", "--to", to], b"");
+        let back = exev(&["convert", "--stream", "--from", from], &out.stdout);
+        assert_eq!(back.status.code(), Some(0), "{to}: {}", stderr(&back));
+        assert_eq!(
+            back.stdout.iter().filter(|&&b| b == b'\n').count(),
+            200,
+            "{to}"
+        );
+    }
+}
