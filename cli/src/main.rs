@@ -39,7 +39,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Decode an event and encode it again (canonical JSON by default, or deterministic CBOR).
+    /// Decode an event and encode it again: canonical JSON (the default), deterministic CBOR,
+    /// CBOR diagnostic notation or Protobuf.
     Convert(convert::ConvertArgs),
     /// List an event's blocks: known or not, under which name, and whether they read typed.
     Inspect(inspect::InspectArgs),
