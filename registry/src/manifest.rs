@@ -17,7 +17,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Component, Path as FsPath, PathBuf};
 
-use exev::{Event, NameStatus, Value, is_namespaced_identifier};
+use exev::{Event, NameStatus, Object, Value, is_namespaced_identifier};
 use exev_codec::{NumberPolicy, Options};
 
 use crate::json_bridge::{pointer_segments, to_serde};
@@ -194,6 +194,22 @@ struct Loader<'d> {
 /// A member of an object, read with problems reported at its pointer.
 struct Member<'a> {
     value: Option<&'a Value>,
+    pointer: String,
+}
+
+/// Whose aliases are being read: its name, what it is, and the one member its aliases may
+/// have besides `name` and `status`.
+struct AliasOwner<'n> {
+    name: &'n str,
+    kind: NameKind,
+    extra_member: &'static str,
+}
+
+/// One alias as read: its name and status, and its object for the owner's own member.
+struct AliasEntry<'a> {
+    name: String,
+    status: NameStatus,
+    object: &'a Object,
     pointer: String,
 }
 
@@ -404,13 +420,7 @@ impl Loader<'_> {
     }
 
     /// Reports members of `object` not in `known`.
-    fn unknown_members(
-        &mut self,
-        file: &str,
-        pointer: &str,
-        object: &exev::Object,
-        known: &[&str],
-    ) {
+    fn unknown_members(&mut self, file: &str, pointer: &str, object: &Object, known: &[&str]) {
         for key in object.keys() {
             if !known.contains(&key.as_str()) {
                 self.problem(
@@ -422,7 +432,7 @@ impl Loader<'_> {
         }
     }
 
-    fn member<'a>(object: &'a exev::Object, key: &str, pointer: &str) -> Member<'a> {
+    fn member<'a>(object: &'a Object, key: &str, pointer: &str) -> Member<'a> {
         Member {
             value: object.get(key),
             pointer: format!("{pointer}/{}", escape_pointer(key)),
@@ -432,7 +442,7 @@ impl Loader<'_> {
     fn required_string(
         &mut self,
         file: &str,
-        object: &exev::Object,
+        object: &Object,
         key: &str,
         pointer: &str,
     ) -> Option<String> {
@@ -457,7 +467,7 @@ impl Loader<'_> {
     fn optional_string(
         &mut self,
         file: &str,
-        object: &exev::Object,
+        object: &Object,
         key: &str,
         pointer: &str,
     ) -> Option<String> {
@@ -479,7 +489,7 @@ impl Loader<'_> {
     fn boolean(
         &mut self,
         file: &str,
-        object: &exev::Object,
+        object: &Object,
         key: &str,
         pointer: &str,
         default: bool,
@@ -500,7 +510,7 @@ impl Loader<'_> {
     }
 
     /// The array member `key` (empty when absent or wrong, which is reported).
-    fn array<'a>(&mut self, file: &str, object: &'a exev::Object, key: &str) -> &'a [Value] {
+    fn array<'a>(&mut self, file: &str, object: &'a Object, key: &str) -> &'a [Value] {
         match object.get(key) {
             Some(Value::Array(items)) => items,
             Some(other) => {
@@ -518,7 +528,7 @@ impl Loader<'_> {
     /// A list of names at `key` of the entry at `pointer`.
     fn names(
         &mut self,
-        object: &exev::Object,
+        object: &Object,
         key: &str,
         pointer: &str,
         default: &[&str],
@@ -617,7 +627,7 @@ impl Loader<'_> {
 
     /// Reads a name's status: `stable` (the default for a definition's own name), `unstable`
     /// or `obsolete`.
-    fn status(&mut self, object: &exev::Object, pointer: &str, default: NameStatus) -> NameStatus {
+    fn status(&mut self, object: &Object, pointer: &str, default: NameStatus) -> NameStatus {
         let member = Loader::member(object, "status", pointer);
         match member.value.map(|v| v.as_str()) {
             None => default,
@@ -639,7 +649,7 @@ impl Loader<'_> {
     /// `$id`.
     fn schema(
         &mut self,
-        object: &exev::Object,
+        object: &Object,
         pointer: &str,
         namespace: &str,
     ) -> Option<(String, Value)> {
@@ -784,9 +794,41 @@ impl Loader<'_> {
         for outer in within {
             def = def.within(outer);
         }
-        let aliases = Loader::member(object, "aliases", pointer);
-        for (i, alias) in self.entries(&aliases).iter().enumerate() {
-            let alias_pointer = format!("{}/{i}", aliases.pointer);
+        let owner = AliasOwner {
+            name: &name,
+            kind: NameKind::Block,
+            extra_member: "older_shape",
+        };
+        for alias in self.aliases(object, pointer, &owner, base, names) {
+            def = if self.boolean(
+                MANIFEST_FILE,
+                alias.object,
+                "older_shape",
+                &alias.pointer,
+                false,
+            ) {
+                def.alias_with_older_shape(alias.name, alias.status)
+            } else {
+                def.alias(alias.name, alias.status)
+            };
+        }
+        Some(def)
+    }
+
+    /// The `aliases` of a block or event type: each checked for its shape and name grammar and
+    /// claimed for `owner`, with its status read; what else an alias says is the caller's.
+    fn aliases<'a>(
+        &mut self,
+        object: &'a Object,
+        pointer: &str,
+        owner: &AliasOwner<'_>,
+        base: &Registry,
+        names: &mut Names,
+    ) -> Vec<AliasEntry<'a>> {
+        let member = Loader::member(object, "aliases", pointer);
+        let mut out = Vec::new();
+        for (i, alias) in self.entries(&member).iter().enumerate() {
+            let alias_pointer = format!("{}/{i}", member.pointer);
             let Some(alias) = alias.as_object() else {
                 self.problem(MANIFEST_FILE, &alias_pointer, "expected an alias object");
                 continue;
@@ -795,7 +837,7 @@ impl Loader<'_> {
                 MANIFEST_FILE,
                 &alias_pointer,
                 alias,
-                &["name", "status", "older_shape"],
+                &["name", "status", owner.extra_member],
             );
             let Some(alias_name) =
                 self.required_string(MANIFEST_FILE, alias, "name", &alias_pointer)
@@ -805,20 +847,21 @@ impl Loader<'_> {
             self.claim(
                 &alias_name,
                 &format!("{alias_pointer}/name"),
-                NameKind::Block,
+                owner.kind,
                 None,
-                &name,
+                owner.name,
                 base,
                 names,
             );
             let status = self.status(alias, &alias_pointer, NameStatus::Unstable);
-            def = if self.boolean(MANIFEST_FILE, alias, "older_shape", &alias_pointer, false) {
-                def.alias_with_older_shape(alias_name, status)
-            } else {
-                def.alias(alias_name, status)
-            };
+            out.push(AliasEntry {
+                name: alias_name,
+                status,
+                object: alias,
+                pointer: alias_pointer,
+            });
         }
-        Some(def)
+        out
     }
 
     /// The items of an optional array member.
@@ -939,36 +982,14 @@ impl Loader<'_> {
         if let Some(priority) = fallback_priority {
             def = def.fallback(priority);
         }
-        let aliases = Loader::member(object, "aliases", pointer);
-        for (i, alias) in self.entries(&aliases).iter().enumerate() {
-            let alias_pointer = format!("{}/{i}", aliases.pointer);
-            let Some(alias) = alias.as_object() else {
-                self.problem(MANIFEST_FILE, &alias_pointer, "expected an alias object");
-                continue;
-            };
-            self.unknown_members(
-                MANIFEST_FILE,
-                &alias_pointer,
-                alias,
-                &["name", "status", "also_requires"],
-            );
-            let Some(alias_name) =
-                self.required_string(MANIFEST_FILE, alias, "name", &alias_pointer)
-            else {
-                continue;
-            };
-            self.claim(
-                &alias_name,
-                &format!("{alias_pointer}/name"),
-                NameKind::EventType,
-                None,
-                &name,
-                base,
-                names,
-            );
-            let status = self.status(alias, &alias_pointer, NameStatus::Unstable);
-            let also = self.names(alias, "also_requires", &alias_pointer, &[]);
-            def = def.alias_requiring(alias_name, status, also);
+        let owner = AliasOwner {
+            name: &name,
+            kind: NameKind::EventType,
+            extra_member: "also_requires",
+        };
+        for alias in self.aliases(object, pointer, &owner, base, names) {
+            let also = self.names(alias.object, "also_requires", &alias.pointer, &[]);
+            def = def.alias_requiring(alias.name, alias.status, also);
         }
         Some(def)
     }
