@@ -8,27 +8,14 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
+mod common;
+
+use common::exev;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use exev::Value;
 use exev_codec::{Options, json};
-
-fn exev(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_exev"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("exev runs");
-    let mut input = child.stdin.take().unwrap();
-    // The command may exit before reading everything (a size limit); that is fine.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
-}
 
 fn vectors() -> PathBuf {
     std::env::var_os("EXEV_VECTORS").map_or_else(

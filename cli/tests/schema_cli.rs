@@ -9,25 +9,12 @@
     clippy::indexing_slicing
 )]
 
-use std::io::Write;
+mod common;
+
+use common::exev;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use exev_codec::{Options, json};
-
-fn exev(args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_exev"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("exev runs");
-    let mut input = child.stdin.take().unwrap();
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
-}
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")

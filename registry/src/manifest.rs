@@ -446,21 +446,11 @@ impl Loader<'_> {
         key: &str,
         pointer: &str,
     ) -> Option<String> {
-        let member = Loader::member(object, key, pointer);
-        match member.value {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                self.problem(
-                    file,
-                    &member.pointer,
-                    format!("expected a string, found {}", other.kind()),
-                );
-                None
-            }
-            None => {
-                self.problem(file, pointer, format!("missing required member {key}"));
-                None
-            }
+        if object.contains_key(key) {
+            self.optional_string(file, object, key, pointer)
+        } else {
+            self.problem(file, pointer, format!("missing required member {key}"));
+            None
         }
     }
 
