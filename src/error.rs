@@ -109,6 +109,9 @@ pub enum EventError {
         /// The type found.
         found: &'static str,
     },
+    /// `type` or `content` given again among the other top-level members
+    /// ([`Event::from_parts`](crate::Event::from_parts)).
+    Duplicate(&'static str),
 }
 
 impl EventError {
@@ -116,7 +119,9 @@ impl EventError {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             EventError::NotAnObject { .. } => None,
-            EventError::Missing(f) | EventError::WrongType { field: f, .. } => Some(f),
+            EventError::Missing(f)
+            | EventError::WrongType { field: f, .. }
+            | EventError::Duplicate(f) => Some(f),
         }
     }
 
@@ -141,6 +146,12 @@ impl fmt::Display for EventError {
                 expected,
                 found,
             } => write!(f, "`{field}` must be {expected}, found {found}"),
+            EventError::Duplicate(field) => {
+                write!(
+                    f,
+                    "`{field}` given twice: as the event's own and as another member"
+                )
+            }
         }
     }
 }

@@ -34,6 +34,45 @@ impl Event {
         }
     }
 
+    /// An event from its parts: its type, its content, and its other top-level members.
+    ///
+    /// Decoders that read the parts separately use this to build the event without putting
+    /// `type` and `content` among the members and taking them out again.
+    ///
+    /// ```
+    /// use exev::{Content, Event, EventError, Object, Value};
+    ///
+    /// let mut other = Object::new();
+    /// other.insert("sender".to_owned(), Value::from("@alice:example.org"));
+    /// let event = Event::from_parts("m.message".to_owned(), Content::new(), other.clone())?;
+    /// assert_eq!(event.sender(), Some("@alice:example.org"));
+    ///
+    /// other.insert("content".to_owned(), Value::from(1));
+    /// let err = Event::from_parts("m.message".to_owned(), Content::new(), other).unwrap_err();
+    /// assert_eq!(err, EventError::Duplicate("content"));
+    /// # Ok::<(), EventError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`EventError::Duplicate`] when `other` has a member `type` or `content`.
+    pub fn from_parts(
+        event_type: String,
+        content: Content,
+        other: Object,
+    ) -> Result<Event, EventError> {
+        for field in ["type", "content"] {
+            if other.contains_key(field) {
+                return Err(EventError::Duplicate(field));
+            }
+        }
+        Ok(Event {
+            event_type,
+            content,
+            other,
+        })
+    }
+
     /// The event from a value: an object with a string `type` and an object `content`.
     ///
     /// # Errors
