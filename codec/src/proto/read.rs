@@ -13,7 +13,7 @@
 //! "last one wins" or a merge, and so is a key given twice in a map, as duplicate keys are in
 //! JSON. Unknown fields are skipped; groups (wire types 3 and 4), unused by proto3, are errors.
 
-use exev::{Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Segment, Value};
+use exev::{Content, Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Segment, Value};
 
 use super::names;
 pub(crate) use crate::failure::Failure;
@@ -148,7 +148,9 @@ impl<'a> Fields<'a> {
         Ok(())
     }
 
-    #[inline]
+    // Inlined so that the field stays in registers: returned through memory, its reload
+    // stalled on store forwarding and cost more than the reading itself.
+    #[inline(always)]
     fn next_field(&mut self) -> Parsed<Option<Field<'a>>> {
         if self.pos >= self.bytes.len() {
             return Ok(None);
@@ -434,6 +436,8 @@ impl<'o> Reader<'o> {
         let mut blocks = Members::new();
         let mut top = Members::new();
         let mut seen = 0u32;
+        // Whether another member is named `type` or `content`, which is an error.
+        let mut reserved = false;
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
@@ -504,6 +508,7 @@ impl<'o> Reader<'o> {
                 }
                 15 => {
                     let (key, value) = self.member(&f, 2)?;
+                    reserved |= key == "type" || key == "content";
                     self.push(&mut top, key, value, f.at)?;
                 }
                 _ => {}
@@ -513,15 +518,22 @@ impl<'o> Reader<'o> {
             return Err(Failure::syntax(base, "an Event without a type"));
         };
         let content = blocks.finish().map_err(|e| e.key("content"))?;
-        self.push(
-            &mut top,
-            "type".to_owned(),
-            Value::String(event_type),
-            type_at,
-        )?;
-        self.push(&mut top, "content".to_owned(), Value::Object(content), base)?;
-        let object = top.finish()?;
-        Event::from_object(object).map_err(|e| Failure::new(base, ErrorKind::Event(e)))
+        let other = top.finish()?;
+        // `type` and `content` count as members of the event object, as they do in JSON.
+        self.one_more(other.len(), type_at)?;
+        if reserved && other.contains_key("type") {
+            return Err(
+                Failure::new(type_at, ErrorKind::DuplicateKey("type".to_owned())).key("type"),
+            );
+        }
+        self.one_more(other.len() + 1, base)?;
+        if reserved && other.contains_key("content") {
+            return Err(
+                Failure::new(base, ErrorKind::DuplicateKey("content".to_owned())).key("content"),
+            );
+        }
+        Event::from_parts(event_type, Content::from_object(content), other)
+            .map_err(|e| Failure::new(base, ErrorKind::Event(e)))
     }
 
     /// A `Block` message: its name and value (at level 3).
@@ -700,12 +712,9 @@ impl<'o> Reader<'o> {
                 self.push(&mut m, key, value, f.at)?;
                 continue;
             }
-            let Some((index, kind)) = layout
-                .iter()
-                .enumerate()
-                .find(|(_, (n, _))| *n == f.number)
-                .map(|(i, (_, k))| (i, *k))
-            else {
+            // Every layout numbers its fields 1, 2, 3, ... (checked by a test).
+            let index = usize::try_from(f.number.wrapping_sub(1)).unwrap_or(usize::MAX);
+            let Some(&(_, kind)) = layout.get(index) else {
                 continue;
             };
             match kind {
@@ -775,7 +784,9 @@ impl<'o> Reader<'o> {
             };
             self.push(&mut m, key.to_owned(), value, f.at)?;
         }
-        if layout.iter().any(|(_, k)| matches!(k, Kind::Answers)) {
+        // Only `Poll` has answers (its last field), and its `answers` member is there even
+        // when empty.
+        if matches!(layout.last(), Some((_, Kind::Answers))) {
             self.enter(level + 1, base).map_err(|e| e.key("answers"))?;
             let list = answers.unwrap_or_default();
             self.push(&mut m, "answers".to_owned(), Value::Array(list), base)?;
@@ -891,6 +902,78 @@ impl<'o> Reader<'o> {
 
     /// A generic `Value` message; if it is a container, it is at nesting `level`.
     fn value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
+        // How exev writes an object: the empty `object_value` marker first.
+        if let [0x32, 0x00, rest @ ..] = bytes {
+            return self.object_value(rest, base + 2, base, level);
+        }
+        self.any_value(bytes, base, level)
+    }
+
+    /// The fields after the leading `object_value` marker of the `Value` message at `base`:
+    /// each item is read with its key, found by a second cursor over the `keys`, so nothing
+    /// is gathered before it goes into the object.
+    fn object_value(&self, rest: &[u8], at: usize, base: usize, level: usize) -> Parsed<Value> {
+        let mut m = Members::new();
+        let mut keys = Fields::new(rest, at);
+        let mut next_key = || -> Parsed<Option<Field<'_>>> {
+            while let Some(k) = keys.next_field()? {
+                if k.number == 9 {
+                    return Ok(Some(k));
+                }
+            }
+            Ok(None)
+        };
+        let mut fields = Fields::new(rest, at);
+        let mut count = 0usize;
+        while let Some(f) = fields.next_field()? {
+            match f.number {
+                1..=7 => return Err(f.twice("Value.kind")),
+                8 => {
+                    if count == 0 {
+                        self.enter(level, f.at)?;
+                    }
+                    self.one_more(count, f.at)?;
+                    let Some(k) = next_key()? else {
+                        return Err(self.unpaired(rest, at, base));
+                    };
+                    let key = self.string(&k, "Value.keys")?;
+                    let item = self
+                        .value(f.bytes("Value.items")?, f.data_at, level + 1)
+                        .map_err(|e| e.key(&key))?;
+                    self.push(&mut m, key, item, k.at)?;
+                    count += 1;
+                }
+                _ => {}
+            }
+        }
+        if next_key()?.is_some() {
+            return Err(self.unpaired(rest, at, base));
+        }
+        self.enter(level, base)?;
+        m.finish().map(Value::Object)
+    }
+
+    /// The error for an object `Value` (its fields after the marker `rest`, at `at`) whose
+    /// keys and items differ in number.
+    #[cold]
+    fn unpaired(&self, rest: &[u8], at: usize, base: usize) -> Failure {
+        let (mut keys, mut items) = (0usize, 0usize);
+        let mut fields = Fields::new(rest, at);
+        while let Ok(Some(f)) = fields.next_field() {
+            match f.number {
+                8 => items += 1,
+                9 => keys += 1,
+                _ => {}
+            }
+        }
+        Failure::syntax(
+            base,
+            format!("an object Value with {keys} keys and {items} items"),
+        )
+    }
+
+    /// A generic `Value` message in any field order.
+    fn any_value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
         let mut scalar: Option<Value> = None;
         // 0: not a container (yet), 1: array, 2: object.
         let mut container = 0u8;
@@ -1005,5 +1088,107 @@ fn member_segment(bytes: &[u8], base: usize, index: usize) -> Segment {
     match keys.get(index).map(|k| std::str::from_utf8(k)) {
         Some(Ok(key)) if object => Segment::Key(key.to_owned()),
         _ => Segment::Index(index),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_layout_numbers_its_fields_from_one() {
+        for layout in [
+            TEXT_REPRESENTATION,
+            FILE,
+            TEXT_HOLDER,
+            IMAGE_DETAILS,
+            THUMBNAIL_IMAGE,
+            VIDEO_DETAILS,
+            AUDIO_DETAILS,
+            LOCATION,
+            MENTIONS,
+            IN_REPLY_TO,
+            RELATES_TO,
+            ASSET,
+            POLL,
+            POLL_ANSWER,
+            POLL_RESULTS,
+            ENCRYPTED,
+            UNSIGNED,
+        ] {
+            for (i, (number, _)) in layout.iter().enumerate() {
+                assert_eq!(*number, i as u64 + 1);
+            }
+            // `extra` is past them all, and only `Poll` has answers, as its last field.
+            assert!((layout.len() as u64) < EXTRA);
+            let answers = layout.iter().position(|(_, k)| matches!(k, Kind::Answers));
+            assert!(answers.is_none() || answers == Some(layout.len() - 1));
+        }
+    }
+
+    fn value(bytes: &[u8]) -> Parsed<Value> {
+        Reader::new(&Options::default()).value(bytes, 0, 1)
+    }
+
+    /// `Value` fields: the object marker, two items (1 and true), two keys ("a", "b").
+    const MARKER: &[u8] = &[0x32, 0x00];
+    const ITEMS: &[u8] = &[0x42, 0x02, 0x18, 0x02, 0x42, 0x02, 0x10, 0x01];
+    const KEYS: &[u8] = &[0x4a, 0x01, b'a', 0x4a, 0x01, b'b'];
+
+    #[test]
+    fn an_object_value_reads_the_same_in_any_field_order() {
+        let expected = Value::Object(Object::from([
+            ("a".to_owned(), Value::Integer(1)),
+            ("b".to_owned(), Value::Bool(true)),
+        ]));
+        let interleaved = [MARKER, &KEYS[..3], &ITEMS[..4], &KEYS[3..], &ITEMS[4..]].concat();
+        for bytes in [
+            [MARKER, ITEMS, KEYS].concat(),
+            [ITEMS, KEYS, MARKER].concat(),
+            [KEYS, MARKER, ITEMS].concat(),
+            interleaved,
+        ] {
+            assert_eq!(value(&bytes).ok(), Some(expected.clone()), "{bytes:02x?}");
+        }
+    }
+
+    #[test]
+    fn an_object_value_with_unpaired_keys_or_items_is_refused_at_its_start() {
+        for (bytes, counts) in [
+            ([MARKER, ITEMS, &KEYS[..3]].concat(), "1 keys and 2 items"),
+            ([MARKER, &ITEMS[..4], KEYS].concat(), "2 keys and 1 items"),
+            ([&KEYS[..3], MARKER, ITEMS].concat(), "1 keys and 2 items"),
+        ] {
+            let failure = value(&bytes).unwrap_err();
+            let error = failure.into_error(|offset| crate::Position::Binary { offset });
+            assert!(error.to_string().contains(counts), "{error}");
+            assert_eq!(
+                error.position(),
+                Some(crate::Position::Binary { offset: 0 })
+            );
+        }
+    }
+
+    #[test]
+    fn an_object_value_names_the_member_at_fault() {
+        // The second item is a `Value` with no kind.
+        let bytes = [MARKER, &ITEMS[..4], &[0x42, 0x00], KEYS].concat();
+        let error = value(&bytes)
+            .unwrap_err()
+            .into_error(|offset| crate::Position::Binary { offset });
+        assert_eq!(error.path().to_string(), "b");
+        assert!(error.to_string().contains("no kind"), "{error}");
+        // A key given twice, at the second key.
+        let bytes = [MARKER, ITEMS, &KEYS[..3], &KEYS[..3]].concat();
+        let error = value(&bytes)
+            .unwrap_err()
+            .into_error(|offset| crate::Position::Binary { offset });
+        assert_eq!(error.kind(), &ErrorKind::DuplicateKey("a".into()));
+        assert_eq!(
+            error.position(),
+            Some(crate::Position::Binary {
+                offset: MARKER.len() + ITEMS.len() + 3
+            })
+        );
     }
 }
