@@ -81,7 +81,7 @@ use std::io::{Read, Write};
 
 use exev::{Event, Value};
 
-use crate::failure::into_event;
+use crate::failure::{TopLevel, parts_into_event};
 use crate::{Error, ErrorKind, Options, Position};
 
 /// Decodes one event with the default [`Options`].
@@ -100,9 +100,9 @@ pub fn from_slice(bytes: &[u8]) -> Result<Event, Error> {
 ///
 /// As [`from_slice`].
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
-    let (value, top, _) = read::decode(bytes, options, true)
+    let (value, top, _) = read::decode(bytes, options, true, TopLevel::capturing())
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))?;
-    to_event(value, &top, 0)
+    to_event(value, top, 0)
 }
 
 /// Decodes any one CBOR item (not necessarily an event) with `options`.
@@ -111,7 +111,7 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 ///
 /// As [`from_slice`], less the event-shape checks.
 pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error> {
-    read::decode(bytes, options, true)
+    read::decode(bytes, options, true, TopLevel::default())
         .map(|(value, _, _)| value)
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
 }
@@ -129,8 +129,8 @@ pub fn from_reader<R: Read>(reader: R, options: &Options) -> Result<Event, Error
 
 /// The event of a decoded value, or an error placed where the offending member is; `base` is
 /// the offset of the item in a longer input.
-fn to_event(value: Value, top: &read::TopLevel, base: usize) -> Result<Event, Error> {
-    into_event(value, top, |o| Position::Binary {
+fn to_event(value: Value, top: TopLevel, base: usize) -> Result<Event, Error> {
+    parts_into_event(value, top, |o| Position::Binary {
         offset: base.saturating_add(o),
     })
 }
@@ -259,8 +259,8 @@ impl Iterator for SliceSequence<'_> {
 fn decode_item(rest: &[u8], options: &Options, base: usize) -> Result<(Event, usize), Error> {
     let limit = options.max_bytes;
     let window = rest.get(..limit).unwrap_or(rest);
-    match read::decode(window, options, false) {
-        Ok((value, top, len)) => Ok((to_event(value, &top, base)?, len)),
+    match read::decode(window, options, false, TopLevel::capturing()) {
+        Ok((value, top, len)) => Ok((to_event(value, top, base)?, len)),
         Err(f) => {
             let e = f.into_error(|o| Position::Binary {
                 offset: base.saturating_add(o),

@@ -2,7 +2,7 @@
 //! as it travels out of nested values, and the [`TopLevel`] offsets that place errors about
 //! an event's shape.
 
-use exev::{Event, EventError, Path, Segment, Value};
+use exev::{Content, Event, EventError, Path, Segment, Value};
 
 use crate::{Error, ErrorKind, Position};
 
@@ -100,6 +100,74 @@ pub(crate) struct TopLevel {
     /// Where an absent member is reported: the end of the top-level value in text, its start
     /// in binary encodings.
     pub(crate) missing_at: usize,
+    /// Whether the decoder sets the top-level `type` and `content` aside in
+    /// [`TopLevel::parts`] instead of putting them among the members, so that the event is
+    /// built from its parts ([`parts_into_event`]) without taking them out again.
+    pub(crate) capture: bool,
+    /// The top-level `type` and `content` values, when captured.
+    pub(crate) parts: (Option<Value>, Option<Value>),
+}
+
+impl TopLevel {
+    /// Offsets for decoding an event, its `type` and `content` set aside.
+    pub(crate) fn capturing() -> TopLevel {
+        TopLevel {
+            capture: true,
+            ..TopLevel::default()
+        }
+    }
+
+    /// How many top-level members are captured so far.
+    pub(crate) fn captured(&self) -> usize {
+        usize::from(self.parts.0.is_some()) + usize::from(self.parts.1.is_some())
+    }
+
+    /// The slot for the top-level member `key` when it is captured: `type` or `content`.
+    pub(crate) fn slot(&mut self, key: &str) -> Option<&mut Option<Value>> {
+        if !self.capture {
+            return None;
+        }
+        match key {
+            "type" => Some(&mut self.parts.0),
+            "content" => Some(&mut self.parts.1),
+            _ => None,
+        }
+    }
+}
+
+/// The event of a decoded top-level value whose `type` and `content` were captured in `top`
+/// ([`TopLevel::capturing`]), or an [`Error`] placed at the member at fault, as
+/// [`into_event`] places it.
+pub(crate) fn parts_into_event(
+    value: Value,
+    mut top: TopLevel,
+    position: impl FnOnce(usize) -> Position,
+) -> Result<Event, Error> {
+    let Value::Object(other) = value else {
+        return into_event(value, &top, position);
+    };
+    let (event_type, content) = std::mem::take(&mut top.parts);
+    let event_type = match event_type {
+        Some(Value::String(s)) => Ok(s),
+        Some(v) => Err(EventError::WrongType {
+            field: "type",
+            expected: "a string",
+            found: v.kind(),
+        }),
+        None => Err(EventError::Missing("type")),
+    };
+    let content = match content {
+        Some(Value::Object(blocks)) => Ok(Content::from_object(blocks)),
+        Some(v) => Err(EventError::WrongType {
+            field: "content",
+            expected: "an object",
+            found: v.kind(),
+        }),
+        None => Err(EventError::Missing("content")),
+    };
+    event_type
+        .and_then(|t| Event::from_parts(t, content?, other))
+        .map_err(|e| event_error(e, &top, position))
 }
 
 /// The event of a decoded top-level value, or an [`Error`] placed at the member at fault.
@@ -108,19 +176,23 @@ pub(crate) fn into_event(
     top: &TopLevel,
     position: impl FnOnce(usize) -> Position,
 ) -> Result<Event, Error> {
-    Event::from_value(value).map_err(|e| {
-        let offset = match &e {
-            EventError::WrongType { field: "type", .. } => top.type_at,
-            EventError::WrongType {
-                field: "content", ..
-            } => top.content_at,
-            EventError::Missing(_) => Some(top.missing_at),
-            _ => Some(top.start),
-        };
-        Error::new(
-            ErrorKind::Event(e.clone()),
-            Some(position(offset.unwrap_or(top.start))),
-            e.path(),
-        )
-    })
+    Event::from_value(value).map_err(|e| event_error(e, top, position))
+}
+
+/// The error for an event of the wrong shape, at the member at fault.
+fn event_error(e: EventError, top: &TopLevel, position: impl FnOnce(usize) -> Position) -> Error {
+    let offset = match &e {
+        EventError::WrongType { field: "type", .. } => top.type_at,
+        EventError::WrongType {
+            field: "content", ..
+        } => top.content_at,
+        EventError::Missing(_) => Some(top.missing_at),
+        _ => Some(top.start),
+    };
+    let path = e.path();
+    Error::new(
+        ErrorKind::Event(e),
+        Some(position(offset.unwrap_or(top.start))),
+        path,
+    )
 }

@@ -30,7 +30,7 @@ use std::io::{Read, Write};
 
 use exev::{Event, Path, Value};
 
-use crate::failure::{TopLevel, into_event};
+use crate::failure::{TopLevel, parts_into_event};
 use crate::{Error, ErrorKind, Options, Position};
 
 /// Decodes one event with the default [`Options`].
@@ -58,11 +58,11 @@ pub fn from_str(text: &str) -> Result<Event, Error> {
 ///
 /// As [`from_slice`].
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
-    let mut top = TopLevel::default();
+    let mut top = TopLevel::capturing();
     let value = read::Reader::new(bytes, options)
         .document(&mut top)
         .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))?;
-    into_event(value, &top, |o| Position::in_text(bytes, o))
+    parts_into_event(value, top, |o| Position::in_text(bytes, o))
 }
 
 /// Decodes any one JSON value (not necessarily an event) with `options`.

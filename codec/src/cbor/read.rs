@@ -248,7 +248,9 @@ impl<'a> Reader<'a> {
                     if done {
                         finished = true;
                     } else {
-                        if left.is_none() && members.len() == self.options.max_elements {
+                        // Captured top-level members count as members.
+                        let captured = if depth == 1 { top.captured() } else { 0 };
+                        if left.is_none() && members.len() + captured == self.options.max_elements {
                             return Err(self.too_many(self.pos));
                         }
                         let key_at = self.pos;
@@ -283,7 +285,7 @@ impl<'a> Reader<'a> {
                     Some(Frame::Map { members, .. }) => Value::Object(members),
                     None => Value::Null,
                 };
-                if let Some(done) = deliver(stack, value)? {
+                if let Some(done) = deliver(stack, value, top)? {
                     return Ok(done);
                 }
                 continue;
@@ -334,7 +336,7 @@ impl<'a> Reader<'a> {
                 }
                 _ => self.simple(head, at)?,
             };
-            if let Some(done) = deliver(stack, value)? {
+            if let Some(done) = deliver(stack, value, top)? {
                 return Ok(done);
             }
         }
@@ -579,7 +581,8 @@ impl<'a> Reader<'a> {
 /// Puts a finished value into the container on top of `stack`; returns it back when there is
 /// none (the value is the whole item).
 #[inline(always)]
-fn deliver(stack: &mut [Frame<'_>], value: Value) -> Parsed<Option<Value>> {
+fn deliver(stack: &mut [Frame<'_>], value: Value, top: &mut TopLevel) -> Parsed<Option<Value>> {
+    let depth = stack.len();
     match stack.last_mut() {
         None => Ok(Some(value)),
         Some(Frame::Array { items, left }) => {
@@ -594,12 +597,21 @@ fn deliver(stack: &mut [Frame<'_>], value: Value) -> Parsed<Option<Value>> {
         }) => {
             // A map's value always follows its key, which the loop has just set.
             let (name, key_at) = key.take().unwrap_or_default();
-            match members.entry(name) {
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(value);
+            if depth == 1
+                && let Some(slot) = top.slot(&name)
+            {
+                if slot.is_some() {
+                    return Err(duplicate(&name, key_at));
                 }
-                std::collections::btree_map::Entry::Occupied(slot) => {
-                    return Err(duplicate(slot.key(), key_at));
+                *slot = Some(value);
+            } else {
+                match members.entry(name) {
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                    }
+                    std::collections::btree_map::Entry::Occupied(slot) => {
+                        return Err(duplicate(slot.key(), key_at));
+                    }
                 }
             }
             if let Some(n) = left {
@@ -795,8 +807,9 @@ pub(crate) fn decode(
     bytes: &[u8],
     options: &Options,
     whole: bool,
+    top: TopLevel,
 ) -> Result<(Value, TopLevel, usize), Failure> {
-    let mut top = TopLevel::default();
+    let mut top = top;
     let mut reader = Reader::new(bytes, options);
     let result = if whole {
         reader.document(&mut top)

@@ -175,6 +175,18 @@ impl<'a> Reader<'a> {
                 Ok(v) => v,
                 Err(f) => return Err(f.at(Segment::Key(key))),
             };
+            if let Some(slot) = top.as_deref_mut().and_then(|t| t.slot(&key)) {
+                if slot.is_some() {
+                    return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
+                        .at(Segment::Key(key)));
+                }
+                *slot = Some(value);
+                count += 1;
+                if self.after_element(b'}', "`,` or `}` after an object member")? {
+                    return Ok(members);
+                }
+                continue;
+            }
             match members.entry(key) {
                 std::collections::btree_map::Entry::Vacant(slot) => {
                     slot.insert(value);
