@@ -1,6 +1,10 @@
 //! Codec benchmarks on a realistic corpus: our JSON against `serde_json::Value` on the same
 //! bytes, and our CBOR against our JSON, ciborium's `Value` and a plain ciborium-ll decoder.
 //!
+//! Beside them, the model floor (`floor.rs`): the same events built from tokens read in
+//! advance, which no decoder into `Event` can beat, to tell the model's share of decoding
+//! from the format's.
+//!
 //! Criterion measures each operation; then the same operations are timed once more,
 //! interleaved round by round in this process, and printed as ratios to `serde_json`, so the
 //! ratios hold whatever else the machine is doing.
@@ -18,6 +22,7 @@
 )]
 
 mod corpus;
+mod floor;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -91,6 +96,7 @@ struct Prepared {
     total_proto_bytes: u64,
     events: Vec<Event>,
     serde_values: Vec<serde_json::Value>,
+    tokens: floor::Tokens,
 }
 
 fn prepare() -> Prepared {
@@ -116,6 +122,10 @@ fn prepare() -> Prepared {
         .iter()
         .map(|b| serde_json::from_slice(b).unwrap())
         .collect();
+    let tokens = floor::Tokens::new(&events);
+    for (i, e) in events.iter().enumerate() {
+        assert_eq!(&tokens.build(i), e);
+    }
     Prepared {
         bytes,
         total_bytes,
@@ -125,6 +135,7 @@ fn prepare() -> Prepared {
         total_proto_bytes,
         events,
         serde_values,
+        tokens,
     }
 }
 
@@ -222,6 +233,14 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
                 }
             }),
         ),
+        (
+            "decode/model floor: Event from read tokens",
+            Box::new(|| {
+                for i in 0..p.tokens.events.len() {
+                    black_box(p.tokens.build(i));
+                }
+            }),
+        ),
     ]
 }
 
@@ -301,7 +320,7 @@ fn main() {
     let (serde_decode, decode, typed, cbor_decode, ciborium_value, ciborium_ll) =
         (0, 1, 2, 3, 4, 5);
     let (serde_encode, encode, cbor_encode) = (6, 7, 8);
-    let (proto_decode, proto_encode) = (9, 10);
+    let (proto_decode, proto_encode, floor) = (9, 10, 11);
     println!("ratios of medians (time; lower is faster; of the fastest passes in brackets):");
     println!(
         "  decode, exev Event / serde_json::Value:                 {:.2} ({:.2})",
@@ -347,6 +366,16 @@ fn main() {
         "  encode, Protobuf / JSON (exev):                         {:.2} ({:.2})",
         ratio(proto_encode, encode),
         fast_ratio(proto_encode, encode)
+    );
+    println!(
+        "  model floor / JSON decode (the least any decoder pays): {:.2} ({:.2})",
+        ratio(floor, decode),
+        fast_ratio(floor, decode)
+    );
+    println!(
+        "  decode, Protobuf / model floor:                         {:.2} ({:.2})",
+        ratio(proto_decode, floor),
+        fast_ratio(proto_decode, floor)
     );
     let per = |total: u64| total as f64 / CORPUS_SIZE as f64;
     println!(

@@ -15,8 +15,9 @@
 //! [`is_typed`] tells which way a block goes.
 //!
 //! Encoding uses the code prost-build generates from the schema (committed, checked fresh by
-//! a test). Decoding reads the wire format directly into the model, in one pass (the tests
-//! check it against prost's generated decoder): no intermediate messages, allocation bounded
+//! a test). Decoding reads the wire format directly into the model, in one pass (a generic
+//! object's keys are found by a second cursor over the same bytes; the tests check the
+//! decoder against prost's generated one): no intermediate messages, allocation bounded
 //! by the input, and errors with the exact byte offset ([`Position::Binary`]) and the path in
 //! the event. It checks what the JSON decoder checks: the [`Options`] limits (size, depth,
 //! string length, element count), integers in ±(2^53 - 1) (unless lenient), no duplicate keys,

@@ -1,6 +1,11 @@
 //! The Protobuf decoder: one pass over the wire bytes of an `exev.v1.Event`, straight into the
 //! model, with the byte offset of whatever is wrong.
 //!
+//! Built for speed where the model lets it: the event is built from its parts (never a map
+//! holding `type` and `content` to be taken out again), fields are read inline so they stay
+//! in registers, and a generic object in the order exev writes it (the marker, its items, its
+//! keys) is read item by item with each key found by a second cursor, gathering nothing.
+//!
 //! It reads the wire format with the schema's field numbers (the same `.proto` prost's code is
 //! generated from, which encodes; the tests decode with prost's code too and compare). Reading
 //! directly, rather than through prost's generated structs, means no intermediate messages to
