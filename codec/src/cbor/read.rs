@@ -62,6 +62,18 @@ impl Head {
     }
 }
 
+/// The width in bytes of the argument that follows an initial byte with additional
+/// information `info` (0 when the argument is in the initial byte or there is none).
+fn argument_width(info: u8) -> u8 {
+    match info {
+        24 => 1,
+        25 => 2,
+        26 => 4,
+        27 => 8,
+        _ => 0,
+    }
+}
+
 /// Reads the head at `at`; returns it and the offset just past it.
 #[inline]
 fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
@@ -395,32 +407,37 @@ impl<'a> Reader<'a> {
     /// Reads a head at the current position, applying the shortest-form rule when asked.
     #[inline(always)]
     fn head(&mut self) -> Parsed<Head> {
-        // Most heads carry their argument in the initial byte.
-        if let Some(&initial) = self.bytes.get(self.pos) {
-            let info = initial & 0x1F;
-            if info < 24 {
-                self.pos += 1;
-                return Ok(Head {
-                    major: initial >> 5,
-                    info,
-                    arg: u64::from(info),
-                    width: 0,
-                });
-            }
-        }
-        self.long_head()
+        let Some(&initial) = self.bytes.get(self.pos) else {
+            return Err(Failure::end(self.pos, "a data item"));
+        };
+        let info = initial & 0x1F;
+        // Most heads carry their argument in the initial byte. Only the argument comes back
+        // from the slow path, in registers: a whole head returned through memory was
+        // reloaded wider than it was stored, which stalled every read.
+        let arg = if info < 24 {
+            self.pos += 1;
+            u64::from(info)
+        } else {
+            self.long_argument()?
+        };
+        Ok(Head {
+            major: initial >> 5,
+            info,
+            arg,
+            width: argument_width(info),
+        })
     }
 
-    /// [`Reader::head`] for the rest.
+    /// [`Reader::head`]'s argument when it follows the initial byte (or is indefinite).
     #[inline(never)]
-    fn long_head(&mut self) -> Parsed<Head> {
+    fn long_argument(&mut self) -> Parsed<u64> {
         let at = self.pos;
         let (head, next) = read_head(self.bytes, at)?;
         if self.deterministic && head.major != 7 && !head.shortest() {
             return Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_SHORTEST)));
         }
         self.pos = next;
-        Ok(head)
+        Ok(head.arg)
     }
 
     fn remaining(&self) -> usize {
