@@ -94,33 +94,60 @@ impl Event {
     ///
     /// As [`Event::from_value`].
     pub fn from_object(mut object: Object) -> Result<Event, EventError> {
-        let event_type = match object.remove("type") {
+        let event_type = object.remove("type");
+        let content = object.remove("content");
+        Event::from_members(event_type, content, object)
+    }
+
+    /// The event from the values of its `type` and `content` members, as found (`None` when
+    /// absent), and its other members.
+    ///
+    /// Decoders that set `type` and `content` aside while reading use this; it applies the
+    /// rules of [`Event::from_value`].
+    ///
+    /// ```
+    /// use exev::{Event, EventError, Object, Value};
+    ///
+    /// let content = Some(Value::Object(Object::new()));
+    /// let event = Event::from_members(Some(Value::from("m.notice")), content.clone(), Object::new())?;
+    /// assert_eq!(event.event_type(), "m.notice");
+    /// let err = Event::from_members(None, content, Object::new()).unwrap_err();
+    /// assert_eq!(err, EventError::Missing("type"));
+    /// # Ok::<(), EventError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Event::from_value`], checking `type` before `content`, and as
+    /// [`Event::from_parts`].
+    pub fn from_members(
+        event_type: Option<Value>,
+        content: Option<Value>,
+        other: Object,
+    ) -> Result<Event, EventError> {
+        let event_type = match event_type {
             Some(Value::String(s)) => s,
-            Some(other) => {
+            Some(v) => {
                 return Err(EventError::WrongType {
                     field: "type",
                     expected: "a string",
-                    found: other.kind(),
+                    found: v.kind(),
                 });
             }
             None => return Err(EventError::Missing("type")),
         };
-        let content = match object.remove("content") {
+        let content = match content {
             Some(Value::Object(blocks)) => Content::from_object(blocks),
-            Some(other) => {
+            Some(v) => {
                 return Err(EventError::WrongType {
                     field: "content",
                     expected: "an object",
-                    found: other.kind(),
+                    found: v.kind(),
                 });
             }
             None => return Err(EventError::Missing("content")),
         };
-        Ok(Event {
-            event_type,
-            content,
-            other: object,
-        })
+        Event::from_parts(event_type, content, other)
     }
 
     /// The event as a value, `type` and `content` among the other members.

@@ -2,7 +2,7 @@
 //! as it travels out of nested values, and the [`TopLevel`] offsets that place errors about
 //! an event's shape.
 
-use exev::{Content, Event, EventError, Path, Segment, Value};
+use exev::{Event, EventError, Path, Segment, Value};
 
 use crate::{Error, ErrorKind, Position};
 
@@ -147,27 +147,7 @@ pub(crate) fn parts_into_event(
         return into_event(value, &top, position);
     };
     let (event_type, content) = std::mem::take(&mut top.parts);
-    let event_type = match event_type {
-        Some(Value::String(s)) => Ok(s),
-        Some(v) => Err(EventError::WrongType {
-            field: "type",
-            expected: "a string",
-            found: v.kind(),
-        }),
-        None => Err(EventError::Missing("type")),
-    };
-    let content = match content {
-        Some(Value::Object(blocks)) => Ok(Content::from_object(blocks)),
-        Some(v) => Err(EventError::WrongType {
-            field: "content",
-            expected: "an object",
-            found: v.kind(),
-        }),
-        None => Err(EventError::Missing("content")),
-    };
-    event_type
-        .and_then(|t| Event::from_parts(t, content?, other))
-        .map_err(|e| event_error(e, &top, position))
+    Event::from_members(event_type, content, other).map_err(|e| event_error(e, &top, position))
 }
 
 /// The event of a decoded top-level value, or an [`Error`] placed at the member at fault.

@@ -82,7 +82,7 @@ fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
     };
     let major = initial >> 5;
     let info = initial & 0x1F;
-    let width: u8 = match info {
+    let width = match info {
         0..=23 => {
             let head = Head {
                 major,
@@ -92,10 +92,7 @@ fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
             };
             return Ok((head, at + 1));
         }
-        24 => 1,
-        25 => 2,
-        26 => 4,
-        27 => 8,
+        24..=27 => argument_width(info),
         INDEFINITE => {
             if matches!(major, 0 | 1 | 6) {
                 return Err(Failure::syntax(

@@ -175,27 +175,25 @@ impl<'a> Reader<'a> {
                 Ok(v) => v,
                 Err(f) => return Err(f.at(Segment::Key(key))),
             };
-            if let Some(slot) = top.as_deref_mut().and_then(|t| t.slot(&key)) {
-                if slot.is_some() {
-                    return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
-                        .at(Segment::Key(key)));
+            // The event's `type` and `content` are set aside (see `TopLevel::capturing`).
+            let captured = top.as_deref_mut().and_then(|t| t.slot(&key));
+            let duplicate = match captured {
+                Some(Some(_)) => Some(key),
+                Some(slot) => {
+                    *slot = Some(value);
+                    None
                 }
-                *slot = Some(value);
-                count += 1;
-                if self.after_element(b'}', "`,` or `}` after an object member")? {
-                    return Ok(members);
-                }
-                continue;
-            }
-            match members.entry(key) {
-                std::collections::btree_map::Entry::Vacant(slot) => {
-                    slot.insert(value);
-                }
-                std::collections::btree_map::Entry::Occupied(slot) => {
-                    let key = slot.key().clone();
-                    return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
-                        .at(Segment::Key(key)));
-                }
+                None => match members.entry(key) {
+                    std::collections::btree_map::Entry::Vacant(slot) => {
+                        slot.insert(value);
+                        None
+                    }
+                    std::collections::btree_map::Entry::Occupied(slot) => Some(slot.key().clone()),
+                },
+            };
+            if let Some(key) = duplicate {
+                return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
+                    .at(Segment::Key(key)));
             }
             count += 1;
             if self.after_element(b'}', "`,` or `}` after an object member")? {

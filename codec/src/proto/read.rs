@@ -18,7 +18,9 @@
 //! "last one wins" or a merge, and so is a key given twice in a map, as duplicate keys are in
 //! JSON. Unknown fields are skipped; groups (wire types 3 and 4), unused by proto3, are errors.
 
-use exev::{Content, Event, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Segment, Value};
+use exev::{
+    Content, Event, EventError, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Segment, Value,
+};
 
 use super::names;
 pub(crate) use crate::failure::Failure;
@@ -441,8 +443,6 @@ impl<'o> Reader<'o> {
         let mut blocks = Members::new();
         let mut top = Members::new();
         let mut seen = 0u32;
-        // Whether another member is named `type` or `content`, which is an error.
-        let mut reserved = false;
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
@@ -513,7 +513,6 @@ impl<'o> Reader<'o> {
                 }
                 15 => {
                     let (key, value) = self.member(&f, 2)?;
-                    reserved |= key == "type" || key == "content";
                     self.push(&mut top, key, value, f.at)?;
                 }
                 _ => {}
@@ -526,19 +525,17 @@ impl<'o> Reader<'o> {
         let other = top.finish()?;
         // `type` and `content` count as members of the event object, as they do in JSON.
         self.one_more(other.len(), type_at)?;
-        if reserved && other.contains_key("type") {
-            return Err(
-                Failure::new(type_at, ErrorKind::DuplicateKey("type".to_owned())).key("type"),
-            );
-        }
         self.one_more(other.len() + 1, base)?;
-        if reserved && other.contains_key("content") {
-            return Err(
-                Failure::new(base, ErrorKind::DuplicateKey("content".to_owned())).key("content"),
-            );
-        }
-        Event::from_parts(event_type, Content::from_object(content), other)
-            .map_err(|e| Failure::new(base, ErrorKind::Event(e)))
+        Event::from_parts(event_type, Content::from_object(content), other).map_err(|e| {
+            // Only a member `type` or `content` among the others (field 15) fails here: a
+            // duplicate key, at the event type for `type`.
+            let (field, at) = match e {
+                EventError::Duplicate("type") => ("type", type_at),
+                EventError::Duplicate(field) => (field, base),
+                _ => return Failure::new(base, ErrorKind::Event(e)),
+            };
+            Failure::new(at, ErrorKind::DuplicateKey(field.to_owned())).key(field)
+        })
     }
 
     /// A `Block` message: its name and value (at level 3).
