@@ -54,39 +54,26 @@
 
 #![forbid(unsafe_code)]
 
-mod block_defs;
-mod capabilities;
-mod event_types;
-mod html;
-mod json_bridge;
+mod data;
 mod manifest;
-mod registry;
 mod render;
-mod rendering;
-mod report;
 mod schema;
-mod validate;
 
-pub use block_defs::{BlockAlias, BlockDef, Placement, ValueShape};
-pub use capabilities::Capabilities;
-pub use event_types::{Constraint, EventTypeDef, TypeAlias};
-pub use html::{
-    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES, MAX_HTML_NESTING, html_nesting_depth,
-    html_to_text, sanitize_html, text_to_html,
+pub use data::{
+    BlockAlias, BlockDef, Constraint, EventTypeDef, Placement, Registry, TypeAlias, ValueShape,
 };
 pub use manifest::{
     Example, MANIFEST_FILE, MANIFEST_VERSION, Manifest, ManifestError, ManifestProblem,
     REGISTRAR_BASE,
 };
-pub use registry::Registry;
-pub use render::render;
-pub use rendering::{
-    Attempt, FileRef, IgnoredBlock, LocationView, Media, Mentions, Outcome, PollAnswerView,
-    PollView, Relation, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
+pub use render::{
+    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Attempt, Capabilities, FileRef, IgnoredBlock, LINK_SCHEMES,
+    LocationView, MAX_HTML_NESTING, Media, Mentions, Outcome, PollAnswerView, PollView, Relation,
+    Rendering, RuledOut, Skipped, TextSource, ThumbnailRef, html_nesting_depth, html_to_text,
+    render, sanitize_html, text_to_html,
 };
-pub use report::{Problem, Report, Severity};
 pub use schema::{
-    DRAFT_2020_12, SCHEMA_BASE, SchemaFile, SchemaKind, block_schema, event_type_schema,
-    published_schemas, schema_files, schema_id, schema_index, schema_path,
+    DRAFT_2020_12, Problem, Report, SCHEMA_BASE, SchemaError, SchemaFile, SchemaKind, Severity,
+    Validator, block_schema, event_type_schema, published_schemas, schema_files, schema_id,
+    schema_index, schema_path, validate,
 };
-pub use validate::{SchemaError, Validator, validate};

@@ -28,8 +28,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use exev::{AnyBlock, Event, NameStatus, Path, Segment, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
-use crate::json_bridge::{path_of, pointer_segments, to_serde, value_at};
-use crate::schema::{block_schema_id, event_type_schema_id};
+use super::json_bridge::{path_of, pointer_segments, to_serde, value_at};
+use super::publish::{block_schema_id, event_type_schema_id};
 use crate::{
     BlockDef, Problem, Registry, Report, SCHEMA_BASE, Severity, block_schema, event_type_schema,
 };

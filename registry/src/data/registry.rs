@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use exev::{Content, Event, NameStatus, Value};
 
-use crate::block_defs::built_in_blocks;
-use crate::event_types::built_in_event_types;
+use super::block_defs::built_in_blocks;
+use super::event_types::built_in_event_types;
 use crate::{BlockDef, Capabilities, EventTypeDef, Rendering};
 
 /// The registry: every block and event type it knows, found by any of their names.
