@@ -10,8 +10,7 @@ use std::collections::BTreeMap;
 
 use askama::Template;
 use exev::NameStatus;
-use exev_codec::json;
-use exev_registry::{Registry, SchemaFile, SchemaKind, Validator, published_schemas};
+use exev_registry::{Registry, SchemaFile, SchemaKind, Validator, published_schemas, schema_files};
 
 use crate::catalogue::{Catalogue, Registrar, ShippedExample};
 use crate::encodings::Encodings;
@@ -188,12 +187,10 @@ pub(crate) fn render_page(path: String, template: &impl Template) -> Result<Site
     })
 }
 
-/// The schema file `file` as a page shows it and as its download.
-fn schema_view(file: &SchemaFile) -> (SchemaView, SiteFile) {
-    let mut bytes = json::value_to_vec_pretty(&file.schema);
-    bytes.push(b'\n');
-    let path = paths::schema_file(file.kind, &file.name);
-    let view = SchemaView {
+/// The schema `file` as a page shows it, `bytes` being its download.
+fn schema_view(file: &SchemaFile, bytes: &[u8]) -> SchemaView {
+    let path = format!("{}{}", paths::SCHEMAS, file.path);
+    SchemaView {
         name: file.name.clone(),
         id: file
             .schema
@@ -202,11 +199,10 @@ fn schema_view(file: &SchemaFile) -> (SchemaView, SiteFile) {
             .unwrap_or_default()
             .to_owned(),
         file_name: path.rsplit('/').next().unwrap_or(&path).to_owned(),
-        path: path.clone(),
-        text: String::from_utf8_lossy(&bytes).into_owned(),
+        path,
+        text: String::from_utf8_lossy(bytes).into_owned(),
         bytes: bytes.len(),
-    };
-    (view, SiteFile { path, bytes })
+    }
 }
 
 /// Every file of the site.
@@ -222,12 +218,18 @@ pub(crate) fn all(catalogue: &Catalogue) -> Result<Vec<SiteFile>, SiteError> {
             bytes: include_bytes!("../assets/filter.js").to_vec(),
         },
     ];
+    // The schemas as `exev schema --out` writes them, to download.
+    let downloads: BTreeMap<String, Vec<u8>> = schema_files(registry).into_iter().collect();
     let mut schemas = BTreeMap::new();
     for file in published_schemas(registry) {
-        let (view, download) = schema_view(&file);
-        files.push(download);
-        schemas.insert((file.kind, file.name), view);
+        if let Some(bytes) = downloads.get(&file.path) {
+            schemas.insert((file.kind, file.name.clone()), schema_view(&file, bytes));
+        }
     }
+    files.extend(downloads.into_iter().map(|(path, bytes)| SiteFile {
+        path: format!("{}{path}", paths::SCHEMAS),
+        bytes,
+    }));
     let mut encodings = BTreeMap::new();
     for example in catalogue.examples() {
         let encoded = Encodings::of(example)?;

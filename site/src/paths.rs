@@ -3,8 +3,6 @@
 //! Pages sit at most one folder deep (`index.html`, `types/m.image.html`), so a page's links
 //! start with its [`root`]: nothing, or `../`.
 
-use exev_registry::{SchemaKind, schema_path};
-
 /// A name as a file name: names follow the namespaced-identifier grammar (`[a-z0-9._-]`), and
 /// anything else (a registry built by hand) is spelled out as `~XX` hex bytes (`~` is outside
 /// the grammar and needs no escaping in a URL).
@@ -47,10 +45,8 @@ pub(crate) fn registrar_page(slug: &str) -> String {
     format!("registrars/{}.html", file_name(slug))
 }
 
-/// The downloadable schema of a block or event type.
-pub(crate) fn schema_file(kind: SchemaKind, name: &str) -> String {
-    format!("schemas/{}", schema_path(kind, &file_name(name)))
-}
+/// The folder of the downloadable schemas, laid out as `exev schema --out` writes them.
+pub(crate) const SCHEMAS: &str = "schemas/";
 
 /// The downloadable encoding `extension` of an example.
 pub(crate) fn example_file(registrar: &str, stem: &str, extension: &str) -> String {
@@ -79,10 +75,6 @@ mod tests {
         );
         assert_eq!(block_page("a/b C"), "blocks/a~2Fb~20~43.html");
         assert_eq!(block_page(".."), "blocks/~...html");
-        assert_eq!(
-            schema_file(SchemaKind::EventType, "m.file"),
-            "schemas/event_types/m.file.json"
-        );
         assert_eq!(root(INDEX), "");
         assert_eq!(root("types/m.image.html"), "../");
         assert_eq!(root(&example_file("m", "m.image", "json")), "../../");

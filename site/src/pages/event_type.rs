@@ -108,18 +108,35 @@ pub(super) fn page(context: &Context<'_>, def: &EventTypeDef) -> Result<SiteFile
             NameView::new(name, status, note)
         })
         .collect();
-    let blocks = |names: &[String], note: &str| -> Vec<Link> {
+    // A block needed to fall back to this type says so where it is listed, and is listed
+    // apart when the schema names it nowhere else.
+    let fallback_note = |name: &str| {
+        if def.fallback_requires.iter().any(|n| n == name) {
+            "needed to fall back to this type"
+        } else {
+            ""
+        }
+    };
+    let blocks = |names: &[String]| -> Vec<Link> {
         names
             .iter()
-            .map(|n| Link::block(registry, n, note))
+            .map(|n| Link::block(registry, n, fallback_note(n)))
             .collect()
     };
-    let mut other = blocks(&def.fallback_requires, "needed to fall back to this type");
+    let listed = |name: &String| def.required.contains(name) || def.optional.contains(name);
+    let mut other: Vec<Link> = def
+        .fallback_requires
+        .iter()
+        .filter(|n| !listed(n))
+        .map(|n| Link::block(registry, n, fallback_note(n)))
+        .collect();
     for alias in &def.aliases {
-        other.extend(blocks(
-            &alias.also_requires,
-            &format!("required under {}", alias.name),
-        ));
+        other.extend(
+            alias
+                .also_requires
+                .iter()
+                .map(|n| Link::block(registry, n, format!("required under {}", alias.name))),
+        );
     }
     let schema = context
         .schema(SchemaKind::EventType, &def.name)
@@ -169,8 +186,8 @@ pub(super) fn page(context: &Context<'_>, def: &EventTypeDef) -> Result<SiteFile
         defined_by: def.defined_by.clone(),
         names,
         facts: facts(def),
-        required: blocks(&def.required, ""),
-        optional: blocks(&def.optional, ""),
+        required: blocks(&def.required),
+        optional: blocks(&def.optional),
         other,
         mixins: registry
             .blocks()

@@ -15,6 +15,8 @@ struct ExampleCheck {
     event_type: String,
     /// The example on its type's page, for examples that must validate.
     path: Option<String>,
+    /// Its canonical JSON, to download.
+    download: String,
     /// "must validate" or "must be rejected".
     expected: &'static str,
     as_expected: bool,
@@ -62,6 +64,7 @@ pub(super) fn page(
             let event_type = example.event.event_type();
             ExampleCheck {
                 file: example.file.clone(),
+                download: paths::example_file(&example.registrar, &example.stem, "json"),
                 event_type: event_type.to_owned(),
                 path: registry
                     .event_type(event_type)
