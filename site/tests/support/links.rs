@@ -6,7 +6,7 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Component, Path};
 
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::{
@@ -61,29 +61,29 @@ impl TokenSink for Sink {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line_number: u64) -> TokenSinkResult<()> {
-        if let Token::TagToken(tag) = token {
-            if tag.kind == TagKind::StartTag {
-                let mut page = self.page.borrow_mut();
-                let attribute = |name: &str| {
-                    tag.attrs
-                        .iter()
-                        .find(|a| &*a.name.local == name)
-                        .map(|a| a.value.to_string())
-                };
-                if let Some(id) = attribute("id") {
-                    page.ids.insert(id);
-                }
-                let message_link = &*tag.name == "a"
-                    && attribute("rel").is_some_and(|rel| rel.split(' ').any(|r| r == "nofollow"));
-                for a in &tag.attrs {
-                    if URL_ATTRIBUTES.contains(&&*a.name.local) {
-                        page.references.push(Reference {
-                            tag: tag.name.to_string(),
-                            attribute: a.name.local.to_string(),
-                            value: a.value.to_string(),
-                            message_link,
-                        });
-                    }
+        if let Token::TagToken(tag) = token
+            && tag.kind == TagKind::StartTag
+        {
+            let mut page = self.page.borrow_mut();
+            let attribute = |name: &str| {
+                tag.attrs
+                    .iter()
+                    .find(|a| &*a.name.local == name)
+                    .map(|a| a.value.to_string())
+            };
+            if let Some(id) = attribute("id") {
+                page.ids.insert(id);
+            }
+            let message_link = &*tag.name == "a"
+                && attribute("rel").is_some_and(|rel| rel.split(' ').any(|r| r == "nofollow"));
+            for a in &tag.attrs {
+                if URL_ATTRIBUTES.contains(&&*a.name.local) {
+                    page.references.push(Reference {
+                        tag: tag.name.to_string(),
+                        attribute: a.name.local.to_string(),
+                        value: a.value.to_string(),
+                        message_link,
+                    });
                 }
             }
         }
@@ -202,11 +202,4 @@ pub(crate) fn check(dir: &Path) -> Report {
         }
     }
     report
-}
-
-/// The site's folder as a `file://` URL, for a browser.
-#[allow(dead_code)]
-pub(crate) fn file_url(dir: &Path, page: &str) -> String {
-    let absolute: PathBuf = std::fs::canonicalize(dir).unwrap().join(page);
-    format!("file://{}", absolute.display())
 }
