@@ -27,6 +27,10 @@ pub(crate) struct Frame {
     pub(crate) registrars: Vec<NavLink>,
     /// The exev version that wrote the site.
     pub(crate) version: &'static str,
+    /// The index, from the site's folder.
+    pub(crate) index: &'static str,
+    /// The style sheet, from the site's folder.
+    pub(crate) style: &'static str,
 }
 
 /// A link with its text.
@@ -142,6 +146,8 @@ impl Context<'_> {
                 })
                 .collect(),
             version: env!("CARGO_PKG_VERSION"),
+            index: paths::INDEX,
+            style: paths::STYLE,
         }
     }
 

@@ -52,6 +52,8 @@ struct Group {
 #[template(path = "index.html")]
 struct IndexPage {
     frame: Frame,
+    /// The filter script, from the site's folder.
+    script: &'static str,
     event_types: usize,
     blocks: usize,
     groups: Vec<Group>,
@@ -148,6 +150,7 @@ pub(super) fn page(context: &Context<'_>) -> Result<SiteFile, SiteError> {
     let registry = &context.catalogue.registry;
     let template = IndexPage {
         frame: context.frame(paths::INDEX, "Index"),
+        script: paths::FILTER_SCRIPT,
         event_types: registry.event_types().count(),
         blocks: registry.blocks().count(),
         groups: context
