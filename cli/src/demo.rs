@@ -7,41 +7,32 @@ use crate::Outcome;
 use crate::inspect;
 use crate::report::{Failure, write_stdout};
 
-/// The tour's events, as a client would receive them (indented, keys in any order).
-const EVENTS: &[(&str, &[u8])] = &[
-    (
-        "a message with HTML and a mention",
-        include_bytes!("../demo/01-message.json"),
-    ),
-    (
-        "an emote sent by a bot (the m.automated mixin)",
-        include_bytes!("../demo/02-emote.json"),
-    ),
-    (
-        "an image with two thumbnails, a caption and alt text",
-        include_bytes!("../demo/03-image.json"),
-    ),
-    ("a poll", include_bytes!("../demo/04-poll.json")),
-    (
-        "a custom event type no client knows, with a malformed m.file kept as sent",
-        include_bytes!("../demo/05-custom.json"),
-    ),
-];
+/// The tour's events, as a client would receive them (indented, keys in any order): the
+/// examples shipped with the built-in registry, then one of a type no client knows.
+fn events() -> impl Iterator<Item = (&'static str, &'static [u8])> {
+    exev_registry::BUILT_IN_EXAMPLES
+        .iter()
+        .map(|example| (example.title, example.json))
+        .chain([(
+            "a custom event type no client knows, with a malformed m.file kept as sent",
+            include_bytes!("../demo/05-custom.json").as_slice(),
+        )])
+}
 
 /// Runs `exev demo`.
 pub(crate) fn run() -> Outcome {
     let mut out = String::new();
+    let count = events().count();
     out.push_str(&format!(
-        "exev demo: {} events decoded, read typed, and written back as canonical JSON\n",
-        EVENTS.len()
+        "exev demo: {count} events decoded, read typed, and written back as canonical JSON\n"
     ));
     let (mut blocks, mut typed_ok, mut typed_err, mut unknown) = (0, 0, 0, 0);
-    for (i, (title, bytes)) in EVENTS.iter().enumerate() {
+    for (i, (title, bytes)) in events().enumerate() {
         let event = json::from_slice(bytes).map_err(|error| Failure::Input {
             source: format!("demo event {}", i + 1),
             error,
         })?;
-        out.push_str(&format!("\n== {}/{}: {title} ==\n", i + 1, EVENTS.len()));
+        out.push_str(&format!("\n== {}/{count}: {title} ==\n", i + 1));
         out.push_str(&inspect::text_report(&event, bytes.len()));
         for report in inspect::blocks(&event) {
             blocks += 1;
@@ -69,9 +60,8 @@ pub(crate) fn run() -> Outcome {
         ));
     }
     out.push_str(&format!(
-        "\nsummary: {} events, {blocks} blocks: {typed_ok} read typed, {typed_err} malformed \
-         (kept as sent and reported), {unknown} unknown (kept as sent)\n",
-        EVENTS.len()
+        "\nsummary: {count} events, {blocks} blocks: {typed_ok} read typed, {typed_err} malformed \
+         (kept as sent and reported), {unknown} unknown (kept as sent)\n"
     ));
     write_stdout(out.as_bytes())
 }

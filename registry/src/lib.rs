@@ -55,6 +55,7 @@
 #![forbid(unsafe_code)]
 
 mod data;
+mod examples;
 mod manifest;
 mod render;
 mod schema;
@@ -62,6 +63,7 @@ mod schema;
 pub use data::{
     BlockAlias, BlockDef, Constraint, EventTypeDef, Placement, Registry, TypeAlias, ValueShape,
 };
+pub use examples::{BUILT_IN_EXAMPLES, ExampleFile, built_in_examples};
 pub use manifest::{
     Example, MANIFEST_FILE, MANIFEST_VERSION, Manifest, ManifestError, ManifestProblem,
     REGISTRAR_BASE,

@@ -156,6 +156,21 @@ impl Manifest {
         loader::load(dir, base)
     }
 
+    /// What the check found, in one line: `namespace org.example, 2 block(s), 2 event
+    /// type(s), 4 example(s) (2 valid, 2 rejected as marked)` (`exev registry check` prints
+    /// it after `ok:`).
+    pub fn summary(&self) -> String {
+        let rejected = self.examples.iter().filter(|e| !e.valid).count();
+        format!(
+            "namespace {}, {} block(s), {} event type(s), {} example(s) ({} valid, {rejected} rejected as marked)",
+            self.namespace,
+            self.blocks.len(),
+            self.event_types.len(),
+            self.examples.len(),
+            self.examples.len() - rejected,
+        )
+    }
+
     /// The manifest's blocks and event types as a registry, to layer on another
     /// ([`Registry::layer`]).
     pub fn registry(&self) -> Registry {
