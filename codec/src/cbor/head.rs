@@ -33,6 +33,8 @@
 
 use std::fmt;
 
+use half::f16;
+
 use crate::MAX_DEPTH_CEILING;
 
 /// The rule on argument widths (RFC 8949 §4.2.1, preferred serialization).
@@ -125,6 +127,31 @@ impl fmt::Display for ItemError {
 }
 
 impl std::error::Error for ItemError {}
+
+/// The value of a float argument of `width` bytes (2, 4 or 8: half, single, double).
+pub fn float_value(arg: u64, width: u8) -> f64 {
+    match width {
+        2 => f16::from_bits(u16::try_from(arg).unwrap_or_default()).to_f64(),
+        4 => f64::from(f32::from_bits(u32::try_from(arg).unwrap_or_default())),
+        _ => f64::from_bits(arg),
+    }
+}
+
+/// The width in bytes (2, 4 or 8) of the shortest float that holds `value` exactly.
+pub fn preferred_float_width(value: f64) -> u8 {
+    if f16::from_f64(value).to_f64().to_bits() == value.to_bits() {
+        2
+    } else {
+        // Narrowing on purpose: the round trip tells whether it was exact.
+        #[allow(clippy::cast_possible_truncation)]
+        let narrow = value as f32;
+        if f64::from(narrow).to_bits() == value.to_bits() {
+            4
+        } else {
+            8
+        }
+    }
+}
 
 /// Appends the head of major type `major` (0 to 7) with argument `arg` in its shortest form
 /// (RFC 8949 §4.2.1): in the initial byte below 24, else in 1, 2, 4 or 8 bytes.

@@ -10,11 +10,10 @@
 //! [`super::head`].
 
 use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
-use half::f16;
 
 use super::head::{
     Head, INDEFINITE, ItemError, RULE_DEFINITE, RULE_FLOAT, RULE_KEY_ORDER, RULE_SHORTEST,
-    argument_width, read_head, type_name,
+    argument_width, float_value, preferred_float_width, read_head, type_name,
 };
 pub(crate) use crate::failure::{Failure, TopLevel};
 use crate::{ErrorKind, NumberPolicy, Options};
@@ -519,31 +518,6 @@ fn deliver(stack: &mut [Frame<'_>], value: Value, top: &mut TopLevel) -> Parsed<
 #[cold]
 fn duplicate(key: &str, at: usize) -> Failure {
     Failure::new(at, ErrorKind::DuplicateKey(key.to_owned())).at(Segment::Key(key.to_owned()))
-}
-
-/// The value of a float argument of `width` bytes.
-fn float_value(arg: u64, width: u8) -> f64 {
-    match width {
-        2 => f16::from_bits(u16::try_from(arg).unwrap_or_default()).to_f64(),
-        4 => f64::from(f32::from_bits(u32::try_from(arg).unwrap_or_default())),
-        _ => f64::from_bits(arg),
-    }
-}
-
-/// The width in bytes (2, 4 or 8) of the shortest float that holds `value` exactly.
-pub(crate) fn preferred_float_width(value: f64) -> u8 {
-    if f16::from_f64(value).to_f64().to_bits() == value.to_bits() {
-        2
-    } else {
-        // Narrowing on purpose: the round trip tells whether it was exact.
-        #[allow(clippy::cast_possible_truncation)]
-        let narrow = value as f32;
-        if f64::from(narrow).to_bits() == value.to_bits() {
-            4
-        } else {
-            8
-        }
-    }
 }
 
 /// A finite float as the shortest JSON number literal that reads back as the same `f64`

@@ -1,0 +1,61 @@
+//! Shared helpers for the MIMI tests: the external vectors and the draft's examples.
+
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+
+/// The external test vectors: `$EXEV_VECTORS`, or `../shared/vectors` beside the
+/// repository. Missing vectors fail the test rather than skip it.
+pub(crate) fn vectors() -> PathBuf {
+    let dir = std::env::var_os("EXEV_VECTORS").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors"),
+        PathBuf::from,
+    );
+    assert!(
+        dir.is_dir(),
+        "test vectors not found at {} (set EXEV_VECTORS)",
+        dir.display()
+    );
+    dir
+}
+
+/// `mimi-content/manifest.json`.
+pub(crate) fn manifest() -> serde_json::Value {
+    let text = std::fs::read_to_string(vectors().join("mimi-content/manifest.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+/// The 14 messages as (name, manifest entry, bytes), in the manifest's order.
+pub(crate) fn examples() -> Vec<(String, serde_json::Value, Vec<u8>)> {
+    let manifest = manifest();
+    let list = manifest["examples"].as_array().unwrap().clone();
+    assert_eq!(list.len(), 14, "the draft has 14 example messages");
+    list.into_iter()
+        .map(|e| {
+            let name = e["name"].as_str().unwrap().to_owned();
+            let file = vectors()
+                .join("mimi-content")
+                .join(e["cbor_file"].as_str().unwrap());
+            let bytes = std::fs::read(&file).unwrap();
+            (name, e, bytes)
+        })
+        .collect()
+}
+
+/// One example's bytes.
+pub(crate) fn example(name: &str) -> Vec<u8> {
+    std::fs::read(vectors().join(format!("mimi-content/examples/{name}.cbor"))).unwrap()
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of hex digits.
+pub(crate) fn unhex(s: &str) -> Vec<u8> {
+    (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
+        .collect()
+}
