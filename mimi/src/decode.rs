@@ -65,7 +65,14 @@ impl<'a> Reader<'a> {
             path = match *step {
                 Step::Field(name) => path.key(name),
                 Step::Index(i) => path.index(i),
-                Step::Key(raw) => path.key(key_label(raw)),
+                Step::Key(raw) => match head::read_head(raw, 0) {
+                    // Unsigned keys read as indices: `mimiExtensions[1]`.
+                    Ok((h, _)) if h.major == 0 => match usize::try_from(h.arg) {
+                        Ok(i) => path.index(i),
+                        Err(_) => path.key(key_label(raw)),
+                    },
+                    _ => path.key(key_label(raw)),
+                },
             };
         }
         path

@@ -75,9 +75,17 @@ impl ExtensionKey {
         }
     }
 
-    /// The key as a path segment: `mimiExtensions[1]`, `mimiExtensions["x"]`.
-    pub(crate) fn segment(&self) -> String {
-        self.to_string()
+    /// Where the extension is in a message: `mimiExtensions[1]` for an unsigned key,
+    /// `mimiExtensions["-7"]`, `mimiExtensions["org.example.x"]`.
+    pub(crate) fn path(&self) -> Path {
+        let extensions = Path::root().key("mimiExtensions");
+        match self {
+            ExtensionKey::Int(n) if *n >= 0 => match usize::try_from(*n) {
+                Ok(i) => extensions.index(i),
+                Err(_) => extensions.key(self.to_string()),
+            },
+            _ => extensions.key(self.to_string()),
+        }
     }
 }
 
@@ -221,7 +229,7 @@ impl Extensions {
         key: ExtensionKey,
         raw: Vec<u8>,
     ) -> Result<Option<Vec<u8>>, Error> {
-        let path = Path::root().key(key.segment());
+        let path = key.path();
         key.check().map_err(|(rule, found)| {
             Error::new(ErrorKind::Schema { rule, found }, None, path.clone())
         })?;

@@ -59,3 +59,52 @@ pub(crate) fn unhex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
         .collect()
 }
+
+/// A message with a zero salt, no relations, no extensions, and the encoded body `body`.
+pub(crate) fn message_with_body(body: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x87, 0x50];
+    out.extend_from_slice(&[0; 16]);
+    out.extend_from_slice(&[0xf6, 0x40, 0xf6, 0xf6, 0xa0]);
+    out.extend_from_slice(body);
+    out
+}
+
+/// A message with extensions `map` (encoded) and a plain-text body.
+pub(crate) fn message_with_extensions(map: &[u8]) -> Vec<u8> {
+    let mut out = vec![0x87, 0x50];
+    out.extend_from_slice(&[0; 16]);
+    out.extend_from_slice(&[0xf6, 0x40, 0xf6, 0xf6]);
+    out.extend_from_slice(map);
+    out.extend_from_slice(&text_part());
+    out
+}
+
+/// `[1, "", 1, "text/plain;charset=utf-8", h'6869']`: a text part, "hi".
+pub(crate) fn text_part() -> Vec<u8> {
+    let mut out = vec![0x85, 0x01, 0x60, 0x01, 0x78, 0x18];
+    out.extend_from_slice(b"text/plain;charset=utf-8");
+    out.extend_from_slice(&[0x42, b'h', b'i']);
+    out
+}
+
+/// A body of MultiParts nested `depth` levels (the body being 1), each a chooseOne of two
+/// parts: the nested MultiPart and a text part; the innermost holds two text parts.
+pub(crate) fn nested_body(depth: usize) -> Vec<u8> {
+    if depth <= 1 {
+        return text_part();
+    }
+    let mut out = vec![0x85, 0x01, 0x60, 0x03, 0x00, 0x82];
+    out.extend_from_slice(&nested_body(depth - 1));
+    out.extend_from_slice(&text_part());
+    out
+}
+
+/// A processAll of `n` text parts (n + 1 parts in all).
+pub(crate) fn wide_body(n: u64) -> Vec<u8> {
+    let mut out = vec![0x85, 0x01, 0x60, 0x03, 0x02];
+    exev_codec::cbor::head::write_head(&mut out, 4, n);
+    for _ in 0..n {
+        out.extend_from_slice(&text_part());
+    }
+    out
+}
