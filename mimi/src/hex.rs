@@ -13,7 +13,7 @@ pub(crate) fn encode(bytes: &[u8]) -> String {
 
 /// The bytes of an even number of hex digits (either case).
 pub(crate) fn decode(hex: &str) -> Option<Vec<u8>> {
-    if hex.len() % 2 != 0 {
+    if !hex.len().is_multiple_of(2) {
         return None;
     }
     let digit = |c: u8| char::from(c).to_digit(16);

@@ -141,9 +141,9 @@ impl<R: Resolver> Mapper<R> {
     }
 
     /// Whether [`Mapper::to_event`] gives each event the `event_id` of its message's ID (off
-    /// by default). A timeline needs them to attach replies, reactions, edits and deletes;
-    /// an event's own `event_id` is not carried into MIMI either way, since MIMI derives IDs
-    /// from the content.
+    /// by default). A timeline needs them to attach replies, reactions, edits and deletes.
+    /// Going back, an `event_id` that is the message's own derived ID is not carried (MIMI
+    /// derives IDs from the content); any other rides in the residue.
     #[must_use]
     pub fn with_event_ids(mut self, event_ids: bool) -> Mapper<R> {
         self.event_ids = event_ids;

@@ -26,7 +26,7 @@ pub(crate) enum BodyView {
     Reaction(String),
     Blocks {
         text: Option<TextBlock>,
-        file: Option<FileBlock>,
+        file: Option<Box<FileBlock>>,
         caption: Option<CaptionBlock>,
     },
 }
@@ -103,7 +103,10 @@ fn blocks_view(content: &Content) -> BodyView {
             .text()
             .and_then(Result::ok)
             .filter(|t| !t.is_empty()),
-        file: content.get::<FileBlock>().and_then(Result::ok),
+        file: content
+            .get::<FileBlock>()
+            .and_then(Result::ok)
+            .map(Box::new),
         caption: content.get::<CaptionBlock>().and_then(Result::ok),
     }
 }
@@ -237,7 +240,7 @@ pub(crate) fn to_mimi<R: Resolver>(
             })?;
         }
     }
-    let mut message = MimiContent {
+    let message = MimiContent {
         salt: carrier.salt.unwrap_or(salt),
         replaces,
         topic_id: carrier.topic_id,
@@ -249,7 +252,26 @@ pub(crate) fn to_mimi<R: Resolver>(
     crate::to_vec(&message)
         .map_err(|e| MappingError::new(MappingErrorKind::Mimi(e), Path::root()))?;
     let projected = project::project(resolver, &message, false);
-    if let Some(bytes) = residue::diff(event, &projected).to_bytes() {
+    let residue = residue::diff(event, &projected);
+    // An event ID that is the one MIMI derives for this very message is not carried.
+    if let Some(id) = event.event_id() {
+        let derived = with_residue(message.clone(), &residue.without_field("event_id"))?;
+        if derived
+            .message_id()
+            .is_ok_and(|m| resolver.event_id(&m) == id)
+        {
+            return Ok(derived);
+        }
+    }
+    with_residue(message, &residue)
+}
+
+/// The message with the residue in its extension, when there is one.
+fn with_residue(
+    mut message: MimiContent,
+    residue: &residue::Residue,
+) -> Result<MimiContent, MappingError> {
+    if let Some(bytes) = residue.to_bytes() {
         let mut raw = Vec::with_capacity(bytes.len() + 5);
         exev_codec::cbor::head::write_head(&mut raw, 2, bytes.len() as u64);
         raw.extend_from_slice(&bytes);

@@ -58,7 +58,7 @@ impl Projected {
     pub(crate) fn view(&self) -> BodyView {
         BodyView::Blocks {
             text: self.text.clone(),
-            file: self.file.clone(),
+            file: self.file.clone().map(Box::new),
             caption: self.caption.clone(),
         }
     }
@@ -361,9 +361,11 @@ pub(crate) fn project<R: Resolver>(resolver: &R, m: &MimiContent, residue_applie
             (REDACTION, content, BodyView::Redaction)
         }
         Kind::Reaction(key) => {
-            let mut rel = RelatesToBlock::default();
-            rel.rel_type = Some(ANNOTATION.to_owned());
-            rel.event_id = m.in_reply_to.as_ref().map(|id| resolver.event_id(id));
+            let mut rel = RelatesToBlock {
+                rel_type: Some(ANNOTATION.to_owned()),
+                event_id: m.in_reply_to.as_ref().map(|id| resolver.event_id(id)),
+                ..RelatesToBlock::default()
+            };
             rel.extra.insert("key".to_owned(), Value::from(key));
             let mut content = Content::new();
             content.set(&rel);

@@ -65,6 +65,13 @@ fn names(list: &[String]) -> Value {
 }
 
 impl Residue {
+    /// This residue without the top-level member `name`.
+    pub(crate) fn without_field(&self, name: &str) -> Residue {
+        let mut r = self.clone();
+        r.fields.remove(name);
+        r
+    }
+
     fn is_empty(&self) -> bool {
         self == &Residue::default()
     }

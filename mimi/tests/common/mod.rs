@@ -108,3 +108,28 @@ pub(crate) fn wide_body(n: u64) -> Vec<u8> {
     }
     out
 }
+
+/// Every `msc/Vnn.canonical.json`, sorted, as (name, bytes).
+pub(crate) fn msc_canonical() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(vectors().join("msc"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.to_string_lossy().ends_with(".canonical.json"))
+        .map(|p| {
+            let name = p
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace(".canonical.json", "");
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    out.sort();
+    assert!(
+        out.len() >= 28,
+        "expected at least 28 MSC examples, found {}",
+        out.len()
+    );
+    out
+}
