@@ -283,7 +283,7 @@ mod tests {
 
     #[test]
     fn keys_order_as_their_encodings() {
-        let mut keys = vec![
+        let mut keys = [
             ExtensionKey::from("aa"),
             ExtensionKey::from(-1),
             ExtensionKey::from(100),
