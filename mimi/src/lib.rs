@@ -59,6 +59,7 @@ mod diag;
 mod encode;
 mod error;
 mod extensions;
+pub mod generate;
 mod hex;
 pub mod mapping;
 mod message_id;
