@@ -11,8 +11,9 @@ use crate::error::{Error, ErrorKind};
 use crate::rules;
 use crate::{Expiration, MessageId, MimiContent, NestedPart, Part};
 
-/// Writes a message into `out`.
-pub(crate) fn message(m: &MimiContent, out: &mut Vec<u8>) -> Result<(), Error> {
+/// Checks what the types allow and the draft does not: the topic's size, the number of
+/// parts, their depth, MultiParts of fewer than 2 parts.
+pub(crate) fn check(m: &MimiContent) -> Result<(), Error> {
     if m.topic_id.len() > MAX_TOPIC_ID_BYTES {
         return Err(limit(
             Path::root().key("topicId"),
@@ -20,14 +21,42 @@ pub(crate) fn message(m: &MimiContent, out: &mut Vec<u8>) -> Result<(), Error> {
             MAX_TOPIC_ID_BYTES,
         ));
     }
-    let parts = m.body.count();
-    if parts > MAX_PARTS {
+    if m.body.count() > MAX_PARTS {
         return Err(limit(
             Path::root().key("nestedPart"),
             rules::LIMIT_PARTS,
             MAX_PARTS,
         ));
     }
+    check_part(&m.body, 1, Path::root().key("nestedPart"))
+}
+
+fn check_part(p: &NestedPart, depth: usize, path: Path) -> Result<(), Error> {
+    if depth > MAX_PART_DEPTH {
+        return Err(limit(path, rules::LIMIT_PART_DEPTH, MAX_PART_DEPTH));
+    }
+    if let Part::Multi(m) = &p.part {
+        let parts_path = path.key("parts");
+        if m.parts.len() < 2 {
+            return Err(Error::new(
+                ErrorKind::Schema {
+                    rule: rules::PARTS,
+                    found: format!("{} parts", m.parts.len()),
+                },
+                None,
+                parts_path,
+            ));
+        }
+        for (i, part) in m.parts.iter().enumerate() {
+            check_part(part, depth + 1, parts_path.clone().index(i))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a message into `out`, after [`check`].
+pub(crate) fn message(m: &MimiContent, out: &mut Vec<u8>) -> Result<(), Error> {
+    check(m)?;
     write_head(out, 4, 7);
     bytes(out, &m.salt);
     message_id(out, m.replaces.as_ref());
@@ -39,7 +68,8 @@ pub(crate) fn message(m: &MimiContent, out: &mut Vec<u8>) -> Result<(), Error> {
         key.encode(out);
         out.extend_from_slice(value);
     }
-    nested_part(out, &m.body, 1, Path::root().key("nestedPart"))
+    nested_part(out, &m.body);
+    Ok(())
 }
 
 fn limit(path: Path, rule: &'static str, limit: usize) -> Error {
@@ -78,10 +108,7 @@ fn expiration(out: &mut Vec<u8>, e: Option<&Expiration>) {
     }
 }
 
-fn nested_part(out: &mut Vec<u8>, p: &NestedPart, depth: usize, path: Path) -> Result<(), Error> {
-    if depth > MAX_PART_DEPTH {
-        return Err(limit(path, rules::LIMIT_PART_DEPTH, MAX_PART_DEPTH));
-    }
+fn nested_part(out: &mut Vec<u8>, p: &NestedPart) {
     let len = match &p.part {
         Part::Null => 3,
         Part::Single(_) | Part::Multi(_) => 5,
@@ -113,22 +140,10 @@ fn nested_part(out: &mut Vec<u8>, p: &NestedPart, depth: usize, path: Path) -> R
         }
         Part::Multi(m) => {
             write_head(out, 0, u64::from(m.semantics.code()));
-            let parts_path = path.key("parts");
-            if m.parts.len() < 2 {
-                return Err(Error::new(
-                    ErrorKind::Schema {
-                        rule: rules::PARTS,
-                        found: format!("{} parts", m.parts.len()),
-                    },
-                    None,
-                    parts_path,
-                ));
-            }
             write_head(out, 4, m.parts.len() as u64);
-            for (i, part) in m.parts.iter().enumerate() {
-                nested_part(out, part, depth + 1, parts_path.clone().index(i))?;
+            for part in &m.parts {
+                nested_part(out, part);
             }
         }
     }
-    Ok(())
 }

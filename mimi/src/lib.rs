@@ -63,6 +63,7 @@ pub mod generate;
 mod hex;
 pub mod mapping;
 mod message_id;
+pub mod oracle;
 mod part;
 pub mod rules;
 mod stream;

@@ -249,9 +249,10 @@ pub(crate) fn to_mimi<R: Resolver>(
         extensions,
         body,
     };
-    crate::to_vec(&message)
+    crate::encode::check(&message)
         .map_err(|e| MappingError::new(MappingErrorKind::Mimi(e), Path::root()))?;
-    let projected = project::project(resolver, &message, false);
+    // The carrier plays no part in the difference.
+    let projected = project::project(resolver, &message, false, false);
     let residue = residue::diff(event, &projected);
     // An event ID that is the one MIMI derives for this very message is not carried.
     if let Some(id) = event.event_id() {

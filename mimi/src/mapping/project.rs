@@ -348,8 +348,14 @@ pub(crate) fn kind(m: &MimiContent) -> Kind<'_> {
 }
 
 /// The event of `m` without applying a residue: every extension but `senderUri` and
-/// `roomUri` (and, when `residue_applied`, the residue) is listed in the carrier.
-pub(crate) fn project<R: Resolver>(resolver: &R, m: &MimiContent, residue_applied: bool) -> Event {
+/// `roomUri` (and, when `residue_applied`, the residue) is listed in the carrier, which is
+/// left out unless `with_carrier`.
+pub(crate) fn project<R: Resolver>(
+    resolver: &R,
+    m: &MimiContent,
+    residue_applied: bool,
+    with_carrier: bool,
+) -> Event {
     let projected = project_body(&m.body, resolver);
     let kind = kind(m);
     let (event_type, mut content, view) = match kind {
@@ -390,7 +396,22 @@ pub(crate) fn project<R: Resolver>(resolver: &R, m: &MimiContent, residue_applie
         rel.in_reply_to = Some(resolver.event_id(id));
         content.set(&rel);
     }
-    let carrier = Carrier {
+    if with_carrier {
+        content.insert_raw(CARRIER_BLOCK, carrier(m, &view, residue_applied).to_value());
+    }
+    let mut event = Event::new(event_type, content);
+    if let Some(uri) = m.extensions.sender_uri() {
+        event.set_field("sender", Value::from(resolver.user_id(uri)));
+    }
+    if let Some(uri) = m.extensions.room_uri() {
+        event.set_field("room_id", Value::from(resolver.room_id(uri)));
+    }
+    event
+}
+
+/// What the carrier holds for `m`, whose body's blocks are seen as `view`.
+fn carrier(m: &MimiContent, view: &BodyView, residue_applied: bool) -> Carrier {
+    Carrier {
         salt: Some(m.salt),
         topic_id: m.topic_id.clone(),
         expires: m.expires,
@@ -400,17 +421,8 @@ pub(crate) fn project<R: Resolver>(resolver: &R, m: &MimiContent, residue_applie
             .filter(|(k, _)| !is_mapped_extension(k, residue_applied))
             .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect(),
-        body: (default_body(&view).as_ref() != Some(&m.body)).then(|| m.body.clone()),
-    };
-    content.insert_raw(CARRIER_BLOCK, carrier.to_value());
-    let mut event = Event::new(event_type, content);
-    if let Some(uri) = m.extensions.sender_uri() {
-        event.set_field("sender", Value::from(resolver.user_id(uri)));
+        body: (default_body(view).as_ref() != Some(&m.body)).then(|| m.body.clone()),
     }
-    if let Some(uri) = m.extensions.room_uri() {
-        event.set_field("room_id", Value::from(resolver.room_id(uri)));
-    }
-    event
 }
 
 /// Whether an extension maps to something other than the carrier.

@@ -175,9 +175,9 @@ pub(crate) fn to_event<R: Resolver>(mapper: &Mapper<R>, m: &MimiContent) -> Even
         .extensions
         .get(&key)
         .and_then(Residue::from_extension)
-        .and_then(|r| r.apply(&project::project(resolver, m, true)))
+        .and_then(|r| r.apply(&project::project(resolver, m, true, true)))
         .filter(|e| compose::to_mimi(mapper, e, m.salt).as_ref() == Ok(m));
-    let mut event = restored.unwrap_or_else(|| project::project(resolver, m, false));
+    let mut event = restored.unwrap_or_else(|| project::project(resolver, m, false, true));
     if mapper.event_ids
         && event.event_id().is_none()
         && let Ok(id) = m.message_id()
