@@ -34,10 +34,10 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
     STANDARD_NO_PAD.encode(bytes)
 }
 
-/// The bytes of unpadded standard base64, only when it is in canonical form.
+/// The bytes of unpadded standard base64, only when it is in canonical form: these engines
+/// refuse padding and nonzero trailing bits, so each byte string has one accepted text.
 pub(crate) fn unb64(text: &str) -> Option<Vec<u8>> {
-    let bytes = STANDARD_NO_PAD.decode(text).ok()?;
-    (b64(&bytes) == text).then_some(bytes)
+    STANDARD_NO_PAD.decode(text).ok()
 }
 
 /// Unpadded URL-safe base64 (a JSON Web Key's `k`).
@@ -47,8 +47,7 @@ pub(crate) fn b64url(bytes: &[u8]) -> String {
 
 /// The bytes of unpadded URL-safe base64, only when it is in canonical form.
 pub(crate) fn unb64url(text: &str) -> Option<Vec<u8>> {
-    let bytes = URL_SAFE_NO_PAD.decode(text).ok()?;
-    (b64url(&bytes) == text).then_some(bytes)
+    URL_SAFE_NO_PAD.decode(text).ok()
 }
 
 /// What the carrier block holds.
@@ -244,7 +243,10 @@ fn part_from_value(value: &Value, path: &Path, depth: usize) -> Result<NestedPar
             .ok_or_else(|| bad(&path.clone().key(name), "a string"))
     };
     let bytes = |name: &str| -> Result<Vec<u8>, MappingError> {
-        read_b64(o.get(name).unwrap_or(&Value::Null), &path.clone().key(name))
+        o.get(name)
+            .and_then(Value::as_str)
+            .and_then(unb64)
+            .ok_or_else(|| bad(&path.clone().key(name), "unpadded base64"))
     };
     let uint = |name: &str, max: u64| -> Result<u64, MappingError> {
         let v = o.get(name);
@@ -319,4 +321,23 @@ fn part_from_value(value: &Value, path: &Path, depth: usize) -> Result<NestedPar
         language,
         part,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_canonical_base64_is_read() {
+        assert_eq!(unb64("AAE"), Some(vec![0, 1]));
+        // Padding, and trailing bits that are not zero, give a second text for the bytes.
+        assert_eq!(unb64("AAE="), None);
+        assert_eq!(unb64("AAF"), None);
+        assert_eq!(unb64url("_-8"), Some(vec![0xff, 0xef]));
+        assert_eq!(unb64url("_-9"), None);
+        for bytes in [&b""[..], b"\x00", b"\x00\x01", b"\xff\xfe\xfd"] {
+            assert_eq!(unb64(&b64(bytes)).as_deref(), Some(bytes));
+            assert_eq!(unb64url(&b64url(bytes)).as_deref(), Some(bytes));
+        }
+    }
 }
