@@ -639,6 +639,17 @@ fn malformed_text(e: &ItemError) -> String {
     }
 }
 
+/// One NestedPart alone, as the body of a message, under the same rules and limits.
+pub(crate) fn part_from_slice(bytes: &[u8]) -> Result<NestedPart, Error> {
+    let options = Options::default();
+    let mut reader = Reader::new(bytes, &options);
+    let part = reader.nested_part(1)?;
+    if reader.pos < bytes.len() {
+        return Err(reader.fail(reader.pos, ErrorKind::TrailingData));
+    }
+    Ok(part)
+}
+
 /// Checks that `raw` is exactly one item that may stand as an extension's value.
 pub(crate) fn check_item(raw: &[u8], options: &Options) -> Result<(), Error> {
     let mut reader = Reader::new(raw, options);

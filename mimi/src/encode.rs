@@ -28,15 +28,22 @@ pub(crate) fn check(m: &MimiContent) -> Result<(), Error> {
             MAX_PARTS,
         ));
     }
-    check_part(&m.body, 1, Path::root().key("nestedPart"))
+    let mut at = Vec::new();
+    check_part(&m.body, &mut at)
 }
 
-fn check_part(p: &NestedPart, depth: usize, path: Path) -> Result<(), Error> {
-    if depth > MAX_PART_DEPTH {
-        return Err(limit(path, rules::LIMIT_PART_DEPTH, MAX_PART_DEPTH));
+/// Checks a part whose place is `at` (the indices of the parts on the way from the body).
+fn check_part(p: &NestedPart, at: &mut Vec<usize>) -> Result<(), Error> {
+    // The path is built only for an error.
+    let path = |at: &[usize]| {
+        at.iter().fold(Path::root().key("nestedPart"), |path, i| {
+            path.key("parts").index(*i)
+        })
+    };
+    if at.len() >= MAX_PART_DEPTH {
+        return Err(limit(path(at), rules::LIMIT_PART_DEPTH, MAX_PART_DEPTH));
     }
     if let Part::Multi(m) = &p.part {
-        let parts_path = path.key("parts");
         if m.parts.len() < 2 {
             return Err(Error::new(
                 ErrorKind::Schema {
@@ -44,11 +51,13 @@ fn check_part(p: &NestedPart, depth: usize, path: Path) -> Result<(), Error> {
                     found: format!("{} parts", m.parts.len()),
                 },
                 None,
-                parts_path,
+                path(at).key("parts"),
             ));
         }
         for (i, part) in m.parts.iter().enumerate() {
-            check_part(part, depth + 1, parts_path.clone().index(i))?;
+            at.push(i);
+            check_part(part, at)?;
+            at.pop();
         }
     }
     Ok(())
@@ -70,6 +79,13 @@ pub(crate) fn message(m: &MimiContent, out: &mut Vec<u8>) -> Result<(), Error> {
     }
     nested_part(out, &m.body);
     Ok(())
+}
+
+/// The encoding of one part (the carrier block's `body`).
+pub(crate) fn part_bytes(p: &NestedPart) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64);
+    nested_part(&mut out, p);
+    out
 }
 
 fn limit(path: Path, rule: &'static str, limit: usize) -> Error {

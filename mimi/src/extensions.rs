@@ -211,10 +211,23 @@ impl Extensions {
     ///
     /// A [`crate::Category::Schema`] error when the key breaks §4.3 or §6.2.
     pub fn insert_text(&mut self, key: ExtensionKey, text: &str) -> Result<Option<Vec<u8>>, Error> {
-        let mut raw = Vec::with_capacity(text.len() + 3);
+        key.check().map_err(|(rule, found)| {
+            Error::new(ErrorKind::Schema { rule, found }, None, key.path())
+        })?;
+        let limit = exev_codec::DEFAULT_MAX_STRING_BYTES;
+        if text.len() > limit {
+            let rule = rules::LIMIT_STRING;
+            return Err(Error::new(
+                ErrorKind::Limit { rule, limit },
+                None,
+                key.path(),
+            ));
+        }
+        // A text string is one item of the data model whatever it holds: no item check.
+        let mut raw = Vec::with_capacity(text.len() + 9);
         head::write_head(&mut raw, 3, text.len() as u64);
         raw.extend_from_slice(text.as_bytes());
-        self.insert_raw(key, raw)
+        Ok(self.map.insert(key, raw))
     }
 
     /// Puts an encoded item under `key`; returns the encoded value it replaces.

@@ -370,15 +370,8 @@ mod tests {
     fn generated_messages_are_valid_and_varied() {
         let mut kinds = std::collections::BTreeSet::new();
         let mut depths = std::collections::BTreeSet::new();
-        for seed in 0u32..2_000 {
-            let bytes: Vec<u8> = (0..512u32)
-                .map(|i| {
-                    (seed
-                        .wrapping_mul(2_654_435_761)
-                        .wrapping_add(i.wrapping_mul(40_503))
-                        >> 13) as u8
-                })
-                .collect();
+        for seed in 0u64..2_000 {
+            let bytes = exev::generate::SplitMix64::new(seed).bytes(512);
             let m = Generator::new(&bytes).message();
             let encoded = crate::to_vec(&m).unwrap();
             assert_eq!(crate::from_slice(&encoded).unwrap(), m, "seed {seed}");

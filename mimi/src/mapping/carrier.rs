@@ -8,26 +8,20 @@
 //!   "expires": {"relative": false, "time": 1644390004},   when present
 //!   "extensions": [{"key": 3 or "text", "value": "<base64 of the CBOR item>"}, ...],
 //!                                                          other than senderUri and roomUri
-//!   "body": <part>                                        when the event's blocks alone
+//!   "body": "<base64 of the NestedPart's CBOR>"           when the event's blocks alone
 //!                                                          would not give the body back
 //! }
-//! <part> = {"disposition": 0..255, "language": "...", "kind": "null"}
-//!        | {..., "kind": "single", "content_type": "...", "content": "<base64>"}
-//!        | {..., "kind": "external", "content_type", "url", "expires", "size", "enc_alg",
-//!                "key", "nonce", "aad", "hash_alg", "content_hash", "description", "filename"}
-//!        | {..., "kind": "multi", "semantics": "chooseOne" | "singleUnit" | "processAll",
-//!                "parts": [<part>, ...]}
 //! ```
+//!
+//! The body is the part tree in the message's own encoding: exact, a fraction of the size of a
+//! JSON rendering of it, and read back with the same decoder and the same rules.
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use exev::{Object, Path, Value};
 
 use super::{MappingError, MappingErrorKind};
-use crate::{
-    Disposition, Expiration, ExtensionKey, ExternalPart, MultiPart, NestedPart, Part,
-    PartSemantics, SinglePart,
-};
+use crate::{Expiration, ExtensionKey, NestedPart};
 
 /// Unpadded standard base64.
 pub(crate) fn b64(bytes: &[u8]) -> String {
@@ -58,14 +52,6 @@ pub(crate) struct Carrier {
     pub(crate) expires: Option<Expiration>,
     pub(crate) extensions: Vec<(ExtensionKey, Vec<u8>)>,
     pub(crate) body: Option<NestedPart>,
-}
-
-/// A number as JSON: an integer within the canonical range, else its decimal string.
-fn number(n: u64) -> Value {
-    match i64::try_from(n) {
-        Ok(i) if i <= exev::MAX_SAFE_INTEGER => Value::Integer(i),
-        _ => Value::from(n.to_string()),
-    }
 }
 
 fn object(members: Vec<(&str, Value)>) -> Value {
@@ -111,7 +97,7 @@ impl Carrier {
             members.push(("extensions", Value::Array(list)));
         }
         if let Some(body) = &self.body {
-            members.push(("body", part_to_value(body)));
+            members.push(("body", Value::from(b64(&crate::encode::part_bytes(body)))));
         }
         object(members)
     }
@@ -165,7 +151,12 @@ impl Carrier {
             }
         }
         if let Some(v) = o.get("body") {
-            carrier.body = Some(part_from_value(v, &path.clone().key("body"), 1)?);
+            let p = path.clone().key("body");
+            let bytes = read_b64(v, &p)?;
+            let body = crate::decode::part_from_slice(&bytes).map_err(|e| {
+                MappingError::new(MappingErrorKind::Carrier(e.to_string()), p.clone())
+            })?;
+            carrier.body = Some(body);
         }
         Ok(carrier)
     }
@@ -187,140 +178,6 @@ fn read_b64(value: &Value, path: &Path) -> Result<Vec<u8>, MappingError> {
         .as_str()
         .and_then(unb64)
         .ok_or_else(|| bad(path, "unpadded base64"))
-}
-
-fn part_to_value(p: &NestedPart) -> Value {
-    let mut members = vec![
-        ("disposition", Value::from(u32::from(p.disposition.0))),
-        ("language", Value::from(p.language.as_str())),
-    ];
-    match &p.part {
-        Part::Null => members.push(("kind", Value::from("null"))),
-        Part::Single(s) => {
-            members.push(("kind", Value::from("single")));
-            members.push(("content_type", Value::from(s.content_type.as_str())));
-            members.push(("content", Value::from(b64(&s.content))));
-        }
-        Part::External(e) => {
-            members.extend([
-                ("kind", Value::from("external")),
-                ("content_type", Value::from(e.content_type.as_str())),
-                ("url", Value::from(e.url.as_str())),
-                ("expires", Value::from(e.expires)),
-                ("size", number(e.size)),
-                ("enc_alg", Value::from(u32::from(e.enc_alg))),
-                ("key", Value::from(b64(&e.key))),
-                ("nonce", Value::from(b64(&e.nonce))),
-                ("aad", Value::from(b64(&e.aad))),
-                ("hash_alg", Value::from(u32::from(e.hash_alg))),
-                ("content_hash", Value::from(b64(&e.content_hash))),
-                ("description", Value::from(e.description.as_str())),
-                ("filename", Value::from(e.filename.as_str())),
-            ]);
-        }
-        Part::Multi(m) => {
-            members.push(("kind", Value::from("multi")));
-            members.push(("semantics", Value::from(m.semantics.name())));
-            members.push((
-                "parts",
-                Value::Array(m.parts.iter().map(part_to_value).collect()),
-            ));
-        }
-    }
-    object(members)
-}
-
-/// Reads a part at `depth` (the body is 1), no deeper than the draft allows.
-fn part_from_value(value: &Value, path: &Path, depth: usize) -> Result<NestedPart, MappingError> {
-    if depth > crate::MAX_PART_DEPTH {
-        return Err(bad(path, "parts nested at most 4 levels (§6.3)"));
-    }
-    let o = as_object(value, path)?;
-    let text = |name: &str| -> Result<String, MappingError> {
-        o.get(name)
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .ok_or_else(|| bad(&path.clone().key(name), "a string"))
-    };
-    let bytes = |name: &str| -> Result<Vec<u8>, MappingError> {
-        o.get(name)
-            .and_then(Value::as_str)
-            .and_then(unb64)
-            .ok_or_else(|| bad(&path.clone().key(name), "unpadded base64"))
-    };
-    let uint = |name: &str, max: u64| -> Result<u64, MappingError> {
-        let v = o.get(name);
-        let n = match v {
-            Some(Value::Integer(i)) => u64::try_from(*i).ok(),
-            Some(Value::String(s)) => s
-                .parse::<u64>()
-                .ok()
-                .filter(|n| number(*n) == Value::from(s.as_str())),
-            _ => None,
-        };
-        n.filter(|n| *n <= max)
-            .ok_or_else(|| bad(&path.clone().key(name), &format!("an integer 0..{max}")))
-    };
-    let narrow = |n: u64| u8::try_from(n).unwrap_or(u8::MAX);
-    let disposition = Disposition(narrow(uint("disposition", 255)?));
-    let language = text("language")?;
-    let kind = text("kind")?;
-    let part = match kind.as_str() {
-        "null" => Part::Null,
-        "single" => Part::Single(SinglePart {
-            content_type: text("content_type")?,
-            content: bytes("content")?,
-        }),
-        "external" => Part::External(ExternalPart {
-            content_type: text("content_type")?,
-            url: text("url")?,
-            expires: u32::try_from(uint("expires", u64::from(u32::MAX))?).unwrap_or(u32::MAX),
-            size: uint("size", u64::MAX)?,
-            enc_alg: u16::try_from(uint("enc_alg", u64::from(u16::MAX))?).unwrap_or(u16::MAX),
-            key: bytes("key")?,
-            nonce: bytes("nonce")?,
-            aad: bytes("aad")?,
-            hash_alg: narrow(uint("hash_alg", 255)?),
-            content_hash: bytes("content_hash")?,
-            description: text("description")?,
-            filename: text("filename")?,
-        }),
-        "multi" => {
-            let semantics = match text("semantics")?.as_str() {
-                "chooseOne" => PartSemantics::ChooseOne,
-                "singleUnit" => PartSemantics::SingleUnit,
-                "processAll" => PartSemantics::ProcessAll,
-                _ => {
-                    return Err(bad(
-                        &path.clone().key("semantics"),
-                        "chooseOne, singleUnit or processAll",
-                    ));
-                }
-            };
-            let pp = path.clone().key("parts");
-            let list = o
-                .get("parts")
-                .and_then(Value::as_array)
-                .ok_or_else(|| bad(&pp, "an array of parts"))?;
-            let parts = list
-                .iter()
-                .enumerate()
-                .map(|(i, v)| part_from_value(v, &pp.clone().index(i), depth + 1))
-                .collect::<Result<Vec<_>, _>>()?;
-            Part::Multi(MultiPart { semantics, parts })
-        }
-        _ => {
-            return Err(bad(
-                &path.clone().key("kind"),
-                "null, single, external or multi",
-            ));
-        }
-    };
-    Ok(NestedPart {
-        disposition,
-        language,
-        part,
-    })
 }
 
 #[cfg(test)]

@@ -124,15 +124,16 @@ fn carrier_view<R: Resolver>(kind: &BodyView, body: &NestedPart, resolver: &R) -
     }
 }
 
+/// The message ID of a relation's target; `path` says where it is, for the error.
 fn resolve<R: Resolver>(
     resolver: &R,
     event_id: &str,
-    path: Path,
+    path: impl FnOnce() -> Path,
 ) -> Result<MessageId, MappingError> {
     resolver.message_id(event_id).ok_or_else(|| {
         MappingError::new(
             MappingErrorKind::UnresolvedEventId(event_id.to_owned()),
-            path,
+            path(),
         )
     })
 }
@@ -164,13 +165,13 @@ pub(crate) fn to_mimi<R: Resolver>(
         ));
     }
     let content = event.content();
-    let carrier_path = block_path(CARRIER_BLOCK);
+    let carrier_path = || block_path(CARRIER_BLOCK);
     let carrier = match content.get_raw(CARRIER_BLOCK) {
-        Some(v) => Carrier::read(v, &carrier_path)?,
+        Some(v) => Carrier::read(v, &carrier_path())?,
         None => Carrier::default(),
     };
     let relation = content.get::<RelatesToBlock>().and_then(Result::ok);
-    let rel_path = block_path("m.relates_to");
+    let rel_path = |field: &str| block_path("m.relates_to").key(field);
     let mut replaces = None;
     let mut in_reply_to = None;
     let mut reply_relation = relation.as_ref().and_then(|r| r.in_reply_to.as_deref());
@@ -185,23 +186,23 @@ pub(crate) fn to_mimi<R: Resolver>(
                 Path::root().key("redacts"),
             ),
         };
-        replaces = Some(resolve(resolver, target, path)?);
+        replaces = Some(resolve(resolver, target, || path)?);
         BodyView::Redaction
     } else if let Some((target, key)) = reaction(event, relation.as_ref()) {
-        in_reply_to = Some(resolve(resolver, target, rel_path.clone().key("event_id"))?);
+        in_reply_to = Some(resolve(resolver, target, || rel_path("event_id"))?);
         reply_relation = None;
         BodyView::Reaction(key.to_owned())
     } else if let Some(rel) = relation.as_ref().filter(|r| r.is_replacement())
         && let Some(target) = rel.event_id.as_deref()
         && let Some(Value::Object(new)) = content.get_raw(NEW_CONTENT)
     {
-        replaces = Some(resolve(resolver, target, rel_path.clone().key("event_id"))?);
+        replaces = Some(resolve(resolver, target, || rel_path("event_id"))?);
         blocks_view(&Content::from_object(new.clone()))
     } else {
         blocks_view(content)
     };
     if let Some(target) = reply_relation {
-        let path = rel_path.key("m.in_reply_to").key("event_id");
+        let path = || rel_path("m.in_reply_to").key("event_id");
         in_reply_to = Some(resolve(resolver, target, path)?);
     }
     let body = match &carrier.body {
@@ -217,7 +218,7 @@ pub(crate) fn to_mimi<R: Resolver>(
             .map_err(|e| {
                 MappingError::new(
                     MappingErrorKind::Carrier(e.to_string()),
-                    carrier_path.clone().key("extensions").index(i),
+                    carrier_path().key("extensions").index(i),
                 )
             })?;
     }

@@ -241,27 +241,26 @@ fn media_event_type(content_type: &str) -> &'static str {
     }
 }
 
-/// Where links in a text point, with their offsets: Markdown `](target)` and `<target>`,
-/// HTML `href="target"`.
-fn link_targets(text: &str) -> Vec<(usize, &str)> {
+/// Where links in a text point, in order: Markdown `](target)` and `<target>`, HTML
+/// `href="target"` and `href='target'`; one pass over the text.
+fn link_targets(text: &str) -> Vec<&str> {
+    const OPENERS: [&str; 4] = ["](", "<", "href=\"", "href='"];
     let mut targets = Vec::new();
-    for opener in ["](", "<", "href=\"", "href='"] {
-        let mut from = 0;
-        while let Some(i) = text.get(from..).and_then(|rest| rest.find(opener)) {
-            let start = from + i + opener.len();
-            let after = text.get(start..).unwrap_or_default();
-            let end = after
-                .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\''))
-                .unwrap_or(after.len());
-            if let Some(target) = after.get(..end)
-                && target.contains(':')
-            {
-                targets.push((start, target));
-            }
-            from = start;
+    for (at, _) in text.match_indices([']', '<', 'h']) {
+        let rest = text.get(at..).unwrap_or_default();
+        let Some(opener) = OPENERS.iter().find(|o| rest.starts_with(**o)) else {
+            continue;
+        };
+        let after = rest.get(opener.len()..).unwrap_or_default();
+        let end = after
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '"' | '\''))
+            .unwrap_or(after.len());
+        if let Some(target) = after.get(..end)
+            && target.contains(':')
+        {
+            targets.push(target);
         }
     }
-    targets.sort_unstable();
     targets
 }
 
@@ -273,7 +272,7 @@ fn mentions<R: Resolver>(body: &NestedPart, resolver: &R) -> Vec<String> {
         let Some(text) = text_of(s) else { continue };
         for user in link_targets(text)
             .into_iter()
-            .filter_map(|(_, t)| resolver.mentioned_user(t))
+            .filter_map(|t| resolver.mentioned_user(t))
         {
             if !users.contains(&user) {
                 users.push(user);
