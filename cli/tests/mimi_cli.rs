@@ -92,10 +92,13 @@ fn events_convert_to_mimi_with_a_fresh_salt_and_come_back() {
 #[test]
 fn render_shows_what_a_mimi_client_would() {
     let expected = [
+        // GFM-MIMI rendered, as a MIMI client shows it (HTML collapses the double space).
         (
             "original",
-            "Hi everyone, we just shipped release 2.0. __Good  work__!",
+            "Hi everyone, we just shipped release 2.0. Good work!",
         ),
+        // An edit alone shows the Matrix fallback; a timeline applies it instead.
+        ("edit", "* Right on! Congratulations y'all!"),
         (
             "mention-html",
             "Kudos to @Alice Smith for making the release happen!",
@@ -104,7 +107,7 @@ fn render_shows_what_a_mimi_client_would() {
             "conferencing",
             "Join the Foo 118 conference https://example.com/join/12345",
         ),
-        ("multipart-1", "# Welcome!"),
+        ("multipart-1", "Welcome!"),
         ("multipart-2", "❤\n🥳\n🤞"),
     ];
     let all = examples();

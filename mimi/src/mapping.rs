@@ -38,6 +38,7 @@
 
 mod carrier;
 mod compose;
+mod markdown;
 mod project;
 mod residue;
 

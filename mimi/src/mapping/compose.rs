@@ -48,7 +48,11 @@ pub(crate) fn default_body(view: &BodyView) -> Option<NestedPart> {
         BodyView::Blocks {
             text: Some(text), ..
         } => {
-            let mut parts: Vec<NestedPart> = text.representations.iter().map(text_part).collect();
+            let mut parts: Vec<NestedPart> =
+                super::markdown::without_derived(&text.representations)
+                    .into_iter()
+                    .map(text_part)
+                    .collect();
             match parts.len() {
                 0 => None,
                 1 => parts.pop(),

@@ -24,6 +24,8 @@ pub(crate) const ANNOTATION: &str = "m.annotation";
 pub(crate) const NEW_CONTENT: &str = "m.new_content";
 /// What an edit's fallback text starts with.
 pub(crate) const EDIT_FALLBACK_PREFIX: &str = "* ";
+/// The same in Markdown, escaped.
+const EDIT_FALLBACK_PREFIX_MARKDOWN: &str = "\\* ";
 
 /// What a body shows as blocks: `m.text`, `m.file`, `m.caption`, `m.mentions`, and the event
 /// type it suggests.
@@ -297,7 +299,7 @@ pub(crate) fn project_body<R: Resolver>(body: &NestedPart, resolver: &R) -> Proj
             mentions,
         };
     }
-    let reps = alternatives(body);
+    let reps = super::markdown::with_derived(alternatives(body));
     Projected {
         event_type: "m.message",
         text: (!reps.is_empty()).then(|| TextBlock {
@@ -438,11 +440,24 @@ fn is_mapped_extension(key: &ExtensionKey, residue_applied: bool) -> bool {
 fn edit_content(blocks: Content, projected: &Projected, target: String) -> Content {
     let mut content = Content::new();
     if let Some(text) = &projected.text {
-        let mut fallback = text.clone();
-        for rep in &mut fallback.representations {
-            rep.body.insert_str(0, EDIT_FALLBACK_PREFIX);
-        }
-        content.set(&fallback);
+        // The prefix goes on what was sent; what is derived is derived again from that.
+        let prefixed = super::markdown::without_derived(&text.representations)
+            .into_iter()
+            .map(|rep| {
+                let mut rep = rep.clone();
+                // In Markdown the star is escaped, or it would start a list.
+                if essence(rep.mimetype()) == "text/markdown" {
+                    rep.body.insert_str(0, EDIT_FALLBACK_PREFIX_MARKDOWN);
+                } else {
+                    rep.body.insert_str(0, EDIT_FALLBACK_PREFIX);
+                }
+                rep
+            })
+            .collect();
+        content.set(&TextBlock {
+            representations: super::markdown::with_derived(prefixed),
+            skipped: Vec::new(),
+        });
     }
     content.set(&RelatesToBlock::replacement(target));
     content.insert_raw(NEW_CONTENT, Value::Object(blocks.into_object()));
