@@ -47,19 +47,18 @@ pub(crate) fn default_body(view: &BodyView) -> Option<NestedPart> {
         } => Some(NestedPart::external(external_part(file, caption.as_ref()))),
         BodyView::Blocks {
             text: Some(text), ..
-        } => {
-            let mut parts: Vec<NestedPart> =
-                super::markdown::without_derived(&text.representations)
-                    .into_iter()
-                    .map(text_part)
-                    .collect();
-            match parts.len() {
-                0 => None,
-                1 => parts.pop(),
-                _ => Some(NestedPart::multi(PartSemantics::ChooseOne, parts)),
-            }
-        }
+        } => text_body(super::markdown::without_derived(&text.representations)),
         BodyView::Blocks { .. } => None,
+    }
+}
+
+/// The body of text representations as sent: one part, or a chooseOne of them.
+pub(crate) fn text_body(reps: Vec<&TextRepresentation>) -> Option<NestedPart> {
+    let mut parts: Vec<NestedPart> = reps.into_iter().map(text_part).collect();
+    match parts.len() {
+        0 => None,
+        1 => parts.pop(),
+        _ => Some(NestedPart::multi(PartSemantics::ChooseOne, parts)),
     }
 }
 

@@ -10,7 +10,7 @@
 use exev::TextRepresentation;
 use pulldown_cmark::{Event, Options, Parser};
 
-use super::project::essence;
+use super::project::is_media_type;
 
 /// The mimetype of the derived representation.
 const HTML: &str = "text/html";
@@ -45,7 +45,7 @@ fn to_html(text: &str, content_type: &str) -> String {
 /// The representation derived from `rep`, when it is Markdown.
 pub(crate) fn derived(rep: &TextRepresentation) -> Option<TextRepresentation> {
     let mimetype = rep.mimetype.as_deref()?;
-    if essence(mimetype) != "text/markdown" {
+    if !is_media_type(mimetype, "text/markdown") {
         return None;
     }
     let mut html = TextRepresentation::new(to_html(&rep.body, mimetype), Some(HTML));

@@ -7,7 +7,7 @@ use exev::{
 };
 
 use super::carrier::{Carrier, b64, b64url};
-use super::compose::{BodyView, default_body};
+use super::compose::{BodyView, default_body, text_body};
 use super::{CARRIER_BLOCK, ENC_ALG_MATRIX_A256CTR, RESIDUE_EXTENSION, Resolver, TEXT_PLAIN_UTF8};
 use crate::{
     Disposition, ExtensionKey, ExternalPart, MimiContent, NestedPart, Part, PartSemantics,
@@ -31,6 +31,8 @@ const EDIT_FALLBACK_PREFIX_MARKDOWN: &str = "\\* ";
 /// type it suggests.
 pub(crate) struct Projected {
     pub(crate) event_type: &'static str,
+    /// The text representations the parts give, before the derived ones.
+    pub(crate) sent: Vec<TextRepresentation>,
     pub(crate) text: Option<TextBlock>,
     pub(crate) file: Option<FileBlock>,
     pub(crate) caption: Option<CaptionBlock>,
@@ -66,19 +68,24 @@ impl Projected {
     }
 }
 
-/// The media type without parameters, lowercased.
-pub(crate) fn essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// The media type without parameters.
+fn essence(content_type: &str) -> &str {
+    content_type.split(';').next().unwrap_or_default().trim()
+}
+
+/// The top-level type of a media type (`text` of `text/html;charset=utf-8`).
+fn top_level(content_type: &str) -> &str {
+    essence(content_type).split('/').next().unwrap_or_default()
+}
+
+/// Whether a content type is `type/subtype` (any parameters, any case).
+pub(crate) fn is_media_type(content_type: &str, type_subtype: &str) -> bool {
+    essence(content_type).eq_ignore_ascii_case(type_subtype)
 }
 
 /// The text of an inline part, when its type is `text/*` and its bytes are UTF-8.
 fn text_of(s: &SinglePart) -> Option<&str> {
-    if !essence(&s.content_type).starts_with("text/") {
+    if !top_level(&s.content_type).eq_ignore_ascii_case("text") {
         return None;
     }
     std::str::from_utf8(&s.content).ok()
@@ -234,13 +241,15 @@ pub(crate) fn file_block(e: &ExternalPart) -> FileBlock {
 
 /// The event type of a file by its media type.
 fn media_event_type(content_type: &str) -> &'static str {
-    let essence = essence(content_type);
-    match essence.split('/').next().unwrap_or_default() {
-        "image" => "m.image",
-        "video" => "m.video",
-        "audio" => "m.audio",
-        _ => "m.file",
-    }
+    let top = top_level(content_type);
+    [
+        ("image", "m.image"),
+        ("video", "m.video"),
+        ("audio", "m.audio"),
+    ]
+    .into_iter()
+    .find(|(t, _)| top.eq_ignore_ascii_case(t))
+    .map_or("m.file", |(_, event_type)| event_type)
 }
 
 /// Where links in a text point, in order: Markdown `](target)` and `<target>`, HTML
@@ -292,6 +301,7 @@ pub(crate) fn project_body<R: Resolver>(body: &NestedPart, resolver: &R) -> Proj
     {
         return Projected {
             event_type: media_event_type(&e.content_type),
+            sent: Vec::new(),
             text: Some(TextBlock::plain(fallback_line(e))),
             file: Some(file_block(e)),
             caption: (!e.description.is_empty())
@@ -299,9 +309,11 @@ pub(crate) fn project_body<R: Resolver>(body: &NestedPart, resolver: &R) -> Proj
             mentions,
         };
     }
-    let reps = super::markdown::with_derived(alternatives(body));
+    let sent = alternatives(body);
+    let reps = super::markdown::with_derived(sent.clone());
     Projected {
         event_type: "m.message",
+        sent,
         text: (!reps.is_empty()).then(|| TextBlock {
             representations: reps,
             skipped: Vec::new(),
@@ -398,7 +410,16 @@ pub(crate) fn project<R: Resolver>(
         content.set(&rel);
     }
     if with_carrier {
-        content.insert_raw(CARRIER_BLOCK, carrier(m, &view, residue_applied).to_value());
+        // What the blocks alone give back; for text, from the representations as sent
+        // (`default_body` would find them by taking the derived ones out again).
+        let default = match kind {
+            Kind::Blocks if projected.file.is_none() => text_body(projected.sent.iter().collect()),
+            _ => default_body(&view),
+        };
+        content.insert_raw(
+            CARRIER_BLOCK,
+            carrier(m, default, residue_applied).to_value(),
+        );
     }
     let mut event = Event::new(event_type, content);
     if let Some(uri) = m.extensions.sender_uri() {
@@ -410,8 +431,8 @@ pub(crate) fn project<R: Resolver>(
     event
 }
 
-/// What the carrier holds for `m`, whose body's blocks are seen as `view`.
-fn carrier(m: &MimiContent, view: &BodyView, residue_applied: bool) -> Carrier {
+/// What the carrier holds for `m`, whose blocks alone give back the body `default`.
+fn carrier(m: &MimiContent, default: Option<NestedPart>, residue_applied: bool) -> Carrier {
     Carrier {
         salt: Some(m.salt),
         topic_id: m.topic_id.clone(),
@@ -422,7 +443,7 @@ fn carrier(m: &MimiContent, view: &BodyView, residue_applied: bool) -> Carrier {
             .filter(|(k, _)| !is_mapped_extension(k, residue_applied))
             .map(|(k, v)| (k.clone(), v.to_vec()))
             .collect(),
-        body: (default_body(view).as_ref() != Some(&m.body)).then(|| m.body.clone()),
+        body: (default.as_ref() != Some(&m.body)).then(|| m.body.clone()),
     }
 }
 
@@ -446,7 +467,7 @@ fn edit_content(blocks: Content, projected: &Projected, target: String) -> Conte
             .map(|rep| {
                 let mut rep = rep.clone();
                 // In Markdown the star is escaped, or it would start a list.
-                if essence(rep.mimetype()) == "text/markdown" {
+                if is_media_type(rep.mimetype(), "text/markdown") {
                     rep.body.insert_str(0, EDIT_FALLBACK_PREFIX_MARKDOWN);
                 } else {
                     rep.body.insert_str(0, EDIT_FALLBACK_PREFIX);
