@@ -30,6 +30,7 @@ use exev_mimi::mapping;
 const REPEAT: usize = 100;
 
 struct Prepared {
+    names: Vec<String>,
     mimi: Vec<Vec<u8>>,
     json: Vec<Vec<u8>>,
     events: Vec<exev::Event>,
@@ -56,6 +57,10 @@ fn prepare() -> Prepared {
     names.sort();
     assert_eq!(names.len(), 14);
     let one: Vec<Vec<u8>> = names.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let names = names
+        .iter()
+        .map(|p| p.file_stem().unwrap().to_string_lossy().into_owned())
+        .collect();
     let mimi: Vec<Vec<u8>> = std::iter::repeat_n(one, REPEAT).flatten().collect();
     let messages: Vec<_> = mimi
         .iter()
@@ -64,6 +69,7 @@ fn prepare() -> Prepared {
     let events: Vec<_> = messages.iter().map(mapping::to_event).collect();
     let json = events.iter().map(json::to_vec).collect();
     Prepared {
+        names,
         mimi,
         json,
         events,
@@ -201,8 +207,7 @@ fn main() {
         println!("  {label:<56} {m:.2} ({f:.2})");
     }
     println!("sizes per message (the examples, once each):");
-    for (bytes, event) in p.mimi.iter().zip(&p.events).take(14) {
-        let name = event.event_type();
+    for ((bytes, event), name) in p.mimi.iter().zip(&p.events).zip(&p.names) {
         println!(
             "  {name:<18} MIMI {:>4}  event: JSON {:>4}  CBOR {:>4}  Protobuf {:>4}",
             bytes.len(),
