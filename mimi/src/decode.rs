@@ -659,12 +659,3 @@ pub(crate) fn check_item(raw: &[u8], options: &Options) -> Result<(), Error> {
     }
     Ok(())
 }
-
-impl Error {
-    /// The error with `outer` in front of its path.
-    pub(crate) fn within(self, outer: &Path) -> Error {
-        let mut path = self.path().clone();
-        path.prepend(outer);
-        Error::new(self.kind().clone(), self.offset(), path)
-    }
-}

@@ -158,6 +158,19 @@ impl Error {
         &self.inner.path
     }
 
+    /// The error with `outer` in front of its path.
+    pub(crate) fn within(self, outer: &Path) -> Error {
+        let mut path = self.path().clone();
+        path.prepend(outer);
+        Error::new(self.kind().clone(), self.offset(), path)
+    }
+
+    /// The error with its offset moved by `base` (its item's place in a longer input).
+    pub(crate) fn shifted(self, base: usize) -> Error {
+        let offset = self.offset().map(|o| o.saturating_add(base));
+        Error::new(self.kind().clone(), offset, self.path().clone())
+    }
+
     /// The rule broken, when the error is about one: a deterministic-encoding rule, a rule
     /// of the draft, or a limit.
     pub fn rule(&self) -> Option<&'static str> {

@@ -180,11 +180,3 @@ impl<W: Write> StreamWriter<W> {
         Ok(self.writer)
     }
 }
-
-impl Error {
-    /// The error with its offset moved by `base` (its item's place in a longer input).
-    pub(crate) fn shifted(self, base: usize) -> Error {
-        let offset = self.offset().map(|o| o.saturating_add(base));
-        Error::new(self.kind().clone(), offset, self.path().clone())
-    }
-}
