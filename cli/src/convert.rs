@@ -24,6 +24,9 @@ pub(crate) enum OutputFormat {
     /// Protobuf: one `exev.v1.Event` message (no newline); with `--stream`, each preceded by
     /// its length as a varint.
     Proto,
+    /// MIMI content (draft-ietf-mimi-content-08), raw bytes, no newline; with `--stream`, a
+    /// CBOR sequence of messages. The salt is the event's carrier block's, else fresh.
+    Mimi,
 }
 
 /// The naming profiles `--names` accepts.
@@ -111,6 +114,7 @@ impl ConvertArgs {
             }
             OutputFormat::Proto if self.stream => proto::to_vec_delimited(event),
             OutputFormat::Proto => proto::to_vec(event),
+            OutputFormat::Mimi => crate::mimi::encode(event, source)?,
         })
     }
 }
@@ -123,6 +127,9 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
         return stream(args, &source, &options);
     }
     let bytes = source.read(options.max_bytes)?;
+    if args.to == OutputFormat::CborDiag && crate::mimi::applies(&bytes, args.from) {
+        return write_stdout(&crate::mimi::diag(&bytes, &source.name())?);
+    }
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
     write_stdout(&args.encode(event, &source.name())?)
 }
@@ -135,13 +142,20 @@ fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
             let first = reader.fill_buf().map_err(|e| Failure::Io {
                 message: format!("{}: {e}", source.name()),
             })?;
-            input::detect(first.first().copied())
+            if crate::mimi::applies(first, InputFormat::Auto) {
+                InputFormat::Mimi
+            } else {
+                input::detect(first.first().copied())
+            }
         }
         other => other,
     };
     match format {
         InputFormat::Cbor => cbor_sequence(args, reader, source, options),
         InputFormat::Proto => proto_stream(args, reader, source, options),
+        InputFormat::Mimi => crate::mimi::stream(reader, &source.name(), |event, name| {
+            write_stdout(&args.encode(event, name)?)
+        }),
         InputFormat::Auto | InputFormat::Json => ndjson(args, reader, source, options),
     }
 }

@@ -100,6 +100,10 @@ pub(crate) fn decode(
     source: &str,
 ) -> Result<Event, Failure> {
     let decoded = match format {
+        InputFormat::Mimi => return crate::mimi::to_event(bytes, source),
+        InputFormat::Auto if crate::mimi::applies(bytes, format) => {
+            return crate::mimi::to_event(bytes, source);
+        }
         // Protobuf only when the first byte is an `Event` field's tag, which no JSON text or
         // CBOR map starts with; otherwise CBOR for a map head, JSON for anything else.
         InputFormat::Auto if proto::looks_like_event(bytes) => {

@@ -85,6 +85,10 @@ pub(crate) fn run(args: &InspectArgs) -> Outcome {
     };
     let options = Options::default().numbers(numbers);
     let bytes = source.read(options.max_bytes)?;
+    if crate::mimi::applies(&bytes, args.from) {
+        let json = args.format == InspectFormat::Json;
+        return crate::mimi::inspect(&bytes, &source.name(), json);
+    }
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
     let out = match args.format {
         InspectFormat::Text => text_report(&event, bytes.len()),
@@ -183,7 +187,7 @@ pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
 }
 
 /// The report as one JSON object.
-fn json_report(event: &Event, input_bytes: usize) -> String {
+pub(crate) fn json_report(event: &Event, input_bytes: usize) -> String {
     let int = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
     let blocks: Vec<Value> = blocks(event)
         .iter()

@@ -13,6 +13,7 @@ mod describe;
 mod generate;
 mod input;
 mod inspect;
+mod mimi;
 mod registrar;
 mod render;
 mod report;
@@ -61,8 +62,8 @@ enum Command {
 /// The encodings `--from` accepts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum InputFormat {
-    /// Detect the encoding from the first byte: a CBOR map (0xa0-0xbf) is CBOR, anything
-    /// else JSON.
+    /// Detect the encoding: MIMI content (a 7-item CBOR array whose first item is a 16-octet
+    /// byte string), a CBOR map (0xa0-0xbf) as CBOR, a Protobuf event, anything else JSON.
     Auto,
     /// JSON.
     Json,
@@ -71,6 +72,9 @@ pub(crate) enum InputFormat {
     /// Protobuf: one `exev.v1.Event` message; with `--stream`, each preceded by its length as
     /// a varint.
     Proto,
+    /// MIMI content (draft-ietf-mimi-content-08), mapped to its event; with `--stream`, a
+    /// CBOR sequence of messages. `auto` recognises it: a 7-item array with a 16-octet salt.
+    Mimi,
 }
 
 fn main() -> ExitCode {

@@ -25,6 +25,9 @@ pub(crate) enum RenderFormat {
 /// Arguments of `exev render`.
 #[derive(Args, Debug)]
 pub(crate) struct RenderArgs {
+    /// The encoding to read.
+    #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+    from: InputFormat,
     /// The event types the client knows, by any of their names [default: every type of the
     /// registry].
     #[arg(long, value_delimiter = ',', value_name = "TYPE,...")]
@@ -77,7 +80,7 @@ pub(crate) fn run(args: &RenderArgs) -> Outcome {
     let source = Source::new(args.file.as_ref());
     let options = Options::default();
     let bytes = source.read(options.max_bytes)?;
-    let event = input::decode(&bytes, InputFormat::Auto, &options, &source.name())?;
+    let event = input::decode(&bytes, args.from, &options, &source.name())?;
     let registry = crate::registrar::load(&args.registries)?;
     let rendering = registry.render(&event, &capabilities(args, &registry));
     write_stdout(&output(&rendering, args.format))

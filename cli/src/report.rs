@@ -22,6 +22,20 @@ pub(crate) enum Failure {
         /// What is wrong.
         error: exev_codec::Error,
     },
+    /// The input is not MIMI content: exit status 1.
+    Mimi {
+        /// Where the input came from.
+        source: String,
+        /// What is wrong.
+        error: exev_mimi::Error,
+    },
+    /// The event has no MIMI content form: exit status 1.
+    Mapping {
+        /// Where the input came from.
+        source: String,
+        /// What is wrong.
+        error: exev_mimi::mapping::MappingError,
+    },
     /// The input could not be read or the output written: exit status 1.
     Io {
         /// What failed, in words.
@@ -60,6 +74,43 @@ pub(crate) fn print(failure: &Failure, format: ErrorFormat) {
             if let Some(o) = detail.as_object_mut() {
                 o.insert("source".into(), Value::from(source.as_str()));
             }
+            eprintln!("{}", json_line("error", detail));
+        }
+        (Failure::Mimi { source, error }, ErrorFormat::Text) => {
+            eprintln!("exev: error: {source}: {error}");
+        }
+        (Failure::Mimi { source, error }, ErrorFormat::Json) => {
+            let mut detail = vec![
+                ("category", Value::from(error.category().as_str())),
+                ("message", Value::from(error.to_string())),
+                ("path", Value::from(error.path().to_string())),
+                ("source", Value::from(source.as_str())),
+            ];
+            if let Some(offset) = error.offset() {
+                detail.push((
+                    "offset",
+                    Value::Integer(i64::try_from(offset).unwrap_or(i64::MAX)),
+                ));
+            }
+            if let Some(rule) = error.rule() {
+                detail.push(("rule", Value::from(rule)));
+            }
+            let detail: Value = detail.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            eprintln!("{}", json_line("error", detail));
+        }
+        (Failure::Mapping { source, error }, ErrorFormat::Text) => {
+            eprintln!("exev: error: {source}: {error}");
+        }
+        (Failure::Mapping { source, error }, ErrorFormat::Json) => {
+            let detail: Value = [
+                ("category", Value::from("mapping")),
+                ("message", Value::from(error.to_string())),
+                ("path", Value::from(error.path().to_string())),
+                ("source", Value::from(source.as_str())),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
             eprintln!("{}", json_line("error", detail));
         }
         (Failure::Io { message }, ErrorFormat::Text) => eprintln!("exev: error: {message}"),

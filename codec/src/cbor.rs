@@ -74,6 +74,7 @@
 //! ```
 
 mod diag;
+pub mod head;
 mod read;
 mod write;
 

@@ -129,11 +129,13 @@ impl TextBlock {
         self
     }
 
-    /// The first representation whose mimetype is `mimetype`.
+    /// The first representation whose mimetype is `mimetype`, by type and subtype with
+    /// parameters aside (`text/html;charset=utf-8` is `text/html`).
     pub fn find(&self, mimetype: &str) -> Option<&TextRepresentation> {
+        let wanted = media_type(mimetype);
         self.representations
             .iter()
-            .find(|r| r.mimetype().eq_ignore_ascii_case(mimetype))
+            .find(|r| media_type(r.mimetype()).eq_ignore_ascii_case(wanted))
     }
 
     /// The plain text: the first representation with no mimetype or `text/plain` (the rule
@@ -235,6 +237,11 @@ impl Block for TextBlock {
     }
 }
 
+/// A mimetype's type and subtype, without parameters.
+fn media_type(mimetype: &str) -> &str {
+    mimetype.split(';').next().unwrap_or(mimetype).trim()
+}
+
 /// Reads the `m.text` block nested in a wrapper block (`m.caption`, `m.alt_text`, `m.topic`,
 /// poll questions and answers), under its stable or unstable name.
 pub(crate) fn nested_text(fields: &mut Fields<'_>) -> Result<Option<TextBlock>, BlockError> {
@@ -281,6 +288,22 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), v.clone()))
             .collect()
+    }
+
+    #[test]
+    fn mimetypes_compare_without_parameters() {
+        let text = TextBlock::default()
+            .with(TextRepresentation::new(
+                "<b>hi</b>",
+                Some("text/html; charset=utf-8"),
+            ))
+            .with(TextRepresentation::new(
+                "hi",
+                Some("TEXT/PLAIN;charset=utf-8"),
+            ));
+        assert_eq!(text.html(), Some("<b>hi</b>"));
+        assert_eq!(text.plain_text(), Some("hi"));
+        assert_eq!(text.find("text/markdown"), None);
     }
 
     #[test]

@@ -4,142 +4,21 @@
 //!
 //! The heads are read here rather than through `ciborium_ll::Decoder`, whose `Read`-based API
 //! copies every byte through a reader and forgets how wide each argument was (which the
-//! deterministic checks need); see the module docs of `cbor`. A second, iterative walk
-//! ([`skip_item`]) checks well-formedness only, so that an ill-formed input is reported as
-//! such even when a data-model problem comes first.
+//! deterministic checks need); see the module docs of `cbor`. Heads, widths, the rules'
+//! names and the well-formedness walk ([`skip_item`], which reports an ill-formed input as
+//! such even when a data-model problem comes first) are the shared primitives of
+//! [`super::head`].
 
 use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
-use half::f16;
 
+use super::head::{
+    Head, INDEFINITE, ItemError, RULE_DEFINITE, RULE_FLOAT, RULE_KEY_ORDER, RULE_SHORTEST,
+    argument_width, float_value, preferred_float_width, read_head, type_name,
+};
 pub(crate) use crate::failure::{Failure, TopLevel};
-use crate::{ErrorKind, MAX_DEPTH_CEILING, NumberPolicy, Options};
-
-/// The rule on argument widths (RFC 8949 §4.2.1, preferred serialization).
-pub(crate) const RULE_SHORTEST: &str =
-    "integers, lengths and tags in the shortest form (RFC 8949 §4.2.1)";
-/// The rule against indefinite lengths.
-pub(crate) const RULE_DEFINITE: &str = "definite lengths only (RFC 8949 §4.2.1)";
-/// The rule on map key order.
-pub(crate) const RULE_KEY_ORDER: &str =
-    "map keys sorted bytewise by their encoded form (RFC 8949 §4.2.1)";
-/// The rule on float widths.
-pub(crate) const RULE_FLOAT: &str =
-    "floats in the shortest width that keeps their value (RFC 8949 §4.2.1)";
+use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
-
-/// The additional-information value of an indefinite length (and of the break code).
-const INDEFINITE: u8 = 31;
-
-/// One item head: major type, additional information, argument, and how many bytes the
-/// argument took (0 when it sits in the initial byte).
-#[derive(Clone, Copy, Debug)]
-struct Head {
-    major: u8,
-    info: u8,
-    arg: u64,
-    width: u8,
-}
-
-impl Head {
-    fn indefinite(self) -> bool {
-        self.info == INDEFINITE
-    }
-
-    fn is_break(self) -> bool {
-        self.major == 7 && self.info == INDEFINITE
-    }
-
-    /// Whether the argument is in its shortest form.
-    fn shortest(self) -> bool {
-        match self.width {
-            1 => self.arg >= 24,
-            2 => self.arg > 0xFF,
-            4 => self.arg > 0xFFFF,
-            8 => self.arg > 0xFFFF_FFFF,
-            _ => true,
-        }
-    }
-}
-
-/// The width in bytes of the argument that follows an initial byte with additional
-/// information `info` (0 when the argument is in the initial byte or there is none).
-fn argument_width(info: u8) -> u8 {
-    match info {
-        24 => 1,
-        25 => 2,
-        26 => 4,
-        27 => 8,
-        _ => 0,
-    }
-}
-
-/// Reads the head at `at`; returns it and the offset just past it.
-#[inline]
-fn read_head(bytes: &[u8], at: usize) -> Parsed<(Head, usize)> {
-    let Some(&initial) = bytes.get(at) else {
-        return Err(Failure::end(at, "a data item"));
-    };
-    let major = initial >> 5;
-    let info = initial & 0x1F;
-    let width = match info {
-        0..=23 => {
-            let head = Head {
-                major,
-                info,
-                arg: u64::from(info),
-                width: 0,
-            };
-            return Ok((head, at + 1));
-        }
-        24..=27 => argument_width(info),
-        INDEFINITE => {
-            if matches!(major, 0 | 1 | 6) {
-                return Err(Failure::syntax(
-                    at,
-                    format!(
-                        "additional information 31 (indefinite length) is not allowed for \
-                         major type {major} (head byte 0x{initial:02x})"
-                    ),
-                ));
-            }
-            let head = Head {
-                major,
-                info,
-                arg: 0,
-                width: 0,
-            };
-            return Ok((head, at + 1));
-        }
-        _ => {
-            return Err(Failure::syntax(
-                at,
-                format!("reserved additional information {info} (head byte 0x{initial:02x})"),
-            ));
-        }
-    };
-    let start = at + 1;
-    let end = start + usize::from(width);
-    let Some(argument) = bytes.get(start..end) else {
-        return Err(Failure::end(bytes.len(), "the rest of an item head"));
-    };
-    let arg = argument.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
-    if major == 7 && width == 1 && arg < 32 {
-        return Err(Failure::syntax(
-            at,
-            format!("two-byte simple value {arg} below 32 is not well-formed"),
-        ));
-    }
-    Ok((
-        Head {
-            major,
-            info,
-            arg,
-            width,
-        },
-        end,
-    ))
-}
 
 /// A container being filled, on the decoder's explicit stack (the decoder does not recurse,
 /// so no input can exhaust the thread's stack whatever the depth limit).
@@ -641,175 +520,26 @@ fn duplicate(key: &str, at: usize) -> Failure {
     Failure::new(at, ErrorKind::DuplicateKey(key.to_owned())).at(Segment::Key(key.to_owned()))
 }
 
-/// The CBOR type of an item, for error messages.
-fn type_name(head: Head) -> &'static str {
-    match (head.major, head.info) {
-        (0, _) => "an unsigned integer",
-        (1, _) => "a negative integer",
-        (2, _) => "a byte string",
-        (3, _) => "a text string",
-        (4, _) => "an array",
-        (5, _) => "a map",
-        (6, _) => "a tag",
-        (_, 20 | 21) => "a boolean",
-        (_, 22) => "null",
-        (_, 23) => "undefined",
-        (_, 25..=27) => "a float",
-        _ => "a simple value",
-    }
-}
-
-/// The value of a float argument of `width` bytes.
-fn float_value(arg: u64, width: u8) -> f64 {
-    match width {
-        2 => f16::from_bits(u16::try_from(arg).unwrap_or_default()).to_f64(),
-        4 => f64::from(f32::from_bits(u32::try_from(arg).unwrap_or_default())),
-        _ => f64::from_bits(arg),
-    }
-}
-
-/// The width in bytes (2, 4 or 8) of the shortest float that holds `value` exactly.
-pub(crate) fn preferred_float_width(value: f64) -> u8 {
-    if f16::from_f64(value).to_f64().to_bits() == value.to_bits() {
-        2
-    } else {
-        // Narrowing on purpose: the round trip tells whether it was exact.
-        #[allow(clippy::cast_possible_truncation)]
-        let narrow = value as f32;
-        if f64::from(narrow).to_bits() == value.to_bits() {
-            4
-        } else {
-            8
-        }
-    }
-}
-
 /// A finite float as the shortest JSON number literal that reads back as the same `f64`
 /// (Rust's shortest round-trip form, always with a `.` or an exponent).
 pub(crate) fn float_literal(value: f64) -> String {
     format!("{value:?}")
 }
 
-/// Skips one well-formed item starting at `at`, iteratively (no recursion, so any depth up to
-/// `max_depth` is safe), checking only well-formedness (RFC 8949 Appendix F). Returns the
-/// offset just past the item.
+/// [`super::head::skip_item`], its error as a [`Failure`].
 pub(crate) fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Parsed<usize> {
-    enum Frame {
-        /// A definite array, map (counted in items: twice its pairs) or tag: items still due.
-        Items(u128),
-        /// An indefinite array or map; for a map, whether a key awaits its value.
-        Open { map: bool, key_pending: bool },
-        /// The chunks of an indefinite byte (2) or text (3) string.
-        Chunks(u8),
-    }
-    let mut stack: Vec<Frame> = Vec::new();
-    let mut pos = at;
-    loop {
-        let head_at = pos;
-        let (head, next) = read_head(bytes, pos)?;
-        pos = next;
-        let remaining = bytes.len().saturating_sub(pos);
-        let mut complete = true;
-        if let Some(Frame::Chunks(major)) = stack.last() {
-            if head.is_break() {
-                stack.pop();
-            } else if head.major != *major || head.indefinite() {
-                return Err(Failure::syntax(
-                    head_at,
-                    "a chunk of an indefinite-length string must be a definite-length string \
-                     of the same type",
-                ));
-            } else {
-                pos = skip_bytes(bytes, pos, head.arg)?;
-                continue;
-            }
-        } else {
-            match head.major {
-                2 | 3 if head.indefinite() => {
-                    stack.push(Frame::Chunks(head.major));
-                    complete = false;
-                }
-                2 | 3 => pos = skip_bytes(bytes, pos, head.arg)?,
-                4 | 5 if head.indefinite() => {
-                    stack.push(Frame::Open {
-                        map: head.major == 5,
-                        key_pending: false,
-                    });
-                    complete = false;
-                }
-                4..=6 => {
-                    // A tag is followed by one item; an array by its count; a map by twice.
-                    let items = match head.major {
-                        4 => u128::from(head.arg),
-                        5 => u128::from(head.arg) * 2,
-                        _ => 1,
-                    };
-                    if items > remaining as u128 {
-                        return Err(Failure::end(bytes.len(), "the rest of a container"));
-                    }
-                    if items > 0 {
-                        stack.push(Frame::Items(items));
-                        complete = false;
-                    }
-                }
-                7 if head.is_break() => match stack.last() {
-                    Some(Frame::Open {
-                        key_pending: true, ..
-                    }) => {
-                        return Err(Failure::syntax(
-                            head_at,
-                            "a break after a map key, before its value",
-                        ));
-                    }
-                    Some(Frame::Open { .. }) => {
-                        stack.pop();
-                    }
-                    _ => {
-                        return Err(Failure::syntax(
-                            head_at,
-                            "a break (0xff) outside an indefinite-length item",
-                        ));
-                    }
-                },
-                _ => {}
-            }
-        }
-        if stack.len() > max_depth.min(MAX_DEPTH_CEILING) {
-            return Err(Failure::new(
-                head_at,
-                ErrorKind::TooDeep { limit: max_depth },
-            ));
-        }
-        if !complete {
-            continue;
-        }
-        // One item is complete: count it in its container, closing containers it fills.
-        loop {
-            match stack.last_mut() {
-                None => return Ok(pos),
-                Some(Frame::Items(n)) => {
-                    *n -= 1;
-                    if *n == 0 {
-                        stack.pop();
-                        continue;
-                    }
-                }
-                Some(Frame::Open { map, key_pending }) => {
-                    if *map {
-                        *key_pending = !*key_pending;
-                    }
-                }
-                Some(Frame::Chunks(_)) => {}
-            }
-            break;
-        }
-    }
+    super::head::skip_item(bytes, at, max_depth).map_err(Failure::from)
 }
 
-fn skip_bytes(bytes: &[u8], pos: usize, len: u64) -> Parsed<usize> {
-    match usize::try_from(len) {
-        Ok(len) if len <= bytes.len().saturating_sub(pos) => Ok(pos + len),
-        _ => Err(Failure::end(bytes.len(), "the rest of a string")),
+impl From<ItemError> for Failure {
+    fn from(e: ItemError) -> Failure {
+        match e {
+            ItemError::End { offset, expected } => Failure::end(offset, expected),
+            ItemError::Syntax { offset, what } => Failure::syntax(offset, what),
+            ItemError::TooDeep { offset, limit } => {
+                Failure::new(offset, ErrorKind::TooDeep { limit })
+            }
+        }
     }
 }
 
@@ -843,54 +573,6 @@ pub(crate) fn decode(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn hex(s: &str) -> Vec<u8> {
-        (0..s.len())
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-            .collect()
-    }
-
-    #[test]
-    fn heads_and_widths() {
-        let (h, next) = read_head(&hex("1903e8"), 0).unwrap();
-        assert_eq!((h.major, h.arg, h.width, next), (0, 1000, 2, 3));
-        assert!(h.shortest());
-        let (h, _) = read_head(&hex("1817"), 0).unwrap();
-        assert!(!h.shortest());
-        assert!(read_head(&hex("1c"), 0).unwrap_err().is_malformed());
-        assert!(read_head(&hex("f818"), 0).unwrap_err().is_malformed());
-        assert!(read_head(&hex("1f"), 0).unwrap_err().is_malformed());
-    }
-
-    #[test]
-    fn skip_finds_item_ends() {
-        for (h, len) in [
-            ("00", 1),
-            ("9f01820203ff", 6),
-            ("bf6161f5ff", 5),
-            ("7f6161ff", 4),
-            ("c100", 2),
-            ("a1616100", 4),
-        ] {
-            let mut bytes = hex(h);
-            bytes.push(0);
-            assert_eq!(skip_item(&bytes, 0, 64).unwrap(), len, "{h}");
-        }
-        for bad in [
-            "bf00ff",
-            "81ff",
-            "7f4100ff",
-            "ff",
-            "c0",
-            "9b00000000ffffffff00",
-        ] {
-            assert!(
-                skip_item(&hex(bad), 0, 64).unwrap_err().is_malformed(),
-                "{bad}"
-            );
-        }
-    }
 
     #[test]
     fn float_forms() {
