@@ -31,9 +31,12 @@ mod content;
 mod error;
 mod event;
 pub mod generate;
+pub mod legacy;
+mod mimetype;
 mod name;
 mod naming;
 mod path;
+mod relations;
 #[cfg(feature = "schemars")]
 pub mod schema;
 mod value;
@@ -48,9 +51,11 @@ pub use blocks::{
 pub use content::{BlockEntry, Content, block_path};
 pub use error::{BlockError, BlockErrorKind, EventError, ValueError};
 pub use event::Event;
+pub use mimetype::{mimetype_essence, same_mimetype};
 pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
 pub use naming::NamingProfile;
 pub use path::{Path, Segment};
+pub use relations::{NEW_CONTENT, Replacement, ReplacementForm};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
 
 // The README's library example is compiled and run as a doctest.

@@ -72,6 +72,11 @@ impl TextRepresentation {
         self.mimetype.as_deref().unwrap_or(DEFAULT_MIMETYPE)
     }
 
+    /// Whether the representation is in `mimetype`, parameters aside ([`crate::same_mimetype`]).
+    pub fn is(&self, mimetype: &str) -> bool {
+        crate::same_mimetype(self.mimetype(), mimetype)
+    }
+
     /// Sets the language tag.
     #[must_use]
     pub fn with_lang(mut self, lang: impl Into<String>) -> TextRepresentation {
@@ -129,15 +134,14 @@ impl TextBlock {
         self
     }
 
-    /// The first representation whose mimetype is `mimetype`.
+    /// The first representation whose mimetype is `mimetype`, compared by type and subtype
+    /// ([`crate::same_mimetype`]): `text/plain; charset=utf-8` is `text/plain`.
     pub fn find(&self, mimetype: &str) -> Option<&TextRepresentation> {
-        self.representations
-            .iter()
-            .find(|r| r.mimetype().eq_ignore_ascii_case(mimetype))
+        self.representations.iter().find(|r| r.is(mimetype))
     }
 
-    /// The plain text: the first representation with no mimetype or `text/plain` (the rule
-    /// push rules use).
+    /// The plain text: the first representation with no mimetype or `text/plain` (with any
+    /// parameters; the rule push rules use).
     pub fn plain_text(&self) -> Option<&str> {
         self.find(DEFAULT_MIMETYPE).map(|r| r.body.as_str())
     }
@@ -332,6 +336,29 @@ mod tests {
             err.to_string(),
             "$: expected an array of text representations, found integer"
         );
+    }
+
+    #[test]
+    fn mimetype_parameters_do_not_hide_plain_text() {
+        // `--mimetypes text/markdown` used to return the markdown source as the plain text.
+        let v = Value::Array(vec![
+            obj(&[
+                ("body", "**hi**".into()),
+                ("mimetype", "text/markdown".into()),
+            ]),
+            obj(&[
+                ("body", "hi".into()),
+                ("mimetype", "text/plain; charset=utf-8".into()),
+            ]),
+            obj(&[
+                ("body", "<b>hi</b>".into()),
+                ("mimetype", "TEXT/HTML".into()),
+            ]),
+        ]);
+        let t = TextBlock::from_value(&v).unwrap();
+        assert_eq!(t.plain_text(), Some("hi"));
+        assert_eq!(t.html(), Some("<b>hi</b>"));
+        assert!(t.representations[1].is("text/plain"));
     }
 
     #[test]
