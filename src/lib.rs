@@ -55,7 +55,7 @@ pub use mimetype::{mimetype_essence, same_mimetype};
 pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
 pub use naming::NamingProfile;
 pub use path::{Path, Segment};
-pub use relations::{NEW_CONTENT, Replacement, ReplacementForm};
+pub use relations::{NEW_CONTENT, Replacement, ReplacementForm, strip_reply_fallback};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
 
 // The README's library example is compiled and run as a doctest.

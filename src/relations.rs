@@ -186,6 +186,39 @@ impl Event {
     }
 }
 
+/// The plain-text body of a reply without its fallback (spec, "Stripping the fallback"): the
+/// leading lines that start with `> ` (a quoted empty line may be a bare `>`), and the blank
+/// line that ends them. A body that does not start with a quote is returned as it is.
+///
+/// ```
+/// assert_eq!(
+///     exev::strip_reply_fallback("> <@alice:example.org> This is the original body\n\nThis is where the reply goes"),
+///     "This is where the reply goes"
+/// );
+/// assert_eq!(exev::strip_reply_fallback("> not a fallback unless replying"), "");
+/// assert_eq!(exev::strip_reply_fallback("no quote\n> here"), "no quote\n> here");
+/// ```
+pub fn strip_reply_fallback(body: &str) -> &str {
+    let mut rest = body;
+    let mut stripped = false;
+    while let Some(line) = rest.split_inclusive('\n').next() {
+        let text = line.trim_end_matches(['\n', '\r']);
+        if text.starts_with("> ") || text == ">" {
+            rest = rest.get(line.len()..).unwrap_or_default();
+            stripped = true;
+        } else {
+            break;
+        }
+    }
+    if stripped
+        && let Some(line) = rest.split_inclusive('\n').next()
+        && line.trim().is_empty()
+    {
+        rest = rest.get(line.len()..).unwrap_or_default();
+    }
+    rest
+}
+
 /// `content` without its `m.relates_to`: a replacement's own relation is ignored (spec,
 /// "Applying `m.new_content`").
 fn without_relation(mut content: Object) -> Content {
@@ -355,6 +388,21 @@ mod tests {
             r#"{"type": "m.message", "content": {"m.relates_to": {"m.in_reply_to": {"event_id": "$q"}}}}"#,
         );
         assert!(reply.replacement().is_none());
+    }
+
+    #[test]
+    fn reply_fallbacks() {
+        assert_eq!(
+            strip_reply_fallback("> <@a:b> first\n> second\n\nreply\nmore"),
+            "reply\nmore"
+        );
+        assert_eq!(strip_reply_fallback("> * <@a:b> emotes\r\n\r\nok"), "ok");
+        assert_eq!(
+            strip_reply_fallback("> <@a:b> x\n>\n> y\nno blank"),
+            "no blank"
+        );
+        assert_eq!(strip_reply_fallback(">not a quote"), ">not a quote");
+        assert_eq!(strip_reply_fallback(""), "");
     }
 
     #[test]

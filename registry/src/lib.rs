@@ -67,10 +67,11 @@ pub use manifest::{
     REGISTRAR_BASE,
 };
 pub use render::{
-    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Attempt, Capabilities, FileRef, IgnoredBlock, LINK_SCHEMES,
-    LocationView, MAX_HTML_NESTING, Media, Mentions, Outcome, PollAnswerView, PollView, Relation,
-    Rendering, RuledOut, Skipped, TextSource, ThumbnailRef, html_nesting_depth, html_to_text,
-    render, sanitize_html, text_to_html,
+    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Attempt, Capabilities, DEFAULT_LANGUAGE, FileRef,
+    IgnoredBlock, LINK_SCHEMES, LegacySource, LocationView, MAX_HTML_NESTING, Media, Mentions,
+    Outcome, PollAnswerView, PollView, Relation, Rendering, RoomSupport, RuledOut, Skipped,
+    TextSource, ThumbnailRef, html_nesting_depth, html_to_text, render, sanitize_html,
+    text_to_html,
 };
 pub use schema::{
     DRAFT_2020_12, Problem, Report, SCHEMA_BASE, SchemaError, SchemaFile, SchemaKind, Severity,

@@ -20,6 +20,9 @@ pub struct HybridMismatch {
     pub path: Path,
     /// What differs, naming both sides.
     pub message: String,
+    /// Whether the block is malformed (it cannot say anything, so it cannot match); its own
+    /// schema reports what is wrong with it.
+    pub malformed: bool,
 }
 
 impl fmt::Display for HybridMismatch {
@@ -95,6 +98,7 @@ pub fn check_hybrid(event: &Event) -> HybridCheck {
     let mismatch = |block: &str, message: String| HybridMismatch {
         block: block.to_owned(),
         path: Path::root().key("content").key(block),
+        malformed: message.starts_with(MALFORMED),
         message,
     };
     for name in &present {
@@ -139,6 +143,9 @@ pub fn check_hybrid(event: &Event) -> HybridCheck {
         HybridCheck::Mismatched(problems)
     }
 }
+
+/// How the message about a malformed block starts.
+const MALFORMED: &str = "malformed";
 
 /// Why a block with no legacy counterpart may not be there.
 fn no_counterpart(block: &str) -> String {
