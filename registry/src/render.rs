@@ -14,7 +14,9 @@ pub use html::{
     ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_SCHEMES, MAX_HTML_NESTING, html_nesting_depth,
     html_to_text, sanitize_html, text_to_html,
 };
+pub(crate) use relations::{REACTION, REDACTION};
 pub use rendering::{
     Attempt, FileRef, IgnoredBlock, LegacySource, LocationView, Media, Mentions, Outcome,
     PollAnswerView, PollView, Relation, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
 };
+pub(crate) use rendering::{object, opt_str, uint};

@@ -485,19 +485,21 @@ impl Rendering {
     }
 }
 
-fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+/// An object of these members.
+pub(crate) fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
     members
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect()
 }
 
-fn opt_str(s: Option<&str>) -> Value {
+/// A string, or `null`.
+pub(crate) fn opt_str(s: Option<&str>) -> Value {
     s.map_or(Value::Null, Value::from)
 }
 
 /// An unsigned count as a JSON integer (saturating at the canonical-JSON maximum).
-fn uint(n: u64) -> Value {
+pub(crate) fn uint(n: u64) -> Value {
     Value::Integer(
         i64::try_from(n)
             .unwrap_or(exev::MAX_SAFE_INTEGER)
