@@ -9,6 +9,7 @@ use exev_codec::{NumberPolicy, Options, cbor, json, proto};
 
 use crate::input::{self, Source};
 use crate::report::{Failure, write_stdout};
+use crate::shape::ShapeArg;
 use crate::{InputFormat, Outcome};
 
 /// The encodings `--to` writes.
@@ -64,6 +65,9 @@ pub(crate) struct ConvertArgs {
     /// Which names to write: as sent, stable `m.*` names, or unstable names.
     #[arg(long, value_enum, default_value_t = Names::Keep)]
     names: Names,
+    /// Which shape to write: as it is, extensible, legacy, or hybrid (MSC4460).
+    #[arg(long, value_enum, default_value_t = ShapeArg::Keep)]
+    shape: ShapeArg,
     /// Indent the JSON for people (not canonical).
     #[arg(long)]
     pretty: bool,
@@ -86,7 +90,8 @@ impl ConvertArgs {
     }
 
     /// The encoding of `event`; `source` names the input in errors.
-    fn encode(&self, mut event: Event, source: &str) -> Result<Vec<u8>, Failure> {
+    fn encode(&self, event: Event, source: &str) -> Result<Vec<u8>, Failure> {
+        let mut event = self.shape.apply(event, source)?;
         self.names.profile().apply(&mut event);
         let event = &event;
         let failure = |error| Failure::Input {

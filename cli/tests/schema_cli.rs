@@ -61,11 +61,7 @@ fn validate_exits_0_for_valid_and_1_for_invalid_msc_examples() {
             format!(
                 "{}: invalid: {}\n",
                 path.display(),
-                if name == "V21" {
-                    "4 errors, 1 warning"
-                } else {
-                    "1 error"
-                }
+                if name == "V21" { "4 errors" } else { "1 error" }
             )
         );
         let line = format!(

@@ -151,6 +151,27 @@ impl TextBlock {
         self.find("text/html").map(|r| r.body.as_str())
     }
 
+    /// The body, when the block is one plain-text representation and nothing else (no
+    /// language, no other member, nothing skipped): all that the v1 string form of the text
+    /// (`org.matrix.msc1767.text` in unstable polls and voice messages) can say.
+    ///
+    /// ```
+    /// use exev::TextBlock;
+    ///
+    /// assert_eq!(TextBlock::plain("hi").as_plain_string(), Some("hi"));
+    /// assert_eq!(TextBlock::plain("hi").with_html("<b>hi</b>").as_plain_string(), None);
+    /// ```
+    pub fn as_plain_string(&self) -> Option<&str> {
+        match (self.representations.as_slice(), self.skipped.is_empty()) {
+            ([rep], true)
+                if rep.is(DEFAULT_MIMETYPE) && rep.lang.is_none() && rep.extra.is_empty() =>
+            {
+                Some(rep.body.as_str())
+            }
+            _ => None,
+        }
+    }
+
     /// Whether there is no valid representation at all.
     pub fn is_empty(&self) -> bool {
         self.representations.is_empty()
