@@ -63,7 +63,7 @@ use std::fmt;
 
 pub use hybrid::{HybridCheck, HybridMismatch, check_hybrid};
 
-use crate::{Content, Event, KnownBlock, NEW_CONTENT, Object, Value};
+use crate::{Content, Event, NEW_CONTENT, Object, Value};
 use read::{Kind, derive};
 
 /// The shape to write an event in (`exev convert --shape`).
@@ -182,12 +182,17 @@ fn extensible(kind: Kind<'_>, content: &Object, use_present: bool) -> (&'static 
             }
         }
     }
+    // An edit's new content converts with it when it reads as the same type (an extensible
+    // edit cannot change its original's type); otherwise it is kept as sent (a legacy edit may
+    // change the msgtype).
     if kind != Kind::Encrypted
         && let Some(inner) = read::new_content(&legacy)
         && let Some(inner_kind) = read::kind_of(kind.event_type(), inner)
     {
-        let (_, inner_ext) = extensible(inner_kind, inner, true);
-        blocks.insert(NEW_CONTENT.to_owned(), Value::Object(inner_ext));
+        let (inner_type, inner_ext) = extensible(inner_kind, inner, true);
+        if inner_type == derived.event_type {
+            blocks.insert(NEW_CONTENT.to_owned(), Value::Object(inner_ext));
+        }
     }
     let written = legacy_content(&Event::new(
         derived.event_type,
@@ -244,11 +249,11 @@ fn legacy_content(event: &Event) -> Option<(&'static str, Object)> {
     Some((written.event_type, merged))
 }
 
-/// Whether an edit's new content carries extensible blocks (then it is written back too).
+/// Whether an edit's new content is in the extensible form, so that it is written back too:
+/// it carries stable content blocks (a legacy one kept as sent carries none, unless it is
+/// itself a hybrid).
 fn has_block(content: &Object) -> bool {
-    content
-        .keys()
-        .any(|k| KnownBlock::from_name(k).is_some_and(|(b, _)| !read::CARRIED_OVER.contains(&b)))
+    content.keys().any(|k| read::is_stable_content_block(k))
 }
 
 /// `event` with its type and content replaced.

@@ -147,3 +147,73 @@ proptest! {
         }
     }
 }
+
+fn legacy_events() -> impl Strategy<Value = Event> {
+    proptest::collection::vec(any::<u8>(), 0..4096)
+        .prop_map(|bytes| Generator::new(&bytes).legacy_event())
+}
+
+/// A generated room and bytes saying where each of its hidden relations (edits, reactions,
+/// redactions, votes) arrives instead.
+fn rooms() -> impl Strategy<Value = (Vec<Event>, Vec<u8>)> {
+    (
+        proptest::collection::vec(any::<u8>(), 0..4096),
+        proptest::collection::vec(any::<u8>(), 0..64),
+    )
+        .prop_map(|(bytes, moves)| (Generator::new(&bytes).room(), moves))
+}
+
+/// Whether `event` acts on another without being shown: what may arrive in any order.
+fn acts_on_another(event: &Event) -> bool {
+    matches!(
+        event.event_type(),
+        "m.reaction" | "m.room.redaction" | "m.poll.response"
+    ) || event.replacement().is_some()
+}
+
+/// `room` with its hidden relations moved: each to the position `moves` picks (before its
+/// target, often), the shown events keeping their order.
+fn rearranged(room: &[Event], moves: &[u8]) -> Vec<Event> {
+    let (mut out, relations): (Vec<Event>, Vec<Event>) =
+        room.iter().cloned().partition(|e| !acts_on_another(e));
+    for (i, relation) in relations.into_iter().enumerate() {
+        let pick = moves.get(i).map_or(0, |b| usize::from(*b));
+        let at = pick % (out.len() + 1);
+        out.insert(at, relation);
+    }
+    out
+}
+
+fn fold(events: &[Event]) -> exev_registry::Timeline {
+    let registry = Registry::built_in();
+    let mut timeline = exev_registry::Timeline::new(Capabilities::everything(&registry), registry);
+    for e in events {
+        timeline.push(e.clone());
+    }
+    timeline
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn legacy_to_extensible_to_legacy_is_the_identity(event in legacy_events()) {
+        let extensible = exev::legacy::to_extensible(&event)
+            .map_err(|e| TestCaseError::fail(format!("{e}: {}", String::from_utf8_lossy(&json::to_vec(&event)))))?;
+        prop_assert!(!exev::legacy::is_legacy(&extensible), "not converted: {:?}", extensible);
+        let back = exev::legacy::to_legacy(&extensible).unwrap();
+        prop_assert_eq!(json::to_vec(&back), json::to_vec(&event));
+        // And its hybrid form is consistent, with the event as its legacy part.
+        let hybrid = exev::legacy::to_hybrid(&event).unwrap();
+        prop_assert!(!matches!(exev::legacy::check_hybrid(&hybrid), exev::legacy::HybridCheck::Mismatched(_)));
+        prop_assert_eq!(exev::legacy::to_legacy(&hybrid).unwrap(), event);
+    }
+
+    #[test]
+    fn timeline_items_do_not_depend_on_when_relations_arrive((room, moves) in rooms()) {
+        let in_order = fold(&room);
+        let moved = fold(&rearranged(&room, &moves));
+        prop_assert_eq!(in_order.items(), moved.items());
+        prop_assert_eq!(moved.pending(), in_order.pending());
+    }
+}

@@ -186,7 +186,7 @@ pub struct Timeline {
     received: u64,
 }
 
-/// How deep a chain of relations is followed to the item it ends on (a redaction of a
+/// How deep a chain of relations is followed to the items it changes (a redaction of a
 /// reaction ends two steps from its item); bounded so that cycles of made-up ids end.
 const MAX_RELATION_DEPTH: usize = 4;
 
@@ -287,19 +287,18 @@ impl Timeline {
             }
         }
         if let Some(target) = target {
-            match self.item_for(&target) {
-                Some(index) => {
-                    self.refresh(index);
-                    if !matches!(result, Pushed::Item(_) | Pushed::Decrypted) {
-                        result = Pushed::Applied(index);
-                    }
-                }
-                None if !self.events.contains_key(&Key::Id(target.clone())) && !decrypted => {
-                    if matches!(result, Pushed::Hidden) {
+            let affected = self.items_along(&target);
+            for index in &affected {
+                self.refresh(*index);
+            }
+            if matches!(result, Pushed::Hidden) {
+                match affected.first() {
+                    Some(index) => result = Pushed::Applied(*index),
+                    None if !self.events.contains_key(&Key::Id(target.clone())) => {
                         result = Pushed::Pending { target };
                     }
+                    None => {}
                 }
-                None => {}
             }
         }
         result
@@ -317,7 +316,7 @@ impl Timeline {
                     self.children.remove(target);
                 }
             }
-            if let Some(index) = self.item_for(target) {
+            for index in self.items_along(target) {
                 self.refresh(index);
             }
         }
@@ -330,18 +329,24 @@ impl Timeline {
         }
     }
 
-    /// The item a relation to `target` ends on: `target`'s own, or, when `target` is itself a
-    /// relation (a redaction of a reaction), the item that one acts on.
-    fn item_for(&self, target: &str) -> Option<usize> {
+    /// The items a relation to `target` changes: `target`'s own, and those it relates to in
+    /// turn (a redaction of a thread event changes the thread's root too; one of a reaction,
+    /// the item the reaction is on), nearest first.
+    fn items_along(&self, target: &str) -> Vec<usize> {
+        let mut out = Vec::new();
         let mut key = Key::Id(target.to_owned());
         for _ in 0..MAX_RELATION_DEPTH {
-            if let Some(index) = self.item_index.get(&key) {
-                return Some(*index);
+            if let Some(index) = self.item_index.get(&key)
+                && !out.contains(index)
+            {
+                out.push(*index);
             }
-            let (_, next) = self.events.get(&key)?.relation.as_ref()?;
+            let Some((_, next)) = self.events.get(&key).and_then(|s| s.relation.as_ref()) else {
+                break;
+            };
             key = Key::Id(next.clone());
         }
-        None
+        out
     }
 
     /// The relations of `role` to the event `id` that were not redacted.

@@ -153,16 +153,15 @@ fn thumbnail(info: &Object) -> Option<ThumbnailBlock> {
     Some(ThumbnailBlock::new().with(Thumbnail::from_parts(file, details)))
 }
 
-/// The audio details of `info.duration` (milliseconds), or of a voice message's v1 audio
-/// block with its waveform (0..=1024).
+/// The audio details of `info.duration` (milliseconds), with a voice message's waveform
+/// from its v1 audio block (0..=1024). Without `info.duration`, the v1 block stays as it is:
+/// it is the audio details then, under its own name.
 fn audio_details(content: &Object, info: Option<&Object>, voice: bool) -> Option<Value> {
+    let millis = info.and_then(|i| uint(i, "duration"))?;
     let v1 = content
         .get(V1_AUDIO)
         .filter(|_| voice)
         .and_then(|v| AudioDetailsBlock::read(V1_AUDIO, v).ok());
-    let millis = info
-        .and_then(|i| uint(i, "duration"))
-        .or_else(|| v1.as_ref().map(AudioDetailsBlock::duration_ms))?;
     let details = AudioDetailsBlock::new(DurationUnit::Milliseconds.seconds(millis));
     let details = match v1.and_then(|b| b.waveform) {
         Some(waveform) => details.unstable_waveform(waveform),

@@ -203,7 +203,16 @@ pub(crate) fn write(event: &Event) -> Option<Written> {
             }
         }
         Details::Audio => {
-            if let Some(a) = read::<AudioDetailsBlock>(content, &mut consumed) {
+            // Details only in the v1 block are voice's legacy form already: kept as they are.
+            let v1_only = content
+                .find(KnownBlock::AudioDetails)
+                .is_some_and(|(name, _, _)| name == V1_AUDIO);
+            let details = if v1_only {
+                None
+            } else {
+                read::<AudioDetailsBlock>(content, &mut consumed)
+            };
+            if let Some(a) = details {
                 set(&mut info, "duration", uint_value(a.duration_ms()));
                 if stable == "m.voice" {
                     let mut v1 = Object::new();
