@@ -85,4 +85,7 @@ pub use schema::{
     Validator, block_schema, event_type_schema, published_schemas, schema_files, schema_id,
     schema_index, schema_path, validate,
 };
-pub use timeline::{PollTally, Pushed, Reaction, ThreadSummary, Timeline, TimelineItem};
+pub use timeline::{
+    PollTally, Pushed, Reaction, ThreadSummary, Timeline, TimelineItem, acts_on_another,
+    check_timeline, check_timeline_bytes, rearranged, room_from_bytes,
+};

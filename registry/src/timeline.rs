@@ -56,6 +56,7 @@
 //! ```
 
 mod item;
+mod oracle;
 mod poll;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -63,6 +64,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use exev::{Event, PollBlock, ReplacementForm};
 
 pub use item::{Reaction, ThreadSummary, TimelineItem};
+pub use oracle::{
+    acts_on_another, check_timeline, check_timeline_bytes, rearranged, room_from_bytes,
+};
 pub use poll::PollTally;
 
 use crate::render::{REACTION, REDACTION};
