@@ -59,6 +59,7 @@ mod read;
 mod remainder;
 mod write;
 
+use std::borrow::Cow;
 use std::fmt;
 
 pub use hybrid::{HybridCheck, HybridMismatch, check_hybrid};
@@ -163,16 +164,27 @@ pub fn is_legacy(event: &Event) -> bool {
     read::kind(event).is_some()
 }
 
+/// `content` without the blocks `present` names: the legacy part of a hybrid (all of it,
+/// borrowed, when it carries none).
+fn without<'c>(content: &'c Object, present: &[&str]) -> Cow<'c, Object> {
+    if present.is_empty() {
+        return Cow::Borrowed(content);
+    }
+    Cow::Owned(
+        content
+            .iter()
+            .filter(|(k, _)| !present.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
 /// The extensible content of a legacy event of `kind`: the blocks its fields say (its own
 /// blocks too, with `use_present`, for a consistent hybrid), its edit's new content converted
 /// alike, and the fields the blocks do not say, kept.
 fn extensible(kind: Kind<'_>, content: &Object, use_present: bool) -> (&'static str, Object) {
     let present = hybrid::present_blocks(content);
-    let legacy: Object = content
-        .iter()
-        .filter(|(k, _)| !present.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+    let legacy = without(content, &present);
     let derived = derive(kind, &legacy);
     let mut blocks = derived.blocks;
     if use_present {
@@ -194,30 +206,27 @@ fn extensible(kind: Kind<'_>, content: &Object, use_present: bool) -> (&'static 
             blocks.insert(NEW_CONTENT.to_owned(), Value::Object(inner_ext));
         }
     }
-    let written = legacy_content(&Event::new(
-        derived.event_type,
-        Content::from_object(blocks.clone()),
-    ))
-    .map(|(_, c)| c)
-    .unwrap_or_default();
+    let blocks = Content::from_object(blocks);
+    let written = legacy_content(derived.event_type, &blocks)
+        .map(|(_, c)| c)
+        .unwrap_or_default();
+    let mut blocks = blocks.into_object();
     remainder::merge(&mut blocks, &remainder::diff(&legacy, &written));
     (derived.event_type, blocks)
 }
 
-/// The legacy type and content of an extensible event: the fields its blocks say, with the
-/// legacy fields it kept put back where they still say the same; `None` for types with no
-/// legacy form.
-fn legacy_content(event: &Event) -> Option<(&'static str, Object)> {
-    let written = write::write(event)?;
+/// The legacy type and content of an extensible event of `event_type` with `content`: the
+/// fields its blocks say, with the legacy fields it kept put back where they still say the
+/// same; `None` for types with no legacy form.
+fn legacy_content(event_type: &str, content: &Content) -> Option<(&'static str, Object)> {
+    let written = write::write(event_type, content)?;
     let mut base = written.content;
     let mut kept = Object::new();
-    for (name, value) in event.content().as_object() {
+    for (name, value) in content.as_object() {
         if name == NEW_CONTENT {
             let converted = match value.as_object() {
                 Some(inner) if has_block(inner) => {
-                    let inner_event =
-                        Event::new(event.event_type(), Content::from_object(inner.clone()));
-                    legacy_content(&inner_event)
+                    legacy_content(event_type, &Content::from_object(inner.clone()))
                         .map_or_else(|| value.clone(), |(_, c)| Value::Object(c))
                 }
                 _ => value.clone(),
@@ -228,6 +237,9 @@ fn legacy_content(event: &Event) -> Option<(&'static str, Object)> {
             // taken for a hybrid; everything else is kept.
             kept.insert(name.clone(), value.clone());
         }
+    }
+    if kept.is_empty() {
+        return Some((written.event_type, base));
     }
     let says =
         |content: &Object| read::kind_of(written.event_type, content).map(|k| derive(k, content));
@@ -256,11 +268,12 @@ fn has_block(content: &Object) -> bool {
     content.keys().any(|k| read::is_stable_content_block(k))
 }
 
-/// `event` with its type and content replaced.
+/// `event` with its type and content replaced, its other members kept.
 fn reshaped(event: &Event, event_type: &str, content: Object) -> Event {
-    let mut out = event.clone();
-    out.set_event_type(event_type);
-    *out.content_mut() = Content::from_object(content);
+    let mut out = Event::new(event_type, Content::from_object(content));
+    for (name, value) in event.other() {
+        out.set_field(name.clone(), value.clone());
+    }
     out
 }
 
@@ -290,9 +303,25 @@ pub fn view(event: &Event) -> Option<LegacyView> {
         HybridCheck::Mismatched(problems) => (LegacyReading::LegacyFieldsOnly(problems), false),
         HybridCheck::NotHybrid => (LegacyReading::LegacyFields, false),
     };
-    let (event_type, ext) = extensible(kind, content, use_present);
+    // For rendering, the blocks say what the legacy fields said: those fields are left out,
+    // and everything else (custom fields, unstable blocks) kept, as extensible() would but
+    // without checking exactly which fields the blocks say.
+    let present = hybrid::present_blocks(content);
+    let derived = derive(kind, &without(content, &present));
+    let mut blocks = derived.blocks;
+    if kind != Kind::Encrypted {
+        for (name, value) in content {
+            let legacy_field = read::LEGACY_FIELDS.contains(&name.as_str());
+            let hybrid_block = present.contains(&name.as_str());
+            if hybrid_block && use_present {
+                blocks.insert(name.clone(), value.clone());
+            } else if !legacy_field && !hybrid_block {
+                blocks.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
     Some(LegacyView {
-        event: reshaped(event, event_type, ext),
+        event: reshaped(event, derived.event_type, blocks),
         reading,
     })
 }
@@ -384,7 +413,7 @@ pub fn to_legacy(event: &Event) -> Result<Event, ShapeError> {
             HybridCheck::NotHybrid => Ok(event.clone()),
         };
     }
-    Ok(match legacy_content(event) {
+    Ok(match legacy_content(event.event_type(), event.content()) {
         Some((event_type, content)) => reshaped(event, event_type, content),
         None => event.clone(),
     })

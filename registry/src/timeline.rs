@@ -61,7 +61,7 @@ mod poll;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use exev::{Event, PollBlock, ReplacementForm};
+use exev::{Event, PollBlock};
 
 pub use item::{Reaction, ThreadSummary, TimelineItem};
 pub use oracle::{
@@ -118,10 +118,11 @@ impl Role {
     }
 }
 
-/// The relation an event has to another, for the timeline: what it does, and to which event.
-fn relation(event: &Event) -> Option<(Role, String)> {
+/// The relation an event has to another, for the timeline: what it does, to which event,
+/// and, for an annotation, its key (read once, when the event arrives).
+fn relation(event: &Event) -> Option<(Role, String, Option<String>)> {
     if event.event_type() == REDACTION {
-        return Some((Role::Redaction, event.redacts()?.to_owned()));
+        return Some((Role::Redaction, event.redacts()?.to_owned(), None));
     }
     let rel = event.relates_to()?.ok()?;
     let target = rel.event_id.clone()?;
@@ -138,19 +139,42 @@ fn relation(event: &Event) -> Option<(Role, String)> {
     } else {
         return None;
     };
-    Some((role, target))
+    Some((role, target, rel.key))
+}
+
+/// What an item's rendering is of: the original as redacted, or with an edit applied.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Shown {
+    /// The original, redacted.
+    Redacted,
+    /// The original, with this edit applied (none: as sent).
+    Edit(Option<Key>),
 }
 
 /// A rendering to fill in.
-fn placeholder(event: &Event) -> Rendering {
-    Rendering::new(event.event_type(), Outcome::Hidden)
+fn placeholder(event_type: &str) -> Rendering {
+    Rendering::new(event_type, Outcome::Hidden)
 }
 
 /// One event received.
 #[derive(Clone, Debug)]
 struct Stored {
     event: Event,
+    /// What it does, and to which event.
     relation: Option<(Role, String)>,
+    /// An annotation's key.
+    key: Option<String>,
+}
+
+/// The relations to one event that were not redacted, by what they do.
+#[derive(Default)]
+struct Related<'t> {
+    redactions: Vec<&'t Key>,
+    edits: Vec<(&'t Key, &'t Event)>,
+    annotations: Vec<&'t Stored>,
+    thread: Vec<(&'t Key, &'t Event)>,
+    votes: Vec<&'t Event>,
+    ends: Vec<&'t Event>,
 }
 
 /// What [`Timeline::push`] did with an event.
@@ -186,6 +210,9 @@ pub struct Timeline {
     items: Vec<TimelineItem>,
     /// The event each item shows.
     item_keys: Vec<Key>,
+    /// What each item's rendering is of (the edit shown, or the redaction), so that a
+    /// reaction or a vote does not render the item again.
+    rendered_as: Vec<Option<Shown>>,
     item_index: BTreeMap<Key, usize>,
     received: u64,
 }
@@ -204,6 +231,7 @@ impl Timeline {
             children: BTreeMap::new(),
             items: Vec::new(),
             item_keys: Vec::new(),
+            rendered_as: Vec::new(),
             item_index: BTreeMap::new(),
             received: 0,
         }
@@ -257,7 +285,10 @@ impl Timeline {
             self.remove(&key);
             decrypted = true;
         }
-        let relation = relation(&event);
+        let (relation, key_of_annotation) = match relation(&event) {
+            Some((role, target, key)) => (Some((role, target)), key),
+            None => (None, None),
+        };
         if let Some((_, target)) = &relation {
             self.children
                 .entry(target.clone())
@@ -271,9 +302,14 @@ impl Timeline {
                 .registry
                 .event_type(event.event_type())
                 .is_some_and(|t| t.hidden);
-        let stored = Stored { event, relation };
+        let stored = Stored {
+            event,
+            relation,
+            key: key_of_annotation,
+        };
         let target = stored.relation.as_ref().map(|(_, t)| t.clone());
-        let item = (!hidden).then(|| TimelineItem::new(&stored.event, placeholder(&stored.event)));
+        let item = (!hidden)
+            .then(|| TimelineItem::new(&stored.event, placeholder(stored.event.event_type())));
         self.events.insert(key.clone(), stored);
         let mut result = if decrypted {
             Pushed::Decrypted
@@ -284,6 +320,7 @@ impl Timeline {
             let index = self.items.len();
             self.items.push(item);
             self.item_keys.push(key.clone());
+            self.rendered_as.push(None);
             self.item_index.insert(key.clone(), index);
             self.refresh(index);
             if !decrypted {
@@ -321,12 +358,17 @@ impl Timeline {
                 }
             }
             for index in self.items_along(target) {
+                // What the event said may change with its decrypted form: render again.
+                if let Some(slot) = self.rendered_as.get_mut(index) {
+                    *slot = None;
+                }
                 self.refresh(index);
             }
         }
         if let Some(index) = self.item_index.remove(key) {
             self.items.remove(index);
             self.item_keys.remove(index);
+            self.rendered_as.remove(index);
             for (i, k) in self.item_keys.iter().enumerate().skip(index) {
                 self.item_index.insert(k.clone(), i);
             }
@@ -353,18 +395,33 @@ impl Timeline {
         out
     }
 
-    /// The relations of `role` to the event `id` that were not redacted.
-    fn related(&self, id: Option<&str>, role: Role) -> Vec<(&Key, &Event)> {
+    /// The relations to the event `id` that were not redacted, by what they do, in one pass.
+    fn related(&self, id: Option<&str>) -> Related<'_> {
+        let mut related = Related::default();
         let Some(children) = id.and_then(|id| self.children.get(id)) else {
-            return Vec::new();
+            return related;
         };
-        children
+        for (key, stored) in children
             .iter()
             .filter_map(|k| self.events.get(k).map(|s| (k, s)))
-            .filter(|(_, s)| s.relation.as_ref().is_some_and(|(r, _)| *r == role))
-            .filter(|(k, _)| !self.is_redacted(k))
-            .map(|(k, s)| (k, &s.event))
-            .collect()
+        {
+            let Some((role, _)) = &stored.relation else {
+                continue;
+            };
+            if self.is_redacted(key) {
+                continue;
+            }
+            let event = &stored.event;
+            match role {
+                Role::Redaction => related.redactions.push(key),
+                Role::Edit => related.edits.push((key, event)),
+                Role::Annotation => related.annotations.push(stored),
+                Role::Thread => related.thread.push((key, event)),
+                Role::Vote => related.votes.push(event),
+                Role::End => related.ends.push(event),
+            }
+        }
+        related
     }
 
     /// Whether a redaction of `key` was received.
@@ -382,76 +439,93 @@ impl Timeline {
 
     /// Recomputes the item at `index` from its event and every relation received for it.
     fn refresh(&mut self, index: usize) {
-        let Some(key) = self.item_keys.get(index).cloned() else {
+        let Some(key) = self.item_keys.get(index) else {
             return;
         };
-        let Some(original) = self.events.get(&key).map(|s| s.event.clone()) else {
+        let Some((mut item, shown_as, changed)) = self.compute(key) else {
             return;
         };
-        let id = key.id().map(str::to_owned);
-        let id = id.as_deref();
-        let mut item = TimelineItem::new(&original, placeholder(&original));
+        // A reaction or a vote changes nothing the renderer sees: the rendering stays.
+        let same = self.rendered_as.get(index).and_then(Option::as_ref) == Some(&shown_as);
+        let fresh = match (same, &changed, self.events.get(key)) {
+            (true, _, _) => None,
+            (false, Some(shown), _) => {
+                Some(crate::render(shown, &self.capabilities, &self.registry))
+            }
+            (false, None, Some(original)) => Some(crate::render(
+                &original.event,
+                &self.capabilities,
+                &self.registry,
+            )),
+            (false, None, None) => return,
+        };
+        item.rendering = match (fresh, self.items.get_mut(index)) {
+            (Some(rendering), _) => rendering,
+            (None, Some(old)) => {
+                std::mem::replace(&mut old.rendering, placeholder(&item.rendering.event_type))
+            }
+            (None, None) => return,
+        };
+        if let Some(slot) = self.rendered_as.get_mut(index) {
+            *slot = Some(shown_as);
+        }
+        if let Some(slot) = self.items.get_mut(index) {
+            *slot = item;
+        }
+    }
+
+    /// The item for the event `key` (its rendering still to do), what the rendering is of,
+    /// and the event as shown when it is not the original as received (edited, redacted).
+    fn compute(&self, key: &Key) -> Option<(TimelineItem, Shown, Option<Event>)> {
+        let original = &self.events.get(key)?.event;
+        let id = key.id();
+        let mut item = TimelineItem::new(original, placeholder(original.event_type()));
         item.thread_root = original
             .relates_to()
             .and_then(Result::ok)
             .and_then(|r| r.thread_root().map(str::to_owned));
-        let redactions = self.related(id, Role::Redaction);
-        if let Some((first, _)) = redactions.first() {
+        let related = self.related(id);
+        if let Some(first) = related.redactions.first() {
             item.redacted = true;
             item.redacted_by = first.id().map(str::to_owned);
-            item.rendering =
-                crate::render(&original.redacted(), &self.capabilities, &self.registry);
-            self.store(index, item);
-            return;
+            return Some((item, Shown::Redacted, Some(original.redacted())));
         }
         // The latest valid edit, by origin_server_ts then event id (spec).
-        let edit = self
-            .related(id, Role::Edit)
-            .into_iter()
-            .filter_map(|(k, e)| {
+        let edit = related
+            .edits
+            .iter()
+            .filter_map(|&(k, e)| {
                 let replacement = e.replacement()?.ok()?;
                 replacement
-                    .applies_to(e, &original)
+                    .applies_to(e, original)
                     .is_none()
                     .then_some((k, e, replacement))
             })
             .max_by(|a, b| (a.1.origin_server_ts(), a.0).cmp(&(b.1.origin_server_ts(), b.0)));
-        let shown = match &edit {
-            Some((k, _, replacement)) => {
-                item.edited = true;
-                item.latest_edit = k.id().map(str::to_owned);
-                if replacement.form == ReplacementForm::Encrypted {
-                    original.clone()
-                } else {
-                    replacement.apply(&original)
-                }
-            }
-            None => original.clone(),
-        };
+        let shown_as = Shown::Edit(edit.as_ref().map(|(k, _, _)| (*k).clone()));
+        let edited = edit.as_ref().map(|(k, _, replacement)| {
+            item.edited = true;
+            item.latest_edit = k.id().map(str::to_owned);
+            replacement.apply(original)
+        });
+        let shown = edited.as_ref().unwrap_or(original);
         item.in_reply_to = shown
             .relates_to()
             .and_then(Result::ok)
             .and_then(|r| r.replying_to().map(str::to_owned));
-        for (_, reaction) in self.related(id, Role::Annotation) {
-            if reaction.event_type() != REACTION {
+        for reaction in &related.annotations {
+            if reaction.event.event_type() != REACTION {
                 continue;
             }
-            let (Some(sender), Some(key)) = (
-                reaction.sender(),
-                reaction
-                    .relates_to()
-                    .and_then(Result::ok)
-                    .and_then(|r| r.key),
-            ) else {
+            let (Some(sender), Some(key)) = (reaction.event.sender(), &reaction.key) else {
                 continue;
             };
-            item.reactions
-                .entry(key)
-                .or_default()
-                .senders
-                .insert(sender.to_owned());
+            let senders = &mut item.reactions.entry(key.clone()).or_default().senders;
+            if !senders.contains(sender) {
+                senders.insert(sender.to_owned());
+            }
         }
-        let thread = self.related(id, Role::Thread);
+        let thread = &related.thread;
         if !thread.is_empty() {
             item.thread = Some(ThreadSummary {
                 count: thread.len(),
@@ -464,22 +538,13 @@ impl Timeline {
             });
         }
         if let Some(Ok(poll)) = shown.content().get::<PollBlock>() {
-            let votes = self.related(id, Role::Vote);
-            let ends = self.related(id, Role::End);
             item.poll = Some(PollTally::count(
                 &poll,
                 original.sender(),
-                votes.iter().map(|(_, e)| *e),
-                ends.iter().map(|(_, e)| *e),
+                related.votes.iter().copied(),
+                related.ends.iter().copied(),
             ));
         }
-        item.rendering = crate::render(&shown, &self.capabilities, &self.registry);
-        self.store(index, item);
-    }
-
-    fn store(&mut self, index: usize, item: TimelineItem) {
-        if let Some(slot) = self.items.get_mut(index) {
-            *slot = item;
-        }
+        Some((item, shown_as, edited))
     }
 }

@@ -146,8 +146,12 @@ pub(crate) const STICKER: Msgtype = Msgtype {
 /// The voice marker of MSC3245 v1 on `msgtype` `m.audio`, as written.
 pub(crate) const VOICE_MARKER: &str = "org.matrix.msc3245.voice";
 
-/// Every name the voice marker is read under: [`VOICE_MARKER`] and its older name.
-pub(crate) const VOICE_MARKERS: &[&str] = &[VOICE_MARKER, "org.matrix.msc2516.voice"];
+/// The voice marker's older name (MSC3245: "there are wild events using
+/// `org.matrix.msc2516.voice`").
+pub(crate) const OLD_VOICE_MARKER: &str = "org.matrix.msc2516.voice";
+
+/// Every name the voice marker is read under.
+pub(crate) const VOICE_MARKERS: &[&str] = &[VOICE_MARKER, OLD_VOICE_MARKER];
 
 /// The v1 audio block voice messages carry beside their legacy fields (MSC3245 v1).
 pub(crate) const V1_AUDIO: &str = "org.matrix.msc1767.audio";

@@ -261,6 +261,22 @@ fn location_value(uri: &str) -> Value {
     [("uri".to_owned(), Value::from(uri))].into_iter().collect()
 }
 
+/// The legacy fields [`derive`] reads (beside the mixins it carries over): what a reading of
+/// the event for rendering leaves out, the blocks saying it.
+pub(crate) const LEGACY_FIELDS: &[&str] = &[
+    "msgtype",
+    "body",
+    "format",
+    "formatted_body",
+    "url",
+    "file",
+    "filename",
+    "info",
+    "geo_uri",
+    msgtype::VOICE_MARKER,
+    msgtype::OLD_VOICE_MARKER,
+];
+
 /// Whether `content` has an edit's new content to convert with it.
 pub(crate) fn new_content(content: &Object) -> Option<&Object> {
     object(content, NEW_CONTENT)

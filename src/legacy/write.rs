@@ -4,9 +4,8 @@ use super::msgtype::{self, Details, STICKER, V1_AUDIO, VOICE_MARKER};
 use super::read::HTML_FORMAT;
 use crate::blocks::fields::uint_value;
 use crate::{
-    AudioDetailsBlock, Block, CaptionBlock, Content, Event, FileBlock, ImageDetailsBlock,
-    KnownBlock, LocationBlock, Object, TextBlock, ThumbnailBlock, Value, VideoDetailsBlock,
-    stable_event_type,
+    AudioDetailsBlock, Block, CaptionBlock, Content, FileBlock, ImageDetailsBlock, KnownBlock,
+    LocationBlock, Object, TextBlock, ThumbnailBlock, Value, VideoDetailsBlock, stable_event_type,
 };
 
 /// An extensible event written as a legacy one: the legacy event type, its content, and the
@@ -92,11 +91,10 @@ fn write_thumbnail(thumbnails: &ThumbnailBlock, info: &mut Object) {
     set(info, "thumbnail_info", Value::Object(ti));
 }
 
-/// Writes `event` as a legacy event, or `None` when its type has no legacy form (polls,
-/// topics, custom types, legacy events themselves).
-pub(crate) fn write(event: &Event) -> Option<Written> {
-    let (stable, _) = stable_event_type(event.event_type())?;
-    let content = event.content();
+/// Writes an event of `event_type` with `content` as a legacy event, or `None` when its type
+/// has no legacy form (polls, topics, custom types, legacy events themselves).
+pub(crate) fn write(event_type: &str, content: &Content) -> Option<Written> {
+    let (stable, _) = stable_event_type(event_type)?;
     let mut consumed = Vec::new();
     let mut out = Object::new();
     for block in super::read::CARRIED_OVER {
