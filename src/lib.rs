@@ -6,8 +6,15 @@
 //! [`FileBlock`], ...) read on demand, under its stable `m.*` name or any unstable or obsolete
 //! alias it is still sent under ([`KnownBlock::names`]); [`AnyBlock`] holds any of them.
 //!
+//! Today's legacy events (`m.room.message` of every msgtype, `m.sticker`, `m.room.encrypted`)
+//! convert to their extensible form and back, losslessly, and to MSC4460's hybrid form
+//! ([`legacy`]). Relations are typed: an edit's new content ([`Event::replacement`],
+//! [`Replacement`]), what a redaction removes ([`Event::redacts`], [`Event::redacted`]), a
+//! reply's fallback ([`strip_reply_fallback`]).
+//!
 //! This crate holds no codec: `exev-codec` reads and writes JSON (and more), and
-//! `exev-registry` decides how to render events a client does not know.
+//! `exev-registry` decides how to render events a client does not know and folds a room's
+//! events into a timeline.
 //!
 //! ```
 //! use exev::{Block, Content, Event, FileBlock, TextBlock};
