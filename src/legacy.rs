@@ -207,6 +207,8 @@ fn extensible(kind: Kind<'_>, content: &Object, use_present: bool) -> (&'static 
         }
     }
     let blocks = Content::from_object(blocks);
+    // Every type `derive` gives has a legacy form; were there none, nothing would be written
+    // and every field would be kept.
     let written = legacy_content(derived.event_type, &blocks)
         .map(|(_, c)| c)
         .unwrap_or_default();

@@ -166,6 +166,15 @@ fn quote(s: &str) -> String {
     }
 }
 
+/// The legacy `info.duration`, in milliseconds.
+fn info_duration(legacy: &Object) -> Option<u64> {
+    legacy
+        .get("info")
+        .and_then(|i| i.get("duration"))
+        .and_then(Value::as_i64)
+        .and_then(|i| u64::try_from(i).ok())
+}
+
 /// Whether a duration in seconds says the same as one in milliseconds: within a second.
 fn same_duration(secs: u64, millis: u64) -> bool {
     secs.saturating_mul(1000).abs_diff(millis) < 1000
@@ -232,20 +241,15 @@ fn compare(block: &str, derived: &Value, present: &Value, legacy: &Object) -> Op
                 .then(|| format!("{} is not the legacy fields' {}", dims(&p), dims(&d)))
         }
         (AnyBlock::VideoDetails(d), AnyBlock::VideoDetails(p)) => video_differs(&d, &p, legacy),
-        (AnyBlock::AudioDetails(_), AnyBlock::AudioDetails(p)) => {
-            let millis = legacy
-                .get("info")
-                .and_then(|i| i.get("duration"))
-                .and_then(Value::as_i64)
-                .and_then(|i| u64::try_from(i).ok())
-                .unwrap_or_default();
-            (!same_duration(p.duration_secs(), millis)).then(|| {
-                format!(
-                    "the duration {} s is not info.duration {millis} ms",
-                    p.duration_secs()
-                )
-            })
-        }
+        // The legacy side has audio details only from an info.duration.
+        (AnyBlock::AudioDetails(_), AnyBlock::AudioDetails(p)) => match info_duration(legacy) {
+            Some(ms) if same_duration(p.duration_secs(), ms) => None,
+            millis => Some(format!(
+                "the duration {} s is not info.duration {} ms",
+                p.duration_secs(),
+                millis.map_or_else(|| "(none)".to_owned(), |ms| ms.to_string())
+            )),
+        },
         (AnyBlock::Thumbnail(d), AnyBlock::Thumbnail(p)) => thumbnail_differs(&d, &p),
         (AnyBlock::Automated(_), AnyBlock::Automated(p)) => {
             (!p.is_automated()).then(|| "an m.notice must have m.automated true".to_owned())
@@ -285,12 +289,7 @@ fn video_differs(d: &VideoDetailsBlock, p: &VideoDetailsBlock, legacy: &Object) 
             p.width, p.height, d.width, d.height
         ));
     }
-    let millis = legacy
-        .get("info")
-        .and_then(|i| i.get("duration"))
-        .and_then(Value::as_i64)
-        .and_then(|i| u64::try_from(i).ok());
-    match (p.duration, millis) {
+    match (p.duration, info_duration(legacy)) {
         (Some(s), Some(ms)) if !same_duration(s, ms) => {
             Some(format!("the duration {s} s is not info.duration {ms} ms"))
         }

@@ -314,6 +314,7 @@ fn render_blocks(
     let own = registry.event_type(sent);
     let mut reader = Reader::new(registry, content, withhold);
     let mut r = Rendering::new(sent, Outcome::Unrenderable);
+    withheld(&reader, &mut r);
     mixins(&mut reader, &mut r);
 
     if event.is_state() || own.is_some_and(|t| t.state) {
@@ -438,6 +439,25 @@ fn render_blocks(
         _ => format!("no schema the client knows fits {sent}"),
     };
     r
+}
+
+/// Lists in `ignored` the blocks a legacy room does not render (MSC4460), whatever the outcome.
+fn withheld(reader: &Reader<'_>, r: &mut Rendering) {
+    for entry in reader.content.blocks() {
+        if reader
+            .registry
+            .block(entry.name)
+            .is_some_and(|def| reader.withheld(def, entry.name))
+        {
+            r.ignored.push(IgnoredBlock {
+                name: entry.name.to_owned(),
+                reason: format!(
+                    "{} is not rendered on {} outside rooms with extensible events (MSC4460)",
+                    entry.name, r.event_type
+                ),
+            });
+        }
+    }
 }
 
 /// Lists in `skipped` the malformed block that ruled a schema out: it changed the outcome.
@@ -885,10 +905,10 @@ fn ignored(reader: &mut Reader<'_>, schema: &EventTypeDef, used: &[&str], r: &mu
         let def = registry.block(entry.name);
         let reason = match def {
             None => "unknown block".to_owned(),
+            // Listed already, with why (`withheld`).
+            Some(def) if reader.withheld(def, entry.name) => continue,
             Some(def) => {
-                let read_under = registry
-                    .find_block(reader.content, &def.name)
-                    .map(|(name, _)| name);
+                let read_under = reader.find(&def.name).map(|(name, _)| name);
                 let in_schema = def.names().any(|(name, _, _)| used.contains(&name));
                 // The v1 string pair: `org.matrix.msc1767.html` is read along with the
                 // `org.matrix.msc1767.text` string (see `Content::text`).
