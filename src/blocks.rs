@@ -20,7 +20,7 @@ mod poll_results;
 mod relates_to;
 mod selections;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod text;
 mod thumbnail;
 mod topic;
@@ -221,6 +221,29 @@ impl AnyBlock {
     /// The stable name of the block, e.g. `"m.poll"`.
     pub fn stable_name(&self) -> &'static str {
         self.kind().stable_name()
+    }
+
+    /// Reads `value` as [`AnyBlock::read`] does, except that the blocks with one value out of
+    /// range that a renderer can still show (a waveform sample: [`AudioDetailsBlock::read_clamped`];
+    /// a zoom level: [`LocationBlock::read_clamped`]) are clamped into range, and each value
+    /// clamped is returned as the error strict reading gives. Other blocks read strictly.
+    ///
+    /// # Errors
+    ///
+    /// As [`AnyBlock::read`], except for the values clamped.
+    pub fn read_clamped(
+        block: KnownBlock,
+        name: &str,
+        value: &Value,
+    ) -> Result<(AnyBlock, Vec<BlockError>), BlockError> {
+        match block {
+            KnownBlock::AudioDetails => AudioDetailsBlock::read_clamped(name, value)
+                .map(|(b, notes)| (AnyBlock::AudioDetails(b), notes)),
+            KnownBlock::Location => {
+                LocationBlock::read_clamped(value).map(|(b, notes)| (AnyBlock::Location(b), notes))
+            }
+            other => AnyBlock::read(other, name, value).map(|b| (b, Vec::new())),
+        }
     }
 }
 

@@ -579,6 +579,462 @@ impl<'a> Generator<'a> {
     }
 }
 
+/// The msgtypes legacy events are generated with: every one of the spec's, and a custom one.
+const MSGTYPES: &[&str] = &[
+    "m.text",
+    "m.notice",
+    "m.emote",
+    "m.image",
+    "m.file",
+    "m.audio",
+    "m.video",
+    "m.location",
+    "m.server_notice",
+    "m.key.verification.request",
+    "org.example.dice",
+];
+
+/// Senders of generated rooms: few, so that edits by the same sender and duplicate reactions
+/// happen.
+const SENDERS: &[&str] = &[
+    "@alice:example.org",
+    "@bob:example.org",
+    "@carol:example.org",
+];
+
+/// Reaction keys of generated rooms.
+const REACTION_KEYS: &[&str] = &["👍", "🎉", "👀"];
+
+impl Generator<'_> {
+    fn object(pairs: Vec<(&str, Value)>) -> Value {
+        pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+    }
+
+    /// An `EncryptedFile` (the spec's encrypted attachment).
+    fn encrypted_file(&mut self, url: String) -> Value {
+        let key = Generator::object(vec![
+            ("kty", "oct".into()),
+            (
+                "key_ops",
+                Value::Array(vec!["encrypt".into(), "decrypt".into()]),
+            ),
+            ("alg", "A256CTR".into()),
+            ("k", Value::String(self.string())),
+            ("ext", Value::Bool(true)),
+        ]);
+        let hashes = Generator::object(vec![("sha256", Value::String(self.string()))]);
+        Generator::object(vec![
+            ("url", url.into()),
+            ("key", key),
+            ("iv", "w+sE15fzSc0AAAAAAAAAAA".into()),
+            ("hashes", hashes),
+            ("v", "v2".into()),
+        ])
+    }
+
+    /// The content of a legacy `m.room.message` of `msgtype`: its fields, some present and
+    /// some not, some unusual (a caption, an encrypted file, a thumbnail missing a field, a
+    /// custom field), as clients send them.
+    fn legacy_content(&mut self, msgtype: &str, edit: bool) -> Object {
+        let mut c = Object::new();
+        c.insert("msgtype".into(), msgtype.into());
+        let body = self.string();
+        c.insert("body".into(), Value::String(body.clone()));
+        if self.chance(30) {
+            c.insert("format".into(), "org.matrix.custom.html".into());
+            c.insert(
+                "formatted_body".into(),
+                Value::String(format!("<b>{}</b>", self.string())),
+            );
+        } else if self.chance(5) {
+            c.insert("formatted_body".into(), Value::String(self.string()));
+        }
+        let media = matches!(msgtype, "m.image" | "m.file" | "m.audio" | "m.video");
+        let mut info = Object::new();
+        if media {
+            let url = format!("mxc://example.org/{}", self.below(1000));
+            if self.chance(20) {
+                let file = self.encrypted_file(url);
+                c.insert("file".into(), file);
+            } else {
+                c.insert("url".into(), url.into());
+            }
+            match self.below(3) {
+                0 => {}
+                1 => {
+                    c.insert("filename".into(), Value::String(body.clone()));
+                }
+                _ => {
+                    c.insert(
+                        "filename".into(),
+                        format!("file{}.bin", self.below(9)).into(),
+                    );
+                }
+            }
+            if self.chance(70) {
+                let m = self.pick(MIMETYPES).unwrap_or("image/png");
+                info.insert("mimetype".into(), m.into());
+            }
+            if self.chance(60) {
+                info.insert("size".into(), self.uint(MAX_SAFE_INTEGER));
+            }
+        }
+        if matches!(msgtype, "m.image" | "m.video") && self.chance(70) {
+            info.insert("w".into(), self.uint(10_000));
+            info.insert("h".into(), self.uint(10_000));
+        }
+        if matches!(msgtype, "m.audio" | "m.video") && self.chance(70) {
+            info.insert("duration".into(), self.uint(10_000_000));
+        }
+        if matches!(msgtype, "m.image" | "m.video" | "m.file" | "m.location") && self.chance(40) {
+            self.legacy_thumbnail(&mut info);
+        }
+        if self.chance(10) {
+            info.insert("is_animated".into(), Value::Bool(self.chance(50)));
+        }
+        if !info.is_empty() || (media && self.chance(10)) {
+            c.insert("info".into(), Value::Object(info));
+        }
+        if msgtype == "m.audio" && self.chance(30) {
+            // MSC3245 v1 voice, as deployed: the marker and the v1 audio block.
+            c.insert(
+                "org.matrix.msc3245.voice".into(),
+                Value::Object(Object::new()),
+            );
+            let mut v1 = Object::new();
+            v1.insert("duration".into(), self.uint(600_000));
+            if self.chance(70) {
+                let n = self.below(40);
+                v1.insert("waveform".into(), (0..n).map(|_| self.uint(1024)).collect());
+            }
+            c.insert("org.matrix.msc1767.audio".into(), Value::Object(v1));
+        }
+        match msgtype {
+            "m.location" => {
+                let uri = if self.chance(90) {
+                    "geo:51.5008,0.1247;u=35"
+                } else {
+                    "https://maps.example/big-ben"
+                };
+                c.insert("geo_uri".into(), uri.into());
+            }
+            "m.server_notice" => {
+                c.insert(
+                    "server_notice_type".into(),
+                    "m.server_notice.usage_limit_reached".into(),
+                );
+                c.insert(
+                    "admin_contact".into(),
+                    "mailto:server.admin@example.org".into(),
+                );
+            }
+            "m.key.verification.request" => {
+                c.insert("from_device".into(), "AliceDevice2".into());
+                c.insert("methods".into(), Value::Array(vec!["m.sas.v1".into()]));
+                c.insert("to".into(), "@bob:example.org".into());
+            }
+            _ => {}
+        }
+        if self.chance(15) {
+            c.insert(format!("org.example.k{}", self.below(5)), self.value(2));
+        }
+        if self.chance(20) {
+            c.insert(
+                "m.mentions".into(),
+                self.valid_block(KnownBlock::Mentions, NameStatus::Stable),
+            );
+        }
+        if !edit && self.chance(10) {
+            // An edit: the new content of the same msgtype, and the `* ` fallback.
+            let new = self.legacy_content(msgtype, true);
+            c.insert("m.new_content".into(), Value::Object(new));
+            let relation = Generator::object(vec![
+                ("rel_type", "m.replace".into()),
+                ("event_id", format!("$e{}", self.below(100)).into()),
+            ]);
+            c.insert("m.relates_to".into(), relation);
+        } else if !edit && self.chance(20) {
+            let reply =
+                Generator::object(vec![("event_id", format!("$e{}", self.below(100)).into())]);
+            c.insert(
+                "m.relates_to".into(),
+                Generator::object(vec![("m.in_reply_to", reply)]),
+            );
+        }
+        c
+    }
+
+    /// `info.thumbnail_url` (or `thumbnail_file`) and `info.thumbnail_info`, now and then
+    /// missing a field `m.thumbnail` needs.
+    fn legacy_thumbnail(&mut self, info: &mut Object) {
+        let url = format!("mxc://example.org/t{}", self.below(1000));
+        if self.chance(20) {
+            let file = self.encrypted_file(url);
+            info.insert("thumbnail_file".into(), file);
+        } else {
+            info.insert("thumbnail_url".into(), url.into());
+        }
+        let mut ti = Object::new();
+        if self.chance(90) {
+            ti.insert("mimetype".into(), "image/jpeg".into());
+        }
+        ti.insert("w".into(), self.uint(1000));
+        ti.insert("h".into(), self.uint(1000));
+        if self.chance(50) {
+            ti.insert("size".into(), self.uint(100_000));
+        }
+        info.insert("thumbnail_info".into(), Value::Object(ti));
+    }
+
+    /// A legacy event as today's clients send it: an `m.room.message` of one of the spec's
+    /// msgtypes (or a custom one), an `m.sticker`, or an `m.room.encrypted`, with its
+    /// envelope. What `exev::legacy` converts to the extensible form and back.
+    ///
+    /// ```
+    /// use exev::generate::Generator;
+    ///
+    /// let event = Generator::new(b"legacy").legacy_event();
+    /// assert!(exev::legacy::is_legacy(&event));
+    /// ```
+    pub fn legacy_event(&mut self) -> Event {
+        self.budget = SIZE_BUDGET;
+        let (event_type, content) = match self.below(20) {
+            0 => {
+                let mut c = Object::new();
+                c.insert("body".into(), Value::String(self.string()));
+                c.insert(
+                    "url".into(),
+                    format!("mxc://example.org/s{}", self.below(100)).into(),
+                );
+                let mut info = Object::new();
+                info.insert("w".into(), self.uint(512));
+                info.insert("h".into(), self.uint(512));
+                info.insert("mimetype".into(), "image/png".into());
+                if self.chance(50) {
+                    self.legacy_thumbnail(&mut info);
+                }
+                c.insert("info".into(), Value::Object(info));
+                ("m.sticker", c)
+            }
+            1 => {
+                let mut c = Object::new();
+                c.insert("algorithm".into(), "m.megolm.v1.aes-sha2".into());
+                c.insert("ciphertext".into(), Value::String(self.string()));
+                c.insert(
+                    "session_id".into(),
+                    "X3lUlvLELLYxeTx4yOVu6UDpasGEVO0Jbu".into(),
+                );
+                if self.chance(30) {
+                    c.insert(
+                        "m.relates_to".into(),
+                        Generator::object(vec![
+                            ("rel_type", "m.replace".into()),
+                            ("event_id", "$e1".into()),
+                        ]),
+                    );
+                }
+                ("m.room.encrypted", c)
+            }
+            _ => {
+                let msgtype = self.pick(MSGTYPES).unwrap_or("m.text");
+                ("m.room.message", self.legacy_content(msgtype, false))
+            }
+        };
+        let mut event = Event::new(event_type, Content::from_object(content));
+        event.set_field(
+            "sender",
+            self.pick(SENDERS).unwrap_or("@alice:example.org").into(),
+        );
+        event.set_field("event_id", format!("$l{}", self.below(10_000)).into());
+        event.set_field(
+            "origin_server_ts",
+            Value::Integer(1_700_000_000_000 + self.integer().rem_euclid(1_000_000)),
+        );
+        if self.chance(30) {
+            event.set_field(
+                "unsigned",
+                Generator::object(vec![("age", Value::from(1234))]),
+            );
+        }
+        event
+    }
+
+    /// A room: messages (legacy and extensible, polls among them) and the events that act on
+    /// them (edits by their sender or another, edits of edits, reactions with repeated keys,
+    /// redactions of messages, edits and reactions, poll votes and ends, thread events and
+    /// replies), with unique event ids and timestamps, in the order a server might send
+    /// them. What `exev-registry`'s timeline folds.
+    ///
+    /// ```
+    /// use exev::generate::Generator;
+    ///
+    /// let room = Generator::new(b"a room").room();
+    /// assert!(!room.is_empty());
+    /// let ids: std::collections::BTreeSet<_> = room.iter().map(|e| e.event_id()).collect();
+    /// assert_eq!(ids.len(), room.len());
+    /// ```
+    pub fn room(&mut self) -> Vec<Event> {
+        let originals = 1 + self.below(6);
+        let relations = self.below(16);
+        let mut out: Vec<Event> = Vec::with_capacity(originals + relations);
+        let mut ts = 1_700_000_000_000i64;
+        let mut tick = |g: &mut Generator<'_>| {
+            ts += i64::try_from(g.below(3)).unwrap_or(0);
+            ts
+        };
+        for i in 0..originals {
+            self.budget = SIZE_BUDGET;
+            let sender = self.pick(SENDERS).unwrap_or("@alice:example.org");
+            let (event_type, content) = match self.below(4) {
+                0 => ("m.poll.start", self.room_poll()),
+                1 => {
+                    let mut c = Object::new();
+                    c.insert("m.text".into(), self.text());
+                    ("m.message", c)
+                }
+                _ => ("m.room.message", self.room_message()),
+            };
+            let mut content = content;
+            if i > 0 && self.chance(25) {
+                // In a thread on an earlier message, or a reply to one.
+                let root = format!("$m{}", self.below(i));
+                let relation = if self.chance(50) {
+                    Generator::object(vec![
+                        ("rel_type", "m.thread".into()),
+                        ("event_id", root.into()),
+                    ])
+                } else {
+                    Generator::object(vec![(
+                        "m.in_reply_to",
+                        Generator::object(vec![("event_id", root.into())]),
+                    )])
+                };
+                content.insert("m.relates_to".into(), relation);
+            }
+            let mut e = Event::new(event_type, Content::from_object(content));
+            e.set_field("event_id", format!("$m{i}").into());
+            e.set_field("sender", sender.into());
+            e.set_field("origin_server_ts", Value::Integer(tick(self)));
+            out.push(e);
+        }
+        for j in 0..relations {
+            self.budget = SIZE_BUDGET;
+            let target_index = self.below(originals);
+            let target = out.get(target_index).cloned().unwrap_or_default();
+            let target_id = format!("$m{target_index}");
+            let mut sender = target.sender().unwrap_or("@alice:example.org").to_owned();
+            if self.chance(20) {
+                sender = self.pick(SENDERS).unwrap_or("@bob:example.org").to_owned();
+            }
+            let relation = |rel: &str, id: String| {
+                Generator::object(vec![("rel_type", rel.into()), ("event_id", id.into())])
+            };
+            let (event_type, content) = match self.below(6) {
+                0 | 1 => {
+                    // An edit of its target, or (now and then) of an earlier relation.
+                    let edited = if j > 0 && self.chance(15) {
+                        format!("$r{}", self.below(j))
+                    } else {
+                        target_id
+                    };
+                    let mut c = Object::new();
+                    let new = match target.event_type() {
+                        "m.room.message" => Value::Object(self.room_message()),
+                        "m.poll.start" => Value::Object(self.room_poll()),
+                        _ => Generator::object(vec![("m.text", self.text())]),
+                    };
+                    c.insert("m.new_content".into(), new);
+                    c.insert("m.relates_to".into(), relation("m.replace", edited));
+                    if target.event_type() == "m.room.message" {
+                        c.insert("msgtype".into(), "m.text".into());
+                        c.insert("body".into(), "* edited".into());
+                    }
+                    (target.event_type().to_owned(), c)
+                }
+                2 => {
+                    let key = self.pick(REACTION_KEYS).unwrap_or("👍");
+                    sender = self.pick(SENDERS).unwrap_or("@bob:example.org").to_owned();
+                    let mut rel = relation("m.annotation", target_id);
+                    if let Some(o) = rel.as_object_mut() {
+                        o.insert("key".into(), key.into());
+                    }
+                    let mut c = Object::new();
+                    c.insert("m.relates_to".into(), rel);
+                    ("m.reaction".to_owned(), c)
+                }
+                3 => {
+                    // A redaction of a message, or of an earlier relation.
+                    let redacted = if j > 0 && self.chance(50) {
+                        format!("$r{}", self.below(j))
+                    } else {
+                        target_id
+                    };
+                    let mut c = Object::new();
+                    c.insert("redacts".into(), redacted.into());
+                    ("m.room.redaction".to_owned(), c)
+                }
+                4 => {
+                    sender = self.pick(SENDERS).unwrap_or("@bob:example.org").to_owned();
+                    let answers = (0..self.below(3))
+                        .map(|_| format!("a{}", self.below(4)).into())
+                        .collect();
+                    let mut c = Object::new();
+                    c.insert("m.selections".into(), Value::Array(answers));
+                    c.insert("m.relates_to".into(), relation("m.reference", target_id));
+                    ("m.poll.response".to_owned(), c)
+                }
+                _ => {
+                    let mut c = Object::new();
+                    c.insert("m.text".into(), self.text());
+                    c.insert("m.relates_to".into(), relation("m.reference", target_id));
+                    ("m.poll.end".to_owned(), c)
+                }
+            };
+            let mut e = Event::new(event_type, Content::from_object(content));
+            e.set_field("event_id", format!("$r{j}").into());
+            e.set_field("sender", sender.into());
+            e.set_field("origin_server_ts", Value::Integer(tick(self)));
+            out.push(e);
+        }
+        out
+    }
+
+    /// A legacy text message's content for a generated room.
+    fn room_message(&mut self) -> Object {
+        let msgtype = self
+            .pick(&["m.text", "m.notice", "m.emote"])
+            .unwrap_or("m.text");
+        let mut c = Object::new();
+        c.insert("msgtype".into(), msgtype.into());
+        c.insert("body".into(), Value::String(self.string()));
+        c
+    }
+
+    /// A poll's content for a generated room: up to four answers `a0`..`a3`.
+    fn room_poll(&mut self) -> Object {
+        let answers = (0..1 + self.below(4))
+            .map(|i| {
+                Generator::object(vec![
+                    ("m.id", format!("a{i}").into()),
+                    ("m.text", self.text()),
+                ])
+            })
+            .collect();
+        let poll = Generator::object(vec![
+            ("question", Generator::object(vec![("m.text", self.text())])),
+            ("answers", Value::Array(answers)),
+            (
+                "max_selections",
+                Value::Integer(1 + i64::try_from(self.below(2)).unwrap_or(0)),
+            ),
+        ]);
+        let mut c = Object::new();
+        c.insert("m.text".into(), self.text());
+        c.insert("m.poll".into(), poll);
+        c
+    }
+}
+
 /// A seeded stream of pseudo-random bytes (`SplitMix64`): what `exev gen` feeds the
 /// [`Generator`], so that a seed always gives the same events.
 ///

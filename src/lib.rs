@@ -6,8 +6,15 @@
 //! [`FileBlock`], ...) read on demand, under its stable `m.*` name or any unstable or obsolete
 //! alias it is still sent under ([`KnownBlock::names`]); [`AnyBlock`] holds any of them.
 //!
+//! Today's legacy events (`m.room.message` of every msgtype, `m.sticker`, `m.room.encrypted`)
+//! convert to their extensible form and back, losslessly, and to MSC4460's hybrid form
+//! ([`legacy`]). Relations are typed: an edit's new content ([`Event::replacement`],
+//! [`Replacement`]), what a redaction removes ([`Event::redacts`], [`Event::redacted`]), a
+//! reply's fallback ([`strip_reply_fallback`]).
+//!
 //! This crate holds no codec: `exev-codec` reads and writes JSON (and more), and
-//! `exev-registry` decides how to render events a client does not know.
+//! `exev-registry` decides how to render events a client does not know and folds a room's
+//! events into a timeline.
 //!
 //! ```
 //! use exev::{Block, Content, Event, FileBlock, TextBlock};
@@ -31,9 +38,12 @@ mod content;
 mod error;
 mod event;
 pub mod generate;
+pub mod legacy;
+mod mimetype;
 mod name;
 mod naming;
 mod path;
+mod relations;
 #[cfg(feature = "schemars")]
 pub mod schema;
 mod value;
@@ -48,9 +58,11 @@ pub use blocks::{
 pub use content::{BlockEntry, Content, block_path};
 pub use error::{BlockError, BlockErrorKind, EventError, ValueError};
 pub use event::Event;
+pub use mimetype::{mimetype_essence, same_mimetype};
 pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
 pub use naming::NamingProfile;
 pub use path::{Path, Segment};
+pub use relations::{NEW_CONTENT, Replacement, ReplacementForm, strip_reply_fallback};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
 
 // The README's library example is compiled and run as a doctest.

@@ -4,7 +4,7 @@
 //! one naming instead, for example to send into a room version that only accepts unstable
 //! identifiers (MSC1767 §"Unstable prefixes"), or to store every event under stable names.
 
-use crate::blocks::{AnyBlock, Block};
+use crate::blocks::{AnyBlock, Block, PollBlock, SelectionsBlock};
 use crate::{Event, KnownBlock, NameStatus, Value, stable_event_type};
 
 /// Which names to write.
@@ -17,9 +17,13 @@ pub enum NamingProfile {
     /// Stable `m.*` names, converting unstable and obsolete shapes (the string form of
     /// `org.matrix.msc1767.text`, the unstable poll, the v1 audio block) to the stable one.
     Stable,
-    /// Unstable names where the block has one of the same shape as the stable block
-    /// (`org.matrix.msc1767.*`, `org.matrix.msc3488.*`, `org.matrix.msc3765.topic`); blocks
-    /// whose unstable form has another shape (polls) or no unstable name at all keep theirs.
+    /// What deployed clients read: unstable names where the block has one of the same shape
+    /// as the stable block (`org.matrix.msc1767.*`, `org.matrix.msc3488.*`,
+    /// `org.matrix.msc3765.topic`); polls in MSC3381's unstable shape
+    /// (`org.matrix.msc3381.poll.*`, string texts, `id`), when every text is plain; and voice
+    /// messages as MSC3245 v1 sends them (`m.room.message` with `msgtype` `m.audio`, the voice
+    /// marker, `org.matrix.msc1767.audio` in milliseconds, and the unstable text and file).
+    /// Blocks with no unstable name keep theirs.
     Unstable,
 }
 
@@ -96,6 +100,18 @@ fn to_stable(event: &mut Event) {
 }
 
 fn to_unstable(event: &mut Event) {
+    match stable_event_type(event.event_type()) {
+        // A poll goes unstable whole or not at all: a mix is what no reader expects.
+        Some(("m.poll.start" | "m.poll.response" | "m.poll.end", NameStatus::Stable)) => {
+            unstable_poll_event(event);
+            return;
+        }
+        Some(("m.voice", _)) => {
+            v1_voice(event);
+            return;
+        }
+        _ => {}
+    }
     if let Some((stable, NameStatus::Stable)) = stable_event_type(event.event_type())
         && SAME_SHAPE_EVENT_TYPES.contains(&stable)
         && let Some(unstable) = crate::name::unstable_event_type(stable)
@@ -119,6 +135,98 @@ fn to_unstable(event: &mut Event) {
             content.insert_raw(unstable, value);
         }
     }
+}
+
+/// A poll event (start, response, end) in MSC3381's unstable shape, as clients deployed it:
+/// left as it is when a text has more than one plain representation.
+fn unstable_poll_event(event: &mut Event) {
+    let Some((stable, _)) = stable_event_type(event.event_type()) else {
+        return;
+    };
+    let content = event.content();
+    // The fallback text, as the unstable string.
+    let text = match content.find(KnownBlock::Text) {
+        Some(("m.text", _, _)) => match content.text().and_then(Result::ok) {
+            Some(t) => match t.as_plain_string() {
+                Some(s) => Some(s.to_owned()),
+                None => return,
+            },
+            None => return,
+        },
+        _ => None,
+    };
+    let mut moves: Vec<(&str, &'static str, Value)> = Vec::new();
+    match stable {
+        "m.poll.start" => {
+            let Some(Ok(poll)) = content.get::<PollBlock>() else {
+                return;
+            };
+            let Some(value) = poll.unstable_value() else {
+                return;
+            };
+            moves.push(("m.poll", "org.matrix.msc3381.poll.start", value));
+        }
+        "m.poll.response" => {
+            let Some(Ok(selections)) = content.get::<SelectionsBlock>() else {
+                return;
+            };
+            moves.push((
+                "m.selections",
+                "org.matrix.msc3381.poll.response",
+                selections.unstable_value(),
+            ));
+        }
+        _ => {}
+    }
+    if let Some(t) = text {
+        moves.push(("m.text", "org.matrix.msc1767.text", Value::from(t)));
+    }
+    let free = moves
+        .iter()
+        .all(|(_, to, _)| event.content().get_raw(to).is_none());
+    if !free {
+        return;
+    }
+    let content = event.content_mut();
+    for (from, to, value) in moves {
+        content.remove(from);
+        content.insert_raw(to, value);
+    }
+    if stable == "m.poll.end" {
+        // The unstable end carries its marker (MSC3381).
+        content
+            .as_object_mut()
+            .entry("org.matrix.msc3381.poll.end".to_owned())
+            .or_insert_with(|| Value::Object(crate::Object::new()));
+    }
+    if let Some(unstable) = crate::name::unstable_event_type(stable) {
+        event.set_event_type(unstable);
+    }
+}
+
+/// A voice message as MSC3245 v1 sends it and deployed clients read it: its legacy form
+/// ([`crate::legacy::to_legacy`]) with the unstable text and file blocks beside.
+fn v1_voice(event: &mut Event) {
+    let content = event.content();
+    let text = content
+        .text()
+        .and_then(Result::ok)
+        .and_then(|t| t.plain_text().map(str::to_owned));
+    let file = content
+        .get::<crate::FileBlock>()
+        .and_then(Result::ok)
+        .map(|f| f.to_value());
+    let Ok(mut legacy) = crate::legacy::to_legacy(event) else {
+        return;
+    };
+    let content = legacy.content_mut();
+    if let Some(t) = text {
+        content.insert_raw("org.matrix.msc1767.text", Value::from(t));
+    }
+    if let Some(f) = file {
+        content.insert_raw("org.matrix.msc1767.file", f);
+    }
+    *event = legacy;
 }
 
 /// Moves the blocks nested in a wrapper block to their unstable names too, as unstable senders
@@ -231,6 +339,92 @@ mod tests {
         NamingProfile::Stable.apply(&mut e);
         assert_eq!(e.event_type(), "m.image");
         assert!(e.content().get_raw("m.text").is_some());
+    }
+
+    #[test]
+    fn unstable_profile_writes_polls_and_voice_as_deployed() {
+        use crate::blocks::testing::json;
+        let v13 = Event::from_value(json(
+            r#"{"type": "m.poll.start", "sender": "@alice:example.org", "content": {
+                "m.text": [{"mimetype": "text/plain", "body": "Lunch?\n1. Pizza"}],
+                "m.poll": {"kind": "m.disclosed", "max_selections": 1,
+                    "question": {"m.text": [{"body": "Lunch?"}]},
+                    "answers": [{"m.id": "pizza", "m.text": [{"body": "Pizza"}]}]}}}"#,
+        ))
+        .unwrap();
+        let mut unstable = v13.clone();
+        NamingProfile::Unstable.apply(&mut unstable);
+        let expected = Event::from_value(json(
+            r#"{"type": "org.matrix.msc3381.poll.start", "sender": "@alice:example.org", "content": {
+                "org.matrix.msc1767.text": "Lunch?\n1. Pizza",
+                "org.matrix.msc3381.poll.start": {"kind": "org.matrix.msc3381.poll.disclosed",
+                    "max_selections": 1, "question": {"org.matrix.msc1767.text": "Lunch?"},
+                    "answers": [{"id": "pizza", "org.matrix.msc1767.text": "Pizza"}]}}}"#,
+        ))
+        .unwrap();
+        assert_eq!(unstable, expected);
+        assert_eq!(
+            unstable.content().get::<PollBlock>(),
+            v13.content().get::<PollBlock>(),
+            "the same typed poll"
+        );
+        // HTML a string cannot say: the poll keeps its stable shape.
+        let mut rich = v13.clone();
+        rich.content_mut()
+            .set(&TextBlock::plain("Lunch?").with_html("<b>Lunch?</b>"));
+        let before = rich.clone();
+        NamingProfile::Unstable.apply(&mut rich);
+        assert_eq!(rich, before);
+        // A vote and an end.
+        let mut vote = Event::from_value(json(
+            r#"{"type": "m.poll.response", "content": {"m.selections": ["pizza"],
+                "m.relates_to": {"rel_type": "m.reference", "event_id": "$p"}}}"#,
+        ))
+        .unwrap();
+        NamingProfile::Unstable.apply(&mut vote);
+        assert_eq!(vote.event_type(), "org.matrix.msc3381.poll.response");
+        assert_eq!(
+            vote.content().get_raw("org.matrix.msc3381.poll.response"),
+            Some(&json(r#"{"answers": ["pizza"]}"#))
+        );
+        let mut end = Event::from_value(json(
+            r#"{"type": "m.poll.end", "content": {"m.text": [{"body": "Closed"}],
+                "m.relates_to": {"rel_type": "m.reference", "event_id": "$p"}}}"#,
+        ))
+        .unwrap();
+        NamingProfile::Unstable.apply(&mut end);
+        assert_eq!(end.event_type(), "org.matrix.msc3381.poll.end");
+        assert!(
+            end.content()
+                .get_raw("org.matrix.msc3381.poll.end")
+                .is_some()
+        );
+        assert_eq!(
+            end.content().get_raw("org.matrix.msc1767.text"),
+            Some(&Value::from("Closed"))
+        );
+
+        // MSC3245's voice message, as v1 clients send it (V32's shape).
+        let mut voice = Event::from_value(json(
+            r#"{"type": "m.voice", "content": {"m.text": [{"body": "Voice message"}],
+                "m.file": {"url": "mxc://example.org/abcdef", "name": "Voice message.ogg",
+                           "mimetype": "audio/ogg", "size": 7992},
+                "m.audio_details": {"duration": 7, "waveform": [0, 128, 256]}}}"#,
+        ))
+        .unwrap();
+        NamingProfile::Unstable.apply(&mut voice);
+        let v32 = Event::from_value(json(
+            r#"{"type": "m.room.message", "content": {
+                "body": "Voice message.ogg", "msgtype": "m.audio", "url": "mxc://example.org/abcdef",
+                "info": {"duration": 7000, "mimetype": "audio/ogg", "size": 7992},
+                "org.matrix.msc1767.text": "Voice message",
+                "org.matrix.msc1767.file": {"size": 7992, "name": "Voice message.ogg",
+                    "url": "mxc://example.org/abcdef", "mimetype": "audio/ogg"},
+                "org.matrix.msc1767.audio": {"duration": 7000, "waveform": [0, 512, 1024]},
+                "org.matrix.msc3245.voice": {}}}"#,
+        ))
+        .unwrap();
+        assert_eq!(voice, v32);
     }
 
     #[test]

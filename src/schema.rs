@@ -300,11 +300,11 @@ impl JsonSchema for AudioDetailsBlock {
 impl JsonSchema for AutomatedBlock {
     block_name!(KnownBlock::Automated);
 
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        described(
-            generator.subschema_for::<bool>(),
-            "Mixin: whether the event was sent by automation, to render less prominently (MSC3955).",
-        )
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // MSC3955: "other value types should be treated as `false`", so no value is invalid.
+        json_schema!({
+            "description": "Mixin: whether the event was sent by automation, to render less prominently (MSC3955). A boolean; any other value counts as false.",
+        })
     }
 }
 
@@ -318,7 +318,11 @@ impl JsonSchema for LocationBlock {
             "type": "object",
             "description": "A location: a geo: URI (RFC 5870), a label and an OpenStreetMap zoom level (MSC3488).",
             "properties": {
-                "uri": described(string.clone(), "The geo: URI."),
+                "uri": {
+                    "type": "string",
+                    "description": "The geo: URI (RFC 5870; the scheme is case-insensitive).",
+                    "pattern": "^[gG][eE][oO]:",
+                },
                 "description": described(string, "A free-form label."),
                 "zoom_level": described(integer(0, max_zoom), "The zoom level to show, 0 to 20."),
             },
@@ -443,9 +447,11 @@ impl JsonSchema for RelatesToBlock {
                 "m.in_reply_to": {
                     "type": "object",
                     "description": "The event replied to.",
-                    "properties": {"event_id": string},
+                    "properties": {"event_id": string.clone()},
                     "required": ["event_id"],
                 },
+                "key": described(string, "The annotation applied, for m.annotation relations (a reaction's emoji)."),
+                "is_falling_back": described(generator.subschema_for::<bool>(), "For m.thread relations: whether m.in_reply_to is only a fallback for clients without threads; false when omitted."),
             },
             "dependentRequired": {"rel_type": ["event_id"]},
         })

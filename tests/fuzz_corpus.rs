@@ -101,6 +101,34 @@ fn render_regressions() {
 }
 
 #[test]
+fn timeline_seeds_and_regressions() {
+    // The committed inputs (chosen across sizes from the corpus `cargo fuzz cmin` kept) and
+    // the seeds `.ci/fuzz` gives the target: the spec's example events and the MSC examples.
+    let mut inputs = regressions("timeline");
+    assert!(inputs.len() >= 10, "{} committed inputs", inputs.len());
+    inputs.extend(files_under(&common::vectors().join("matrix-spec/events")));
+    inputs.extend(files_under(&common::vectors().join("msc")));
+    let (mut events, mut acting) = (0, 0);
+    for path in &inputs {
+        let bytes = std::fs::read(path).unwrap();
+        if let Err(bug) = exev_registry::check_timeline_bytes(&bytes) {
+            panic!("{}: {bug}", path.display());
+        }
+        let (room, _) = exev_registry::room_from_bytes(&bytes);
+        events += room.len();
+        acting += room
+            .iter()
+            .filter(|e| exev_registry::acts_on_another(e))
+            .count();
+    }
+    // The inputs make rooms with relations to fold, not empty ones.
+    assert!(
+        events > 500 && acting > 100,
+        "{events} events, {acting} acting on others"
+    );
+}
+
+#[test]
 fn proto_decode_seeds_and_regressions() {
     // The seeds `.ci/fuzz` gives the target: every MSC example in Protobuf.
     let mut inputs: Vec<Vec<u8>> = common::msc_canonical()

@@ -147,3 +147,40 @@ proptest! {
         }
     }
 }
+
+fn legacy_events() -> impl Strategy<Value = Event> {
+    proptest::collection::vec(any::<u8>(), 0..4096)
+        .prop_map(|bytes| Generator::new(&bytes).legacy_event())
+}
+
+/// A generated room and bytes saying where each of its hidden relations (edits, reactions,
+/// redactions, votes) arrives instead.
+fn rooms() -> impl Strategy<Value = (Vec<Event>, Vec<u8>)> {
+    (
+        proptest::collection::vec(any::<u8>(), 0..4096),
+        proptest::collection::vec(any::<u8>(), 0..64),
+    )
+        .prop_map(|(bytes, moves)| (Generator::new(&bytes).room(), moves))
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    #[test]
+    fn legacy_to_extensible_to_legacy_is_the_identity(event in legacy_events()) {
+        let extensible = exev::legacy::to_extensible(&event)
+            .map_err(|e| TestCaseError::fail(format!("{e}: {}", String::from_utf8_lossy(&json::to_vec(&event)))))?;
+        prop_assert!(!exev::legacy::is_legacy(&extensible), "not converted: {:?}", extensible);
+        let back = exev::legacy::to_legacy(&extensible).unwrap();
+        prop_assert_eq!(json::to_vec(&back), json::to_vec(&event));
+        // And its hybrid form is consistent, with the event as its legacy part.
+        let hybrid = exev::legacy::to_hybrid(&event).unwrap();
+        prop_assert!(!matches!(exev::legacy::check_hybrid(&hybrid), exev::legacy::HybridCheck::Mismatched(_)));
+        prop_assert_eq!(exev::legacy::to_legacy(&hybrid).unwrap(), event);
+    }
+
+    #[test]
+    fn timeline_items_do_not_depend_on_when_relations_arrive((room, moves) in rooms()) {
+        exev_registry::check_timeline(&room, &moves).map_err(TestCaseError::fail)?;
+    }
+}

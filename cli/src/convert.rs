@@ -9,6 +9,7 @@ use exev_codec::{NumberPolicy, Options, cbor, json, proto};
 
 use crate::input::{self, Source};
 use crate::report::{Failure, write_stdout};
+use crate::shape::ShapeArg;
 use crate::{InputFormat, Outcome};
 
 /// The encodings `--to` writes.
@@ -67,6 +68,9 @@ pub(crate) struct ConvertArgs {
     /// Which names to write: as sent, stable `m.*` names, or unstable names.
     #[arg(long, value_enum, default_value_t = Names::Keep)]
     names: Names,
+    /// Which shape to write: as it is, extensible, legacy, or hybrid (MSC4460).
+    #[arg(long, value_enum, default_value_t = ShapeArg::Keep)]
+    shape: ShapeArg,
     /// Indent the JSON for people (not canonical).
     #[arg(long)]
     pretty: bool,
@@ -89,7 +93,8 @@ impl ConvertArgs {
     }
 
     /// The encoding of `event`; `source` names the input in errors.
-    fn encode(&self, mut event: Event, source: &str) -> Result<Vec<u8>, Failure> {
+    fn encode(&self, event: Event, source: &str) -> Result<Vec<u8>, Failure> {
+        let mut event = self.shape.apply(event, source)?;
         self.names.profile().apply(&mut event);
         let event = &event;
         let failure = |error| Failure::Input {
@@ -153,7 +158,7 @@ fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
     match format {
         InputFormat::Cbor => cbor_sequence(args, reader, source, options),
         InputFormat::Proto => proto_stream(args, reader, source, options),
-        InputFormat::Mimi => crate::mimi::stream(reader, &source.name(), |event, name| {
+        InputFormat::Mimi => crate::mimi::stream(reader, &source.name(), false, |event, name| {
             write_stdout(&args.encode(event, name)?)
         }),
         InputFormat::Auto | InputFormat::Json => ndjson(args, reader, source, options),

@@ -7,6 +7,7 @@
 // A command-line program talks on stdout and stderr by design.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod client;
 mod convert;
 mod demo;
 mod describe;
@@ -18,6 +19,8 @@ mod registrar;
 mod render;
 mod report;
 mod schema;
+mod shape;
+mod timeline;
 mod validate;
 
 use std::process::ExitCode;
@@ -49,6 +52,9 @@ enum Command {
     Gen(generate::GenArgs),
     /// Show an event as a client with given capabilities would (MSC1767 fallback rendering).
     Render(render::RenderArgs),
+    /// Fold a room's events (a stream, in the order received) into the items a client shows:
+    /// edits applied, reactions counted, redactions marked, replies, threads, poll tallies.
+    Timeline(timeline::TimelineArgs),
     /// Check an event against its type's and its blocks' JSON Schemas (exit 1 if invalid).
     Validate(validate::ValidateArgs),
     /// Print the published JSON Schemas (the index, or one by name), or write them all.
@@ -91,6 +97,7 @@ fn main() -> ExitCode {
         Command::Inspect(args) => inspect::run(args),
         Command::Gen(args) => generate::run(args),
         Command::Render(args) => render::run(args),
+        Command::Timeline(args) => timeline::run(args),
         Command::Validate(args) => validate::run(args, cli.error_format),
         Command::Schema(args) => schema::run(args),
         Command::Registry(args) => registrar::run(args),

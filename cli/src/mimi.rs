@@ -6,7 +6,7 @@ use std::io::Read;
 
 use exev::{Event, Value};
 use exev_codec::json;
-use exev_mimi::mapping::{self, MappingError};
+use exev_mimi::mapping::{self, CarryIds, Mapper, MappingError};
 use exev_mimi::{MimiContent, Part};
 
 use crate::InputFormat;
@@ -72,16 +72,20 @@ pub(crate) fn diag(bytes: &[u8], source: &str) -> Result<Vec<u8>, Failure> {
 }
 
 /// `--stream --from mimi`: a CBOR sequence of messages, each mapped and written by `write`;
-/// errors name the item (`<stdin>#2`).
+/// errors name the item (`<stdin>#2`). With `event_ids`, each event gets the event ID of its
+/// message's ID, so that a timeline can attach the replies, reactions, edits and deletes that
+/// name it.
 pub(crate) fn stream(
     reader: impl Read,
     source: &str,
+    event_ids: bool,
     mut write: impl FnMut(Event, &str) -> Result<(), Failure>,
 ) -> Result<(), Failure> {
+    let mapper = Mapper::new(CarryIds).with_event_ids(event_ids);
     for (i, item) in exev_mimi::StreamReader::new(reader).enumerate() {
         let name = format!("{source}#{}", i + 1);
         let message = item.map_err(|e| decode_failure(&name, e))?;
-        write(mapping::to_event(&message), &name)?;
+        write(mapper.to_event(&message), &name)?;
     }
     Ok(())
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use exev_codec::{Options, json};
-use exev_registry::{Capabilities, Registry, Rendering, text_to_html};
+use exev_registry::{Rendering, text_to_html};
 
+use crate::client::ClientArgs;
 use crate::input::{self, Source};
 use crate::report::write_stdout;
 use crate::{InputFormat, Outcome};
@@ -25,39 +26,16 @@ pub(crate) enum RenderFormat {
 /// Arguments of `exev render`.
 #[derive(Args, Debug)]
 pub(crate) struct RenderArgs {
+    #[command(flatten)]
+    client: ClientArgs,
     /// The encoding to read.
     #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
     from: InputFormat,
-    /// The event types the client knows, by any of their names [default: every type of the
-    /// registry].
-    #[arg(long, value_delimiter = ',', value_name = "TYPE,...")]
-    know: Option<Vec<String>>,
-    /// The mimetypes the client understands (`type/*` allowed) [default: every mimetype].
-    #[arg(long, value_delimiter = ',', value_name = "M,...")]
-    mimetypes: Option<Vec<String>>,
     /// The form of the output.
     #[arg(long, value_enum, default_value_t = RenderFormat::Text)]
     format: RenderFormat,
-    /// A registrar's manifest directory to add to the built-in registry (repeatable; later
-    /// ones go on top).
-    #[arg(long = "registry", value_name = "DIR")]
-    registries: Vec<PathBuf>,
     /// The input file, or `-` for stdin.
     file: Option<PathBuf>,
-}
-
-/// The client `args` describe, for `registry`.
-fn capabilities(args: &RenderArgs, registry: &Registry) -> Capabilities {
-    let mut caps = match &args.know {
-        Some(types) => {
-            Capabilities::knowing(types.iter().map(|t| t.trim()).filter(|t| !t.is_empty()))
-        }
-        None => Capabilities::everything(registry),
-    };
-    if let Some(mimetypes) = &args.mimetypes {
-        caps = caps.mimetypes(mimetypes.iter().map(|m| m.trim()).filter(|m| !m.is_empty()));
-    }
-    caps
 }
 
 /// The output for `format`.
@@ -81,7 +59,7 @@ pub(crate) fn run(args: &RenderArgs) -> Outcome {
     let options = Options::default();
     let bytes = source.read(options.max_bytes)?;
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
-    let registry = crate::registrar::load(&args.registries)?;
-    let rendering = registry.render(&event, &capabilities(args, &registry));
+    let (registry, capabilities) = args.client.client()?;
+    let rendering = registry.render(&event, &capabilities);
     write_stdout(&output(&rendering, args.format))
 }

@@ -43,6 +43,14 @@ pub(crate) enum Failure {
     },
     /// A registrar's manifest directory did not check: exit status 1, one line a problem.
     Manifest(exev_registry::ManifestError),
+    /// The event cannot take the shape asked for (a hybrid whose blocks disagree with its
+    /// legacy fields): exit status 1.
+    Shape {
+        /// Where the input came from.
+        source: String,
+        /// What is wrong, with paths.
+        message: String,
+    },
     /// The command line asks for something that does not exist: exit status 2.
     Usage {
         /// What is wrong, in words.
@@ -149,6 +157,20 @@ pub(crate) fn print(failure: &Failure, format: ErrorFormat) {
                     }
                 }
             }
+        }
+        (Failure::Shape { source, message }, ErrorFormat::Text) => {
+            eprintln!("exev: error: {source}: {message}");
+        }
+        (Failure::Shape { source, message }, ErrorFormat::Json) => {
+            let detail: Value = [
+                ("category", Value::from("shape")),
+                ("source", Value::from(source.as_str())),
+                ("message", Value::from(message.as_str())),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k.to_owned(), v))
+            .collect();
+            eprintln!("{}", json_line("error", detail));
         }
         (Failure::Usage { message }, ErrorFormat::Text) => eprintln!("exev: error: {message}"),
         (Failure::Usage { message }, ErrorFormat::Json) => {

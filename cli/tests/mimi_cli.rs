@@ -97,8 +97,6 @@ fn render_shows_what_a_mimi_client_would() {
             "original",
             "Hi everyone, we just shipped release 2.0. Good work!",
         ),
-        // An edit alone shows the Matrix fallback; a timeline applies it instead.
-        ("edit", "* Right on! Congratulations y'all!"),
         (
             "mention-html",
             "Kudos to @Alice Smith for making the release happen!",
@@ -116,6 +114,22 @@ fn render_shows_what_a_mimi_client_would() {
         let out = exev(&["render", "--from", "mimi"], bytes);
         assert!(out.status.success(), "{name}: {}", stderr(&out));
         assert_eq!(stdout(&out).trim_end_matches('\n'), text, "{name}");
+    }
+    // An edit, a reaction, a delete and an unlike act on another message: alone they are
+    // hidden, saying what they do (the edit with its new content), and a timeline applies them.
+    for (name, new_text) in [
+        ("edit", Some("Right on! Congratulations y'all!")),
+        ("reaction", None),
+        ("delete", None),
+        ("unlike", None),
+    ] {
+        let bytes = &all.iter().find(|(n, _)| n == name).unwrap().1;
+        let out = exev(&["render", "--format", "json"], bytes);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(r["outcome"], "hidden", "{name}: {r}");
+        assert_eq!(r["text"], "", "{name}: {r}");
+        assert_eq!(r["new_content"]["text"].as_str(), new_text, "{name}: {r}");
     }
     // chooseOne picks by the client's mimetypes: a client without HTML gets text from it.
     let bytes = &all.iter().find(|(n, _)| n == "multipart-3").unwrap().1;
@@ -269,4 +283,49 @@ fn events_mimi_cannot_carry_exit_1() {
     let state = br#"{"type":"m.room.topic","state_key":"","content":{"m.topic":[{"body":"x"}]}}"#;
     let err = assert_refused_in_one_line(&["convert", "--to", "mimi"], state, "state");
     assert!(err.contains("state event"), "{err}");
+}
+
+/// The items `exev timeline --format json` prints for a CBOR sequence of the named messages.
+fn timeline_of(names: &[&str], from: &str) -> Vec<serde_json::Value> {
+    let all = examples();
+    let mut stream = Vec::new();
+    for name in names {
+        let (_, bytes) = all.iter().find(|(n, _)| n == name).unwrap();
+        stream.extend_from_slice(bytes);
+    }
+    let out = exev(&["timeline", "--from", from, "--format", "json"], &stream);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect()
+}
+
+#[test]
+fn mimi_replies_reactions_edits_and_deletes_feed_the_timeline() {
+    let original = format!(
+        "${}",
+        "017ce54837404c3696e0c747b985cb172716d0ed0a3d249ca63ace7d82a096f4"
+    );
+    for from in ["mimi", "auto"] {
+        // The reaction counts on its target, the edit replaces the reply's text, and the
+        // reply names its target: two items, neither relation shown on its own.
+        let items = timeline_of(&["original", "reply", "reaction", "edit"], from);
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0]["event_id"], original.as_str());
+        assert_eq!(items[0]["reactions"], serde_json::json!({"❤": 1}));
+        assert_eq!(items[1]["in_reply_to"], original.as_str());
+        assert_eq!(items[1]["edited"], true);
+        assert_eq!(items[1]["text"], "Right on! Congratulations y'all!");
+
+        // The delete retracts the reply, the unlike the reaction.
+        let items = timeline_of(
+            &["original", "reply", "reaction", "edit", "delete", "unlike"],
+            from,
+        );
+        assert_eq!(items.len(), 2, "{items:?}");
+        assert_eq!(items[0]["reactions"], serde_json::json!({}));
+        assert_eq!(items[1]["redacted"], true);
+        assert_eq!(items[1]["text"], "");
+    }
 }

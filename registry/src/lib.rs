@@ -1,4 +1,4 @@
-//! # exev-registry: the block registry and the fallback renderer
+//! # exev-registry: the block registry, the fallback renderer and the timeline
 //!
 //! The registry is data ([`Registry`]): for each content block its names, value shape,
 //! whether it is a mixin and where it may nest ([`BlockDef`]); for each event type its names,
@@ -13,6 +13,12 @@
 //! messages, poll responses are hidden. The [`Rendering`] says what it rendered as and why,
 //! with the plain text, the HTML sanitised to the Matrix allow-list ([`sanitize_html`], with
 //! ammonia), media, poll, location, relation and mixin flags.
+//!
+//! Legacy events (`m.room.message` of every msgtype, `m.sticker`, `m.room.encrypted`) render
+//! through their extensible form ([`exev::legacy`]), as the room's support for extensible
+//! events says ([`RoomSupport`]). The [`Timeline`] folds a room's events into the items a
+//! client shows: edits applied, reactions counted, redactions marked, replies, threads and
+//! poll tallies ([`PollTally`]).
 //!
 //! The registry publishes a JSON Schema (draft 2020-12) for each block and event type
 //! ([`published_schemas`], [`block_schema`], [`event_type_schema`]: the files in the
@@ -59,6 +65,7 @@ mod examples;
 mod manifest;
 mod render;
 mod schema;
+mod timeline;
 
 pub use data::{
     BlockAlias, BlockDef, Constraint, EventTypeDef, Placement, Registry, TypeAlias, ValueShape,
@@ -69,13 +76,18 @@ pub use manifest::{
     REGISTRAR_BASE,
 };
 pub use render::{
-    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Attempt, Capabilities, FileRef, IgnoredBlock, LINK_SCHEMES,
-    LocationView, MAX_HTML_NESTING, Media, Mentions, Outcome, PollAnswerView, PollView, Relation,
-    Rendering, RuledOut, Skipped, TextSource, ThumbnailRef, html_nesting_depth, html_to_text,
-    render, sanitize_html, text_to_html,
+    ALLOWED_ATTRIBUTES, ALLOWED_TAGS, Attempt, Capabilities, DEFAULT_LANGUAGE, FileRef,
+    IgnoredBlock, LINK_SCHEMES, LegacySource, LocationView, MAX_HTML_NESTING, Media, Mentions,
+    Outcome, PollAnswerView, PollView, Relation, Rendering, RoomSupport, RuledOut, Skipped,
+    TextSource, ThumbnailRef, html_nesting_depth, html_to_text, render, sanitize_html,
+    text_to_html,
 };
 pub use schema::{
     DRAFT_2020_12, Problem, Report, SCHEMA_BASE, SchemaError, SchemaFile, SchemaKind, Severity,
     Validator, block_schema, event_type_schema, published_schemas, schema_files, schema_id,
     schema_index, schema_path, validate,
+};
+pub use timeline::{
+    PollTally, Pushed, Reaction, ThreadSummary, Timeline, TimelineItem, acts_on_another,
+    check_timeline, check_timeline_bytes, rearranged, room_from_bytes,
 };

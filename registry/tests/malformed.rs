@@ -140,8 +140,10 @@ fn a_malformed_required_block_falls_back_and_says_why() {
         "{}",
         r.reason
     );
-    // The message schema does not use m.file: it is ignored, not skipped.
-    assert!(r.skipped.is_empty());
+    // The message schema does not use m.file, so it is ignored; but it is malformed and it
+    // changed the outcome (the file became a message), so it is in `skipped` with its reason.
+    assert_eq!(paths(&r), [r#"content["m.file"]"#]);
+    assert_eq!(r.skipped[0].reason, "missing required field `url`");
     assert_eq!(r.ignored[0].name, "m.file");
 }
 

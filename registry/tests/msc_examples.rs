@@ -86,8 +86,9 @@ const CANONICAL: &[Row] = &[
         [R_MSG, R_FILE, "rendered m.audio", "rendered m.audio"],
         V09_TEXT,
     ),
-    // MSC3956's encrypted event carries no text fallback, by design.
-    row("V11", [UNR, UNR, UNR, "rendered m.encrypted"], ""),
+    // MSC3956's encrypted event carries no text fallback, by design: it is still to be
+    // decrypted, whatever the client knows.
+    row("V11", ["encrypted m.encrypted"; 4], ""),
     row("V12", [R_MSG, UNR, R_MSG, R_MSG], "Je suis un poisson"),
     row(
         "V13",
@@ -119,10 +120,13 @@ const CANONICAL: &[Row] = &[
         [UNR, UNR, UNR, "rendered m.location"],
         "Matthew's whereabouts (geo:51.5008,0.1247;u=35)",
     ),
+    // MSC3488's transitional m.room.message: a hybrid whose blocks MSC4460 does not allow on
+    // msgtype m.location (and whose string m.text is invalid), so it reads from its legacy
+    // fields, body and geo_uri.
     row(
         "V21",
-        [UNR, UNR, UNR, "rendered m.location"],
-        "Matthew's whereabouts (geo:51.5008,0.1247;u=35)",
+        [R_MSG, UNR, R_MSG, "rendered m.location"],
+        "Matthew was at geo:51.5008,0.1247;u=35 as of Sat Nov 13 18:50:58 2021",
     ),
     row("V22", ["state m.beacon_info"; 4], "The Matthew Tracker"),
     row(
@@ -136,10 +140,11 @@ const CANONICAL: &[Row] = &[
         [UNR, UNR, UNR, "rendered m.beacon"],
         "geo:8.95752746197222,12.494122581370175;u=10",
     ),
-    // MSC3644's v1-era edits: a string m.text, which no current schema accepts.
-    row("V27", [UNR; 4], ""),
-    row("V28", [UNR; 4], ""),
-    // The v1 transitional m.room.message: an unknown type, shown through its text blocks.
+    // MSC3644's v1-era edits: hidden, as every edit is on its own (a timeline applies it);
+    // their new content, a string m.text, is one no current schema accepts.
+    row("V27", ["hidden m.message"; 4], ""),
+    row("V28", ["hidden m.message"; 4], ""),
+    // The v1 transitional m.room.message: a legacy m.text message, read from its fields.
     row("V29", [R_MSG, UNR, R_MSG, R_MSG], "Hello World"),
     row("V30", [R_MSG, UNR, R_MSG, R_MSG], "i am a *fish*"),
     row("V31", [R_MSG, UNR, R_MSG, R_MSG], "Hello world"),
@@ -401,36 +406,73 @@ fn what_the_rendered_examples_show() {
     assert_eq!(r.skipped[0].path, r#"content["m.text"]"#);
     assert!(r.skipped[0].reason.contains("v1 string form"));
 
-    // V21: the legacy fields of m.room.message are not blocks anyone defines: ignored.
+    // V21: a legacy location read from its fields; the hybrid blocks MSC4460 does not allow
+    // on it are not used, and said so.
     let r = render(get("V21"), &all);
-    let ignored: Vec<_> = r.ignored.iter().map(|i| i.name.as_str()).collect();
-    assert_eq!(ignored, ["body", "geo_uri", "msgtype"]);
-
-    // V28: an edit that is also a reply; unrenderable, the relation is still read.
-    let r = render(get("V28"), &all);
-    let relation = r.relation.unwrap();
-    assert_eq!(relation.edit_target(), Some("$original"));
-    assert_eq!(relation.reply_to.as_deref(), Some("$context"));
-    assert!(
-        r.reason.contains("does not fit its own schema"),
-        "{}",
-        r.reason
+    let legacy = r.legacy.clone().unwrap();
+    assert_eq!(
+        (legacy.read_from, legacy.msgtype.as_deref()),
+        ("legacy fields only", Some("m.location"))
+    );
+    assert_eq!(r.location.unwrap().uri, "geo:51.5008,0.1247;u=35");
+    let skipped: Vec<_> = r.skipped.iter().map(|s| s.path.as_str()).collect();
+    assert_eq!(
+        skipped,
+        [
+            r#"content["m.asset"]"#,
+            r#"content["m.location"]"#,
+            r#"content["m.ts"]"#,
+            r#"content["m.text"]"#
+        ]
     );
 
-    // V29: the v1 string pair reads as HTML and plain text; neither is ignored.
+    // V28: an edit that is also a reply (MSC3644's top-level form): hidden, its relation read,
+    // its new content (the edit's own blocks) rendered on the side; a string m.text is not a
+    // text any current schema accepts.
+    let r = render(get("V28"), &all);
+    let relation = r.relation.clone().unwrap();
+    assert_eq!(relation.edit_target(), Some("$original"));
+    assert_eq!(relation.reply_to.as_deref(), Some("$context"));
+    assert!(r.reason.starts_with("an edit of $original"), "{}", r.reason);
+    let new = r.new_content.unwrap();
+    assert_eq!(new.outcome, Outcome::Unrenderable);
+    assert!(
+        new.reason.contains("does not fit its own schema"),
+        "{}",
+        new.reason
+    );
+
+    // V29: a legacy m.text message read from its fields (body, formatted_body); the v1
+    // unstable string pair beside them says the same and is ignored, m.text read instead.
     let r = render(get("V29"), &all);
     assert_eq!(r.html.as_deref(), Some("<b>Hello</b> World"));
-    assert!(r.ignored.iter().all(|i| !i.name.starts_with("org.matrix")));
+    assert_eq!(r.text, "Hello World");
+    assert_eq!(
+        r.legacy.as_ref().map(|l| l.read_from),
+        Some("legacy fields")
+    );
+    let ignored: Vec<_> = r
+        .ignored
+        .iter()
+        .map(|i| (i.name.as_str(), i.reason.as_str()))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            ("org.matrix.msc1767.html", "m.text is read instead"),
+            ("org.matrix.msc1767.text", "m.text is read instead")
+        ]
+    );
 
     // V30 and V31: the obsolete m.message and m.markup arrays.
     assert_eq!(
         render(get("V30"), &all).html.as_deref(),
         Some("i am a <b>fish</b>")
     );
-    assert_eq!(
-        render(get("V31"), &all).html.as_deref(),
-        Some("<i>Hello world</i>")
-    );
+    // V31 sends plain text first: the first representation the client understands wins
+    // (MSC1767), so there is no HTML to show.
+    let r = render(get("V31"), &all);
+    assert_eq!((r.text.as_str(), r.html.as_deref()), ("Hello world", None));
 }
 
 #[test]
@@ -453,16 +495,17 @@ fn what_the_hand_made_examples_show() {
     );
     assert_eq!(r.text_source.unwrap().block, "m.topic");
 
-    // V32: the v1 audio block is in milliseconds and its waveform runs to 1024.
+    // V32: a legacy m.audio with the voice marker reads as m.voice; the v1 audio block is in
+    // milliseconds and its waveform runs to 1024.
     let r = render(&by_name("V32"), &all);
+    let legacy = r.legacy.clone().unwrap();
+    assert_eq!(
+        (legacy.read_from, legacy.msgtype.as_deref()),
+        ("legacy fields", Some("m.audio"))
+    );
     let media = r.media.unwrap();
     assert_eq!(media.duration_secs, Some(7));
     assert_eq!(media.waveform, Some(vec![0, 64, 256]));
-    assert!(
-        r.ignored
-            .iter()
-            .any(|i| i.name == "org.matrix.msc3245.voice" && i.reason.contains("m.voice schema"))
-    );
 
     // U2: an unstable sticker with its caption.
     let media = render(&by_name("U2"), &all).media.unwrap();
@@ -594,25 +637,20 @@ fn chain_voice_audio_file_text() {
             .reason
             .contains("no mimetype")
     );
-    // MSC3245's own example: a waveform value of 1024 is out of the stable range, so the
-    // audio details are invalid and neither voice nor audio fits; the file does.
+    // MSC3245's own example: a waveform value of 1024 is out of the stable range. It used to
+    // void the audio details, so that the voice message fell back to a file with nothing in
+    // `skipped`; one value out of range is clamped for display and reported instead.
     let out_of_range = event(&json.replace("[0, 128, 256]", "[0, 256, 1024]"));
     let r = render(&out_of_range, &everything());
-    assert_eq!(brief(&r), R_FILE);
-    assert!(
-        r.attempts[0]
-            .ruled_out
-            .as_ref()
-            .unwrap()
-            .reason
-            .contains("0..=256"),
-        "{r:#?}"
-    );
+    assert_eq!(brief(&r), "rendered m.voice");
+    assert_eq!(r.media.clone().unwrap().waveform, Some(vec![0, 256, 256]));
+    assert_eq!(r.skipped.len(), 1, "{r:#?}");
     assert_eq!(
-        r.skipped.len(),
-        0,
-        "m.file's schema does not use the details"
+        r.skipped[0].path,
+        r#"content["m.audio_details"].waveform[2]"#
     );
+    assert!(r.skipped[0].reason.contains("0..=256"), "{r:#?}");
+    assert!(r.skipped[0].reason.contains("clamped"), "{r:#?}");
 }
 
 #[test]

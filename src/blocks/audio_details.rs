@@ -1,7 +1,9 @@
 //! `m.audio_details`: an audio clip's duration and waveform (MSC3927, MSC3246), and the v1
 //! `org.matrix.msc1767.audio` block voice messages still send (MSC3245 v1).
 
-use crate::blocks::fields::{Fields, ObjectWriter, read_uint_in, uint_value, wrong_type};
+use crate::blocks::fields::{
+    Fields, ObjectWriter, read_uint_clamped, read_uint_in, uint_value, wrong_type,
+};
 use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
 
 /// The obsolete v1 name whose `duration` is in milliseconds and whose waveform runs to 1024.
@@ -20,6 +22,33 @@ pub enum DurationUnit {
     Seconds,
     /// Milliseconds: the v1 `org.matrix.msc1767.audio` block (MSC3245 v1, as Element sends it).
     Milliseconds,
+}
+
+impl DurationUnit {
+    /// `duration` in this unit, in seconds: milliseconds are rounded to the nearest second
+    /// (half up), the one conversion every block and the legacy `info.duration` go through.
+    ///
+    /// ```
+    /// use exev::DurationUnit;
+    ///
+    /// assert_eq!(DurationUnit::Milliseconds.seconds(2_140_786), 2141);
+    /// assert_eq!(DurationUnit::Milliseconds.seconds(499), 0);
+    /// assert_eq!(DurationUnit::Seconds.seconds(90), 90);
+    /// ```
+    pub fn seconds(self, duration: u64) -> u64 {
+        match self {
+            DurationUnit::Seconds => duration,
+            DurationUnit::Milliseconds => duration.saturating_add(500) / 1000,
+        }
+    }
+
+    /// `duration` in this unit, in milliseconds.
+    pub fn millis(self, duration: u64) -> u64 {
+        match self {
+            DurationUnit::Seconds => duration.saturating_mul(1000),
+            DurationUnit::Milliseconds => duration,
+        }
+    }
 }
 
 /// `m.audio_details`: the duration of an audio clip (required) and its waveform (optional,
@@ -142,18 +171,12 @@ impl AudioDetailsBlock {
 
     /// The duration in seconds, rounded to the nearest second when it is in milliseconds.
     pub fn duration_secs(&self) -> u64 {
-        match self.unit {
-            DurationUnit::Seconds => self.duration,
-            DurationUnit::Milliseconds => self.duration.saturating_add(500) / 1000,
-        }
+        self.unit.seconds(self.duration)
     }
 
     /// The duration in milliseconds.
     pub fn duration_ms(&self) -> u64 {
-        match self.unit {
-            DurationUnit::Seconds => self.duration.saturating_mul(1000),
-            DurationUnit::Milliseconds => self.duration,
-        }
+        self.unit.millis(self.duration)
     }
 
     /// The waveform rescaled from `0..=waveform_max` to `0..=max`, rounding to the nearest
@@ -181,6 +204,51 @@ impl AudioDetailsBlock {
         value: &Value,
         path: &Path,
     ) -> Result<AudioDetailsBlock, BlockError> {
+        AudioDetailsBlock::read_with(name, value, path, None)
+    }
+
+    /// Reads the block as [`Block::read`] does, except that waveform values outside the range
+    /// of the name they came under are clamped into it rather than failing the block: what a
+    /// renderer shows (MSC3245's own example carries a 1024 under the stable key). Each value
+    /// clamped comes back as the error strict reading would give, with its path from the
+    /// block.
+    ///
+    /// ```
+    /// use exev::{AudioDetailsBlock, Block, Value};
+    ///
+    /// let v: Value = [
+    ///     ("duration".to_owned(), Value::from(90)),
+    ///     ("waveform".to_owned(), Value::from(vec![0.into(), 256.into(), 1024.into()])),
+    /// ]
+    /// .into_iter()
+    /// .collect();
+    /// assert!(AudioDetailsBlock::from_value(&v).is_err());
+    /// let (audio, clamped) = AudioDetailsBlock::read_clamped("m.audio_details", &v)?;
+    /// assert_eq!(audio.waveform, Some(vec![0, 256, 256]));
+    /// assert_eq!(clamped[0].to_string(), "waveform[2]: 1024 is outside the allowed range 0..=256");
+    /// # Ok::<(), exev::BlockError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Block::read`], for everything but a waveform value out of range.
+    pub fn read_clamped(
+        name: &str,
+        value: &Value,
+    ) -> Result<(AudioDetailsBlock, Vec<BlockError>), BlockError> {
+        let mut clamped = Vec::new();
+        let block = AudioDetailsBlock::read_with(name, value, &Path::root(), Some(&mut clamped))?;
+        Ok((block, clamped))
+    }
+
+    /// Reads the block; out-of-range waveform values fail it, or with `clamp` are clamped and
+    /// noted there.
+    fn read_with(
+        name: &str,
+        value: &Value,
+        path: &Path,
+        clamp: Option<&mut Vec<BlockError>>,
+    ) -> Result<AudioDetailsBlock, BlockError> {
         let v1 = name == V1_NAME;
         let mut fields = Fields::new(value, path)?;
         let duration = fields.required_uint("duration")?;
@@ -192,13 +260,17 @@ impl AudioDetailsBlock {
         let (waveform, waveform_max) = match fields.take_first(&["waveform", UNSTABLE_WAVEFORM_KEY])
         {
             Some((key, v)) => {
-                let (max, allowed) = if v1 || key == UNSTABLE_WAVEFORM_KEY {
+                let range = if v1 || key == UNSTABLE_WAVEFORM_KEY {
                     (AudioDetailsBlock::UNSTABLE_WAVEFORM_MAX, "0..=1024")
                 } else {
                     (AudioDetailsBlock::WAVEFORM_MAX, "0..=256")
                 };
-                let waveform = fields.at(key, |p| read_waveform(v, p, max, allowed))?;
-                (Some(waveform), max)
+                let waveform = match clamp {
+                    None => fields.at(key, |p| read_waveform(v, p, range, None))?,
+                    // Notes carry whole paths, so the key's path is built here.
+                    Some(notes) => read_waveform(v, &fields.path_of(key), range, Some(notes))?,
+                };
+                (Some(waveform), range.0)
             }
             None if v1 => (None, AudioDetailsBlock::UNSTABLE_WAVEFORM_MAX),
             None => (None, AudioDetailsBlock::WAVEFORM_MAX),
@@ -216,8 +288,8 @@ impl AudioDetailsBlock {
 fn read_waveform(
     value: &Value,
     path: &Path,
-    max: u64,
-    allowed: &'static str,
+    (max, allowed): (u64, &'static str),
+    mut clamp: Option<&mut Vec<BlockError>>,
 ) -> Result<Vec<u64>, BlockError> {
     let items = value
         .as_array()
@@ -225,8 +297,13 @@ fn read_waveform(
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| {
-            crate::blocks::fields::at_index(path, i, |p| read_uint_in(item, p, 0, max, allowed))
+        .map(|(i, item)| match clamp.as_deref_mut() {
+            None => {
+                crate::blocks::fields::at_index(path, i, |p| read_uint_in(item, p, 0, max, allowed))
+            }
+            Some(notes) => {
+                read_uint_clamped(item, &path.clone().index(i), (0, max, allowed), notes)
+            }
         })
         .collect()
 }
@@ -302,6 +379,36 @@ mod tests {
             "waveform[2]: 1024 is outside the allowed range 0..=256"
         );
         assert!(matches!(e.kind(), crate::BlockErrorKind::OutOfRange { .. }));
+    }
+
+    #[test]
+    fn one_bad_waveform_value_is_clamped_for_rendering() {
+        // MSC3245's own example (V10): 1024 under the stable key, out of MSC3246's range.
+        let v = json(r#"{"duration": 90, "waveform": [0, 256, 1024, -3]}"#);
+        assert!(AudioDetailsBlock::from_value(&v).is_err());
+        let (a, clamped) = AudioDetailsBlock::read_clamped("m.audio_details", &v).unwrap();
+        assert_eq!(a.waveform, Some(vec![0, 256, 256, 0]));
+        assert_eq!(a.waveform_max, 256);
+        let notes: Vec<String> = clamped.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            notes,
+            [
+                "waveform[2]: 1024 is outside the allowed range 0..=256",
+                "waveform[3]: -3 is outside the allowed range 0..=256"
+            ]
+        );
+        // A value that is no integer cannot be clamped.
+        let bad = json(r#"{"duration": 90, "waveform": [1, "x"]}"#);
+        let e = AudioDetailsBlock::read_clamped("m.audio_details", &bad).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "waveform[1]: expected an integer, found string"
+        );
+        // Valid blocks read the same either way, with nothing clamped.
+        let ok = json(r#"{"duration": 9, "org.matrix.msc3246.waveform": [1024]}"#);
+        let (b, none) = AudioDetailsBlock::read_clamped("m.audio_details", &ok).unwrap();
+        assert!(none.is_empty());
+        assert_eq!(b, AudioDetailsBlock::from_value(&ok).unwrap());
     }
 
     #[test]

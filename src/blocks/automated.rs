@@ -1,21 +1,23 @@
 //! `m.automated`: the mixin marking events sent by automation (MSC3955).
 
-use crate::blocks::fields::wrong_type;
-use crate::{Block, BlockError, KnownBlock, Path, Value};
+use crate::{Block, BlockError, KnownBlock, Value};
 
 /// `m.automated`: a boolean mixin, meaningful on any event type, saying that the event was
 /// sent by automation (a bot, a bridge notice) rather than typed by a person. Clients may
 /// render such events differently, with reduced opacity say.
 ///
-/// Typed reading is strict: a value other than a boolean is a wrong-type error, so that
-/// validation reports it. [`crate::Content::is_automated`] applies MSC3955's lenient rule
-/// instead, where any other value counts as `false`.
+/// MSC3955 gives the rule for other values: "other value types should be treated as `false`
+/// (ie: not present)". Typed reading follows it, so a value other than a boolean reads as
+/// `AutomatedBlock(false)` rather than failing (and the published schema accepts any value);
+/// [`AutomatedBlock::is_boolean`] tells a client or a linter that the value was not one. The
+/// value as sent stays in the event; only a typed write puts `false` in its place.
 ///
 /// ```
 /// use exev::{AutomatedBlock, Block, Value};
 ///
 /// assert_eq!(AutomatedBlock::from_value(&Value::Bool(true)).unwrap(), AutomatedBlock(true));
-/// assert!(AutomatedBlock::from_value(&Value::from("true")).is_err());
+/// assert_eq!(AutomatedBlock::from_value(&Value::from("true")).unwrap(), AutomatedBlock(false));
+/// assert!(!AutomatedBlock::is_boolean(&Value::from("true")));
 /// assert_eq!(AutomatedBlock::new(true).to_value(), Value::Bool(true));
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -32,12 +34,15 @@ impl AutomatedBlock {
         self.0
     }
 
-    /// Reads an `m.automated` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<AutomatedBlock, BlockError> {
-        value
-            .as_bool()
-            .map(AutomatedBlock)
-            .ok_or_else(|| wrong_type(path.clone(), "a boolean", value))
+    /// Whether `value` is a boolean, the type MSC3955 gives the block; any other value reads
+    /// as `false`.
+    pub fn is_boolean(value: &Value) -> bool {
+        value.as_bool().is_some()
+    }
+
+    /// Reads an `m.automated` value: `true` only for `true` (MSC3955).
+    pub(crate) fn read_value(value: &Value) -> AutomatedBlock {
+        AutomatedBlock(value.as_bool() == Some(true))
     }
 }
 
@@ -45,7 +50,7 @@ impl Block for AutomatedBlock {
     const KIND: KnownBlock = KnownBlock::Automated;
 
     fn read(_name: &str, value: &Value) -> Result<AutomatedBlock, BlockError> {
-        AutomatedBlock::read_at(value, &Path::root())
+        Ok(AutomatedBlock::read_value(value))
     }
 
     fn to_value(&self) -> Value {
@@ -56,8 +61,8 @@ impl Block for AutomatedBlock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Content;
     use crate::blocks::testing::json;
-    use crate::{BlockErrorKind, Content};
 
     #[test]
     fn reads_the_msc3955_shape() {
@@ -83,17 +88,23 @@ mod tests {
     }
 
     #[test]
-    fn non_booleans_are_wrong_type_but_not_automated() {
-        let e = AutomatedBlock::from_value(&json(r#""true""#)).unwrap_err();
-        assert_eq!(e.to_string(), "$: expected a boolean, found string");
-        assert!(matches!(e.kind(), BlockErrorKind::WrongType { .. }));
-        let mut content = Content::new();
-        content.insert_raw("m.automated", json("1"));
-        assert!(!content.is_automated());
-        let e = content.get::<AutomatedBlock>().unwrap().unwrap_err();
-        assert_eq!(
-            e.to_string(),
-            r#"content["m.automated"]: expected a boolean, found integer"#
-        );
+    fn non_booleans_read_as_false_as_msc3955_says() {
+        // `exev validate` used to call a non-boolean m.automated an error.
+        for other in [r#""true""#, "1", "null", "{}", "[true]"] {
+            let value = json(other);
+            assert_eq!(
+                AutomatedBlock::from_value(&value).unwrap(),
+                AutomatedBlock(false)
+            );
+            assert!(!AutomatedBlock::is_boolean(&value));
+            let mut content = Content::new();
+            content.insert_raw("m.automated", value);
+            assert!(!content.is_automated());
+            assert_eq!(
+                content.get::<AutomatedBlock>().unwrap().unwrap(),
+                AutomatedBlock(false)
+            );
+        }
+        assert!(AutomatedBlock::is_boolean(&json("false")));
     }
 }

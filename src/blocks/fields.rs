@@ -122,6 +122,30 @@ pub(crate) fn read_uint_in(
     }
 }
 
+/// An integer in `min..=max` as [`read_uint_in`] reads it, except that an integer outside the
+/// range is clamped into it and the error it would have been is pushed onto `notes`: what a
+/// renderer does with one value out of range (a waveform sample, a zoom level) rather than
+/// voiding the whole block. A value that is not an integer is still an error.
+pub(crate) fn read_uint_clamped(
+    value: &Value,
+    path: &Path,
+    (min, max, allowed): (u64, u64, &'static str),
+    notes: &mut Vec<BlockError>,
+) -> Result<u64, BlockError> {
+    match read_uint_in(value, path, min, max, allowed) {
+        Ok(n) => Ok(n),
+        Err(e) => {
+            let below = match value {
+                Value::Integer(i) => *i < 0 || u64::try_from(*i).is_ok_and(|n| n < min),
+                Value::Number(n) => n.as_str().starts_with('-'),
+                _ => return Err(e),
+            };
+            notes.push(e);
+            Ok(if below { min } else { max })
+        }
+    }
+}
+
 /// A boolean, or an error at `path`.
 pub(crate) fn read_bool(value: &Value, path: &Path) -> Result<bool, BlockError> {
     value

@@ -1,13 +1,14 @@
 //! `m.location`: a place, as a geo URI (MSC3488).
 
-use crate::blocks::fields::{Fields, ObjectWriter, read_uint_in, uint_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::blocks::fields::{Fields, ObjectWriter, read_uint_clamped, read_uint_in, uint_value};
+use crate::{Block, BlockError, BlockErrorKind, KnownBlock, Object, Path, Value};
 
 /// `m.location`: a place on Earth as an RFC 5870 `geo:` URI (required), with an optional
 /// label and an optional map zoom level (0 to 20, the OpenStreetMap levels).
 ///
-/// Both an event type and a block that can be mixed into any event. The URI is kept as sent;
-/// this type does not check that it is a valid `geo:` URI.
+/// Both an event type and a block that can be mixed into any event. The URI must use the
+/// `geo:` scheme (MSC3488: "an RFC 5870 geo URI"; the scheme is case-insensitive); beyond the
+/// scheme it is kept as sent, not parsed.
 ///
 /// ```
 /// use exev::{Block, LocationBlock};
@@ -64,18 +65,71 @@ impl LocationBlock {
 
     /// Reads an `m.location` value; paths in errors start at `path`.
     pub(crate) fn read_at(value: &Value, path: &Path) -> Result<LocationBlock, BlockError> {
+        LocationBlock::read_with(value, path, None)
+    }
+
+    /// Reads the block as [`Block::read`] does, except that a zoom level outside 0..=20 is
+    /// clamped into the range rather than failing the block, and comes back as the error
+    /// strict reading would give: what a renderer shows.
+    ///
+    /// # Errors
+    ///
+    /// As [`Block::read`], for everything but the zoom level's range.
+    pub fn read_clamped(value: &Value) -> Result<(LocationBlock, Vec<BlockError>), BlockError> {
+        let mut clamped = Vec::new();
+        let block = LocationBlock::read_with(value, &Path::root(), Some(&mut clamped))?;
+        Ok((block, clamped))
+    }
+
+    fn read_with(
+        value: &Value,
+        path: &Path,
+        clamp: Option<&mut Vec<BlockError>>,
+    ) -> Result<LocationBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let uri = fields.required_string("uri")?;
+        if !is_geo_uri(&uri) {
+            return Err(BlockError::new(
+                fields.path_of("uri"),
+                BlockErrorKind::Invalid(format!(
+                    "expected a geo: URI (RFC 5870), found {:?}",
+                    short(&uri)
+                )),
+            ));
+        }
         let description = fields.string("description")?;
-        let zoom_level = fields.optional("zoom_level", |v, p| {
-            read_uint_in(v, p, 0, LocationBlock::MAX_ZOOM_LEVEL, "0..=20")
-        })?;
+        let range = (0, LocationBlock::MAX_ZOOM_LEVEL, "0..=20");
+        let zoom_level = match (clamp, fields.take("zoom_level")) {
+            (_, None) => None,
+            (None, Some(v)) => Some(fields.at("zoom_level", |p| {
+                read_uint_in(v, p, range.0, range.1, range.2)
+            })?),
+            (Some(notes), Some(v)) => Some(read_uint_clamped(
+                v,
+                &fields.path_of("zoom_level"),
+                range,
+                notes,
+            )?),
+        };
         Ok(LocationBlock {
             uri,
             description,
             zoom_level,
             extra: fields.rest(),
         })
+    }
+}
+
+/// Whether `uri` has the `geo` scheme (RFC 5870 §3; schemes compare case-insensitively).
+fn is_geo_uri(uri: &str) -> bool {
+    uri.get(..4).is_some_and(|s| s.eq_ignore_ascii_case("geo:"))
+}
+
+/// The first 40 characters of `s`, for messages.
+fn short(s: &str) -> String {
+    match s.char_indices().nth(40) {
+        Some((i, _)) => format!("{}…", s.get(..i).unwrap_or_default()),
+        None => s.to_owned(),
     }
 }
 
@@ -132,12 +186,42 @@ mod tests {
             e.to_string(),
             "zoom_level: 21 is outside the allowed range 0..=20"
         );
-        assert!(matches!(e.kind(), crate::BlockErrorKind::OutOfRange { .. }));
+        assert!(matches!(e.kind(), BlockErrorKind::OutOfRange { .. }));
         let e = LocationBlock::from_value(&zoom(-1)).unwrap_err();
         assert_eq!(
             e.to_string(),
             "zoom_level: -1 is outside the allowed range 0..=20"
         );
+    }
+
+    #[test]
+    fn only_geo_uris() {
+        // `exev validate` used to accept any string as the location.
+        let e = LocationBlock::from_value(&json(r#"{"uri": "https://maps.example/?q=1"}"#))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            r#"uri: expected a geo: URI (RFC 5870), found "https://maps.example/?q=1""#
+        );
+        assert!(LocationBlock::from_value(&json(r#"{"uri": "GEO:1,2"}"#)).is_ok());
+        assert!(LocationBlock::from_value(&json(r#"{"uri": "geo"}"#)).is_err());
+        assert!(LocationBlock::from_value(&json(r#"{"uri": ""}"#)).is_err());
+    }
+
+    #[test]
+    fn zoom_level_out_of_range_is_clamped_for_rendering() {
+        let v = json(r#"{"uri": "geo:0,0", "zoom_level": 25}"#);
+        assert!(LocationBlock::from_value(&v).is_err());
+        let (l, clamped) = LocationBlock::read_clamped(&v).unwrap();
+        assert_eq!(l.zoom_level, Some(20));
+        assert_eq!(
+            clamped[0].to_string(),
+            "zoom_level: 25 is outside the allowed range 0..=20"
+        );
+        let (l, _) =
+            LocationBlock::read_clamped(&json(r#"{"uri": "geo:0,0", "zoom_level": -4}"#)).unwrap();
+        assert_eq!(l.zoom_level, Some(0));
+        assert!(LocationBlock::read_clamped(&json(r#"{"uri": "x:0,0"}"#)).is_err());
     }
 
     #[test]

@@ -82,7 +82,8 @@ impl PollKind {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PollBlock {
-    /// The kind as sent (a namespaced string); [`PollBlock::kind`] interprets it.
+    /// The kind as sent (a namespaced string; the unstable spellings of the two known kinds
+    /// read as their stable names); [`PollBlock::kind`] interprets it.
     pub kind: Option<String>,
     /// The most answers a voter may pick, as sent (at least 1); [`PollBlock::max_selections`]
     /// applies the default.
@@ -284,7 +285,14 @@ impl PollBlock {
     pub(crate) fn read_at(name: &str, value: &Value, path: &Path) -> Result<PollBlock, BlockError> {
         let id_key = if name == UNSTABLE_NAME { "id" } else { "m.id" };
         let mut fields = Fields::new(value, path)?;
-        let kind = fields.string("kind")?;
+        // The unstable shape spells the known kinds its own way: the typed poll is the same.
+        let kind = fields.string("kind")?.map(|k| match k.as_str() {
+            UNSTABLE_DISCLOSED if name == UNSTABLE_NAME => PollKind::Disclosed.as_str().to_owned(),
+            UNSTABLE_UNDISCLOSED if name == UNSTABLE_NAME => {
+                PollKind::Undisclosed.as_str().to_owned()
+            }
+            _ => k,
+        });
         let max_selections = fields.optional("max_selections", |v, p| {
             read_uint_in(v, p, 1, u64::MAX, "1 or more")
         })?;
@@ -299,6 +307,61 @@ impl PollBlock {
         })
     }
 }
+
+impl PollBlock {
+    /// The poll in the unstable shape clients deployed before MSC3381 was accepted (and read
+    /// today), for the name `org.matrix.msc3381.poll.start`: answers with `id`, texts as
+    /// `org.matrix.msc1767.text` strings, kinds spelled `org.matrix.msc3381.poll.*`; or `None`
+    /// when a text is more than one plain representation, which a string cannot say.
+    ///
+    /// ```
+    /// use exev::{Block, PollAnswer, PollBlock, PollKind, TextBlock};
+    ///
+    /// let poll = PollBlock::new(TextBlock::plain("Lunch?"), vec![PollAnswer::plain("a", "Pizza")])
+    ///     .with_kind(PollKind::Disclosed);
+    /// let unstable = poll.unstable_value().unwrap();
+    /// assert_eq!(
+    ///     unstable.get("kind").and_then(|k| k.as_str()),
+    ///     Some("org.matrix.msc3381.poll.disclosed")
+    /// );
+    /// assert_eq!(PollBlock::read("org.matrix.msc3381.poll.start", &unstable).unwrap(), poll);
+    /// assert!(PollBlock::new(TextBlock::plain("q").with_html("<b>q</b>"), vec![]).unstable_value().is_none());
+    /// ```
+    pub fn unstable_value(&self) -> Option<Value> {
+        let text = |t: &TextBlock| t.as_plain_string().map(Value::from);
+        let kind = self.kind.as_deref().map(|k| match PollKind::from_name(k) {
+            Some(PollKind::Disclosed) => UNSTABLE_DISCLOSED,
+            Some(PollKind::Undisclosed) => UNSTABLE_UNDISCLOSED,
+            None => k,
+        });
+        let question = ObjectWriter::new(&self.question.extra)
+            .set(UNSTABLE_TEXT, text(&self.question.text)?)
+            .finish();
+        let answers = self
+            .answers
+            .iter()
+            .map(|a| {
+                Some(
+                    ObjectWriter::new(&a.extra)
+                        .set("id", a.id.as_str())
+                        .set(UNSTABLE_TEXT, text(&a.text)?)
+                        .finish(),
+                )
+            })
+            .collect::<Option<Vec<Value>>>()?;
+        Some(
+            ObjectWriter::new(&self.extra)
+                .set_opt("kind", kind)
+                .set_opt("max_selections", self.max_selections.map(uint_value))
+                .set("question", question)
+                .set("answers", Value::Array(answers))
+                .finish(),
+        )
+    }
+}
+
+/// The unstable name of text in the unstable poll shape.
+const UNSTABLE_TEXT: &str = "org.matrix.msc1767.text";
 
 fn read_answers(
     value: &Value,
@@ -390,9 +453,27 @@ mod tests {
     }
 
     #[test]
+    fn the_unstable_shape_is_the_same_typed_poll() {
+        let stable = PollBlock::from_value(&json(V13)).unwrap();
+        let unstable = PollBlock::read(UNSTABLE_NAME, &json(V16)).unwrap();
+        assert_eq!(stable, unstable);
+        assert_eq!(stable.unstable_value(), Some(json(V16)));
+        // A kind exev does not know keeps its spelling both ways.
+        let custom = stable.clone().with_kind(PollKind::Undisclosed);
+        let mut custom_kind = custom.clone();
+        custom_kind.kind = Some("org.example.ranked".to_owned());
+        let back = PollBlock::read(UNSTABLE_NAME, &custom_kind.unstable_value().unwrap()).unwrap();
+        assert_eq!(back, custom_kind);
+        assert_eq!(
+            PollBlock::read(UNSTABLE_NAME, &custom.unstable_value().unwrap()).unwrap(),
+            custom
+        );
+    }
+
+    #[test]
     fn reads_the_unstable_shape_and_writes_the_stable_one() {
         let p = PollBlock::read(UNSTABLE_NAME, &json(V16)).unwrap();
-        assert_eq!(p.kind.as_deref(), Some("org.matrix.msc3381.poll.disclosed"));
+        assert_eq!(p.kind.as_deref(), Some("m.disclosed"));
         assert!(p.is_disclosed());
         assert_eq!(
             p.answer("italian").and_then(|a| a.text.plain_text()),

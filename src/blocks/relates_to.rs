@@ -11,9 +11,9 @@ const IN_REPLY_TO: &str = "m.in_reply_to";
 /// (`m.in_reply_to`), or both.
 ///
 /// When `rel_type` is present, `event_id` is required. The `m.in_reply_to` object needs an
-/// `event_id`; its other members are kept in [`RelatesToBlock::in_reply_to_extra`], and other
-/// members of the block (`key` of annotations, `is_falling_back` of threads, ...) in
-/// [`RelatesToBlock::extra`].
+/// `event_id`; its other members are kept in [`RelatesToBlock::in_reply_to_extra`]. The `key`
+/// of annotations (reactions) and the `is_falling_back` flag of threads are typed; other
+/// members of the block are kept in [`RelatesToBlock::extra`].
 ///
 /// ```
 /// use exev::{Block, RelatesToBlock};
@@ -32,6 +32,11 @@ pub struct RelatesToBlock {
     pub event_id: Option<String>,
     /// The event replied to (`m.in_reply_to.event_id`).
     pub in_reply_to: Option<String>,
+    /// The annotation applied, for `m.annotation` relations: a reaction's emoji, say.
+    pub key: Option<String>,
+    /// For `m.thread` relations: whether `m.in_reply_to` is only the fallback for clients
+    /// without threads (`true`), rather than a reply within the thread. Absent means `false`.
+    pub is_falling_back: Option<bool>,
     /// Members of `m.in_reply_to` other than `event_id`, kept as sent. Written only when
     /// `in_reply_to` is set.
     pub in_reply_to_extra: Object,
@@ -46,6 +51,8 @@ impl RelatesToBlock {
     pub const REFERENCE: &'static str = "m.reference";
     /// The relation type of threads.
     pub const THREAD: &'static str = "m.thread";
+    /// The relation type of annotations (reactions).
+    pub const ANNOTATION: &'static str = "m.annotation";
 
     /// A relation of type `rel_type` to `event_id`.
     pub fn new(rel_type: impl Into<String>, event_id: impl Into<String>) -> RelatesToBlock {
@@ -64,6 +71,26 @@ impl RelatesToBlock {
     /// An `m.replace` (edit) of `event_id`.
     pub fn replacement(event_id: impl Into<String>) -> RelatesToBlock {
         RelatesToBlock::new(RelatesToBlock::REPLACE, event_id)
+    }
+
+    /// An `m.annotation` of `event_id` with `key` (a reaction).
+    pub fn annotation(event_id: impl Into<String>, key: impl Into<String>) -> RelatesToBlock {
+        RelatesToBlock {
+            key: Some(key.into()),
+            ..RelatesToBlock::new(RelatesToBlock::ANNOTATION, event_id)
+        }
+    }
+
+    /// An `m.thread` relation to the thread root `root`.
+    pub fn thread(root: impl Into<String>) -> RelatesToBlock {
+        RelatesToBlock::new(RelatesToBlock::THREAD, root)
+    }
+
+    /// Sets the thread's `is_falling_back` flag.
+    #[must_use]
+    pub fn falling_back(mut self, is_falling_back: bool) -> RelatesToBlock {
+        self.is_falling_back = Some(is_falling_back);
+        self
     }
 
     /// A reply to `event_id`, with no other relation.
@@ -100,9 +127,27 @@ impl RelatesToBlock {
         self.rel_type.as_deref() == Some(RelatesToBlock::THREAD)
     }
 
+    /// Whether this is an annotation (`rel_type` `m.annotation`).
+    pub fn is_annotation(&self) -> bool {
+        self.rel_type.as_deref() == Some(RelatesToBlock::ANNOTATION)
+    }
+
     /// The event replied to, if this is a reply.
     pub fn reply_to(&self) -> Option<&str> {
         self.in_reply_to.as_deref()
+    }
+
+    /// The event this one really replies to: `m.in_reply_to`, unless it is only a thread's
+    /// fallback for clients without threads (`is_falling_back` is `true` on an `m.thread`
+    /// relation; the spec's "Replies within threads").
+    pub fn replying_to(&self) -> Option<&str> {
+        let fallback = self.is_thread() && self.is_falling_back == Some(true);
+        self.reply_to().filter(|_| !fallback)
+    }
+
+    /// The thread root, for `m.thread` relations.
+    pub fn thread_root(&self) -> Option<&str> {
+        self.event_id.as_deref().filter(|_| self.is_thread())
     }
 
     /// Reads an `m.relates_to` value; paths in errors start at `path`.
@@ -121,10 +166,14 @@ impl RelatesToBlock {
             })?,
             None => (None, Object::new()),
         };
+        let key = fields.string("key")?;
+        let is_falling_back = fields.boolean("is_falling_back")?;
         Ok(RelatesToBlock {
             rel_type,
             event_id,
             in_reply_to,
+            key,
+            is_falling_back,
             in_reply_to_extra,
             extra: fields.rest(),
         })
@@ -141,7 +190,9 @@ impl Block for RelatesToBlock {
     fn to_value(&self) -> Value {
         let mut w = ObjectWriter::new(&self.extra);
         w.set_opt("rel_type", self.rel_type.as_deref())
-            .set_opt("event_id", self.event_id.as_deref());
+            .set_opt("event_id", self.event_id.as_deref())
+            .set_opt("key", self.key.as_deref())
+            .set_opt("is_falling_back", self.is_falling_back);
         if let Some(id) = &self.in_reply_to {
             let reply = ObjectWriter::new(&self.in_reply_to_extra)
                 .set("event_id", id.as_str())
@@ -193,9 +244,11 @@ mod tests {
     fn round_trips() {
         for r in [
             RelatesToBlock::default(),
-            RelatesToBlock::new(RelatesToBlock::THREAD, "$root")
+            RelatesToBlock::thread("$root")
                 .with_reply_to("$last")
-                .with_extra("is_falling_back", Value::Bool(true)),
+                .falling_back(true)
+                .with_extra("org.example.x", Value::Bool(true)),
+            RelatesToBlock::annotation("$e", "👍"),
             RelatesToBlock::reply("$e"),
         ] {
             assert_eq!(RelatesToBlock::from_value(&r.to_value()).unwrap(), r);
@@ -209,12 +262,41 @@ mod tests {
                 "m.in_reply_to": {"event_id": "$r", "org.example.quote": "hi"}}"#,
         );
         let r = RelatesToBlock::from_value(&v).unwrap();
-        assert_eq!(r.extra.get("key"), Some(&Value::from("👍")));
+        assert_eq!(r.key.as_deref(), Some("👍"));
+        assert!(r.is_annotation());
+        assert!(r.extra.is_empty());
         assert_eq!(
             r.in_reply_to_extra.get("org.example.quote"),
             Some(&Value::from("hi"))
         );
         assert_eq!(r.to_value(), v);
+    }
+
+    #[test]
+    fn threads_and_their_fallback_replies() {
+        // The spec's "Fallback for unthreaded clients".
+        let v = json(
+            r#"{"rel_type": "m.thread", "event_id": "$root",
+                "m.in_reply_to": {"event_id": "$target"}, "is_falling_back": true}"#,
+        );
+        let r = RelatesToBlock::from_value(&v).unwrap();
+        assert_eq!(r.thread_root(), Some("$root"));
+        assert_eq!(r.reply_to(), Some("$target"));
+        assert_eq!(r.replying_to(), None);
+        assert_eq!(r.to_value(), v);
+        // A reply within the thread: the flag is false or absent.
+        let r = RelatesToBlock::thread("$root").with_reply_to("$t");
+        assert_eq!(r.replying_to(), Some("$t"));
+        assert_eq!(r.falling_back(false).replying_to(), Some("$t"));
+        assert_eq!(RelatesToBlock::reply("$x").thread_root(), None);
+        let e = RelatesToBlock::from_value(&json(
+            r#"{"rel_type": "m.thread", "event_id": "$r", "is_falling_back": "yes"}"#,
+        ))
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "is_falling_back: expected a boolean, found string"
+        );
     }
 
     #[test]

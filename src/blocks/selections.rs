@@ -87,6 +87,16 @@ impl SelectionsBlock {
     }
 }
 
+impl SelectionsBlock {
+    /// The response in the unstable shape, for the name `org.matrix.msc3381.poll.response`:
+    /// `{"answers": [...]}`.
+    pub fn unstable_value(&self) -> Value {
+        [("answers".to_owned(), string_array_value(&self.0))]
+            .into_iter()
+            .collect()
+    }
+}
+
 impl From<Vec<String>> for SelectionsBlock {
     fn from(answers: Vec<String>) -> SelectionsBlock {
         SelectionsBlock(answers)
@@ -126,6 +136,7 @@ mod tests {
         // V17.
         let s = SelectionsBlock::read(UNSTABLE_NAME, &json(r#"{"answers": ["pizza"]}"#)).unwrap();
         assert_eq!(s, SelectionsBlock::default().with("pizza"));
+        assert_eq!(s.unstable_value(), json(r#"{"answers": ["pizza"]}"#));
         assert_eq!(s.to_value(), json(r#"["pizza"]"#));
     }
 

@@ -72,6 +72,11 @@ impl TextRepresentation {
         self.mimetype.as_deref().unwrap_or(DEFAULT_MIMETYPE)
     }
 
+    /// Whether the representation is in `mimetype`, parameters aside ([`crate::same_mimetype`]).
+    pub fn is(&self, mimetype: &str) -> bool {
+        crate::same_mimetype(self.mimetype(), mimetype)
+    }
+
     /// Sets the language tag.
     #[must_use]
     pub fn with_lang(mut self, lang: impl Into<String>) -> TextRepresentation {
@@ -129,17 +134,14 @@ impl TextBlock {
         self
     }
 
-    /// The first representation whose mimetype is `mimetype`, by type and subtype with
-    /// parameters aside (`text/html;charset=utf-8` is `text/html`).
+    /// The first representation whose mimetype is `mimetype`, compared by type and subtype
+    /// ([`crate::same_mimetype`]): `text/plain; charset=utf-8` is `text/plain`.
     pub fn find(&self, mimetype: &str) -> Option<&TextRepresentation> {
-        let wanted = media_type(mimetype);
-        self.representations
-            .iter()
-            .find(|r| media_type(r.mimetype()).eq_ignore_ascii_case(wanted))
+        self.representations.iter().find(|r| r.is(mimetype))
     }
 
-    /// The plain text: the first representation with no mimetype or `text/plain` (the rule
-    /// push rules use).
+    /// The plain text: the first representation with no mimetype or `text/plain` (with any
+    /// parameters; the rule push rules use).
     pub fn plain_text(&self) -> Option<&str> {
         self.find(DEFAULT_MIMETYPE).map(|r| r.body.as_str())
     }
@@ -147,6 +149,27 @@ impl TextBlock {
     /// The first HTML representation.
     pub fn html(&self) -> Option<&str> {
         self.find("text/html").map(|r| r.body.as_str())
+    }
+
+    /// The body, when the block is one plain-text representation and nothing else (no
+    /// language, no other member, nothing skipped): all that the v1 string form of the text
+    /// (`org.matrix.msc1767.text` in unstable polls and voice messages) can say.
+    ///
+    /// ```
+    /// use exev::TextBlock;
+    ///
+    /// assert_eq!(TextBlock::plain("hi").as_plain_string(), Some("hi"));
+    /// assert_eq!(TextBlock::plain("hi").with_html("<b>hi</b>").as_plain_string(), None);
+    /// ```
+    pub fn as_plain_string(&self) -> Option<&str> {
+        match (self.representations.as_slice(), self.skipped.is_empty()) {
+            ([rep], true)
+                if rep.is(DEFAULT_MIMETYPE) && rep.lang.is_none() && rep.extra.is_empty() =>
+            {
+                Some(rep.body.as_str())
+            }
+            _ => None,
+        }
     }
 
     /// Whether there is no valid representation at all.
@@ -235,11 +258,6 @@ impl Block for TextBlock {
         }
         Value::Array(out)
     }
-}
-
-/// A mimetype's type and subtype, without parameters.
-fn media_type(mimetype: &str) -> &str {
-    mimetype.split(';').next().unwrap_or(mimetype).trim()
 }
 
 /// Reads the `m.text` block nested in a wrapper block (`m.caption`, `m.alt_text`, `m.topic`,
@@ -355,6 +373,29 @@ mod tests {
             err.to_string(),
             "$: expected an array of text representations, found integer"
         );
+    }
+
+    #[test]
+    fn mimetype_parameters_do_not_hide_plain_text() {
+        // `--mimetypes text/markdown` used to return the markdown source as the plain text.
+        let v = Value::Array(vec![
+            obj(&[
+                ("body", "**hi**".into()),
+                ("mimetype", "text/markdown".into()),
+            ]),
+            obj(&[
+                ("body", "hi".into()),
+                ("mimetype", "text/plain; charset=utf-8".into()),
+            ]),
+            obj(&[
+                ("body", "<b>hi</b>".into()),
+                ("mimetype", "TEXT/HTML".into()),
+            ]),
+        ]);
+        let t = TextBlock::from_value(&v).unwrap();
+        assert_eq!(t.plain_text(), Some("hi"));
+        assert_eq!(t.html(), Some("<b>hi</b>"));
+        assert!(t.representations[1].is("text/plain"));
     }
 
     #[test]

@@ -48,3 +48,32 @@ pub(crate) fn msc_canonical() -> Vec<(String, Vec<u8>)> {
 pub(crate) fn trim_newline(bytes: &[u8]) -> &[u8] {
     bytes.strip_suffix(b"\n").unwrap_or(bytes)
 }
+
+/// The spec's own example events (`matrix-spec/events/*.json`), sorted by file name, as
+/// (file stem, event).
+pub(crate) fn spec_events() -> Vec<(String, exev::Event)> {
+    let mut out: Vec<(String, exev::Event)> =
+        std::fs::read_dir(vectors().join("matrix-spec/events"))
+            .expect("matrix-spec vectors")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+            .map(|p| {
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                let event = exev_codec::json::from_slice(&std::fs::read(&p).unwrap())
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                (name, event)
+            })
+            .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(out.len(), 50, "the spec's 50 example events");
+    out
+}
+
+/// The spec's `m.room.message+*` and `m.sticker` examples.
+pub(crate) fn spec_messages() -> Vec<(String, exev::Event)> {
+    spec_events()
+        .into_iter()
+        .filter(|(n, _)| n.starts_with("m.room.message+") || n == "m.sticker")
+        .collect()
+}

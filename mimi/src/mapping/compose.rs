@@ -300,6 +300,6 @@ fn reaction<'e>(
     if rel.rel_type.as_deref() != Some(ANNOTATION) || rel.in_reply_to.is_some() {
         return None;
     }
-    let key = rel.extra.get("key")?.as_str()?;
+    let key = rel.key.as_deref()?;
     Some((rel.event_id.as_deref()?, key))
 }

@@ -380,12 +380,12 @@ pub(crate) fn project<R: Resolver>(
             (REDACTION, content, BodyView::Redaction)
         }
         Kind::Reaction(key) => {
-            let mut rel = RelatesToBlock {
+            let rel = RelatesToBlock {
                 rel_type: Some(ANNOTATION.to_owned()),
                 event_id: m.in_reply_to.as_ref().map(|id| resolver.event_id(id)),
+                key: Some(key.to_owned()),
                 ..RelatesToBlock::default()
             };
-            rel.extra.insert("key".to_owned(), Value::from(key));
             let mut content = Content::new();
             content.set(&rel);
             (REACTION, content, BodyView::Reaction(key.to_owned()))

@@ -147,6 +147,10 @@ pub struct BlockDef {
     pub shape: ValueShape,
     /// Whether it is a mixin: meaningful on any event type, and never needed to render one.
     pub mixin: bool,
+    /// Whether, under its stable name, it renders only in rooms with extensible events
+    /// (MSC4460: text, file, image, video, audio and notice blocks on types other than
+    /// `m.room.message`).
+    pub extensible_rooms_only: bool,
     /// Where it may appear.
     pub placement: Placement,
     /// What it holds, in a sentence.
@@ -174,6 +178,7 @@ impl BlockDef {
             aliases: Vec::new(),
             shape,
             mixin: false,
+            extensible_rooms_only: false,
             placement: Placement {
                 top_level: true,
                 within: Vec::new(),
@@ -242,6 +247,14 @@ impl BlockDef {
     #[must_use]
     pub fn mixin(mut self) -> BlockDef {
         self.mixin = true;
+        self
+    }
+
+    /// Marks the block as rendering, under its stable name, only in rooms with extensible
+    /// events.
+    #[must_use]
+    pub fn extensible_rooms_only(mut self) -> BlockDef {
+        self.extensible_rooms_only = true;
         self
     }
 
@@ -315,6 +328,22 @@ fn known(block: KnownBlock, shape: ValueShape, defined_by: &str, description: &s
     }
     if block.is_mixin() {
         def = def.mixin();
+    }
+    // The families MSC4460 keeps out of rooms without extensible events: MSC1767's text,
+    // MSC3551 files, MSC3552 images, MSC3553 videos, MSC3955 notices, MSC3927 audio.
+    if matches!(
+        block,
+        KnownBlock::Text
+            | KnownBlock::File
+            | KnownBlock::Caption
+            | KnownBlock::ImageDetails
+            | KnownBlock::Thumbnail
+            | KnownBlock::AltText
+            | KnownBlock::VideoDetails
+            | KnownBlock::AudioDetails
+            | KnownBlock::Automated
+    ) {
+        def = def.extensible_rooms_only();
     }
     def
 }

@@ -36,6 +36,15 @@ pub enum Constraint {
         /// The members of which one must be present.
         fields: Vec<String>,
     },
+    /// Block `block` must have member `field` for the event to be valid (MSC3551: an
+    /// `m.file` event's file has a `name`). Checked by validation (the published schema), not
+    /// by rendering: a client still shows the file without it.
+    RequiredField {
+        /// The block, by name.
+        block: String,
+        /// The member it must have.
+        field: String,
+    },
 }
 
 /// What the registry records about one event type: its names, the blocks its schema
@@ -75,6 +84,12 @@ pub struct EventTypeDef {
     pub state: bool,
     /// Whether events of this type are hidden from the timeline (`m.poll.response`).
     pub hidden: bool,
+    /// Whether events of this type are encrypted payloads still to be decrypted
+    /// (`m.encrypted`): never rendered from their blocks.
+    pub encrypted: bool,
+    /// Whether events of this type render their stable blocks in rooms without extensible
+    /// events support too (MSC4460 permits polls' and room topics' blocks there).
+    pub in_legacy_rooms: bool,
     /// Where the renderer tries this schema for events of types the client does not know:
     /// lower first; `None` never.
     pub fallback_priority: Option<u32>,
@@ -114,6 +129,8 @@ impl EventTypeDef {
             optional: Vec::new(),
             state: false,
             hidden: false,
+            encrypted: false,
+            in_legacy_rooms: false,
             fallback_priority: None,
             fallback_requires: Vec::new(),
             constraints: Vec::new(),
@@ -171,6 +188,20 @@ impl EventTypeDef {
     #[must_use]
     pub fn hidden(mut self) -> EventTypeDef {
         self.hidden = true;
+        self
+    }
+
+    /// Marks the type as an encrypted payload, still to be decrypted.
+    #[must_use]
+    pub fn encrypted(mut self) -> EventTypeDef {
+        self.encrypted = true;
+        self
+    }
+
+    /// Marks the type as rendering its stable blocks in rooms without extensible events.
+    #[must_use]
+    pub fn in_legacy_rooms(mut self) -> EventTypeDef {
+        self.in_legacy_rooms = true;
         self
     }
 
@@ -255,6 +286,14 @@ impl EventTypeDef {
     }
 }
 
+/// MSC3551's rule for files of file events (not of thumbnails): the file has a `name`.
+fn file_name_required() -> Constraint {
+    Constraint::RequiredField {
+        block: "m.file".to_owned(),
+        field: "name".to_owned(),
+    }
+}
+
 /// A media constraint: the file's mimetype must match `pattern` when present.
 fn mimetype(pattern: &str, required: bool) -> Constraint {
     Constraint::FileMimetype {
@@ -285,6 +324,7 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .requires("m.file")
             .optional("m.caption")
             .fallback(50)
+            .constraint(file_name_required())
             .defined_by("MSC3551")
             .description("A file upload."),
         EventTypeDef::new("m.image")
@@ -298,6 +338,7 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .fallback(40)
             .fallback_requires("m.image_details")
             .constraint(mimetype("image/*", false))
+            .constraint(file_name_required())
             .defined_by("MSC3552")
             .description(
                 "An image; a sticker when m.image_details says m.sticker (MSC3552 removes the \
@@ -313,6 +354,7 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .fallback(10)
             .fallback_requires("m.video_details")
             .constraint(mimetype("video/*", false))
+            .constraint(file_name_required())
             .defined_by("MSC3553")
             .description("A video, with poster images as thumbnails."),
         EventTypeDef::new("m.audio")
@@ -324,6 +366,7 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .fallback(30)
             .fallback_requires("m.audio_details")
             .constraint(mimetype("audio/*", false))
+            .constraint(file_name_required())
             .defined_by("MSC3927")
             .description("An audio clip."),
         EventTypeDef::new("m.voice")
@@ -333,6 +376,9 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .requires("m.audio_details")
             .optional("m.caption")
             .fallback(20)
+            // As a fallback for other types, voice needs MSC3245's marker, not merely a
+            // waveform: any audio may have one.
+            .fallback_requires("org.matrix.msc3245.voice")
             .constraint(mimetype("audio/*", true))
             .constraint(Constraint::HasField {
                 block: "m.audio_details".to_owned(),
@@ -341,6 +387,7 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
                     "org.matrix.msc3246.waveform".to_owned(),
                 ],
             })
+            .constraint(file_name_required())
             .defined_by("MSC3245")
             .description("A voice message: audio with a waveform."),
         EventTypeDef::new("m.location")
@@ -375,11 +422,13 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .requires("m.text")
             .requires("m.poll")
             .fallback(70)
+            .in_legacy_rooms()
             .defined_by("MSC3381")
             .description("A poll: a question and up to 20 answers."),
         EventTypeDef::new("m.poll.response")
             .alias("org.matrix.msc3381.poll.response", Unstable)
             .hidden()
+            .in_legacy_rooms()
             .requires("m.relates_to")
             .requires("m.selections")
             .text_from(Vec::<String>::new())
@@ -394,18 +443,21 @@ pub(crate) fn built_in_event_types() -> Vec<EventTypeDef> {
             .requires("m.relates_to")
             .requires("m.text")
             .optional("m.poll.results")
+            .in_legacy_rooms()
             .defined_by("MSC3381")
             .description("A poll closes, with its results."),
         EventTypeDef::new("m.room.topic")
             .state()
+            .in_legacy_rooms()
+            .requires("topic")
             .optional("m.topic")
-            .optional("topic")
             .text_from(["m.topic", "topic"])
             .defined_by("spec, MSC3765")
             .description("State: the room topic, plain (topic) and rich (m.topic)."),
         EventTypeDef::new("m.encrypted")
             .alias("org.matrix.msc1767.encrypted", Unstable)
             .requires("m.encrypted")
+            .encrypted()
             .text_from(Vec::<String>::new())
             .defined_by("MSC3956 (draft)")
             .description("An encrypted event; its content shows once decrypted."),

@@ -4,24 +4,32 @@
 use std::collections::BTreeMap;
 
 use exev::blocks::AnyBlock;
-use exev::{Block, Content, Event, KnownBlock, TextBlock, block_path};
+use exev::legacy::{self, LegacyReading};
+use exev::{Block, Content, Event, KnownBlock, TextBlock, Value, block_path};
 
-use super::capabilities::mimetype_matches;
-use super::html::{is_too_deep, sanitize_checked, text_checked};
+use super::capabilities::{RoomSupport, mimetype_matches};
+use super::relations::{acting_on_another, relation_view};
 use super::rendering::{
-    Attempt, FileRef, IgnoredBlock, LocationView, Media, Mentions, Outcome, PollAnswerView,
-    PollView, Relation, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
+    Attempt, FileRef, IgnoredBlock, LegacySource, LocationView, Media, Mentions, Outcome,
+    PollAnswerView, PollView, Rendering, RuledOut, Skipped, TextSource, ThumbnailRef,
 };
-use crate::{Capabilities, Constraint, EventTypeDef, MAX_HTML_NESTING, Registry, TypeAlias};
+use super::text::{plain_and_html, text_form};
+use crate::{BlockDef, Capabilities, Constraint, EventTypeDef, Registry, TypeAlias};
+
+/// The legacy event types a room version with extensible events deprecates, which clients
+/// there must treat as unrenderable by force (MSC1767; MSC3552 removes `m.sticker` alike).
+const DEPRECATED_IN_EXTENSIBLE_ROOMS: &[&str] = &["m.room.message", "m.sticker"];
 
 /// What reading one block found.
 enum Read<'c> {
     /// Under none of its names.
     Absent,
-    /// Present and valid; typed when it is a block of the model's table.
+    /// Present and valid; typed when it is a block of the model's table. Values out of range
+    /// that rendering clamps (a waveform sample) are listed in `clamped`.
     Valid {
         name: &'c str,
         typed: Option<AnyBlock>,
+        clamped: Vec<Skipped>,
     },
     /// Present but malformed.
     Invalid {
@@ -37,14 +45,41 @@ struct Reader<'a> {
     registry: &'a Registry,
     content: &'a Content,
     cache: BTreeMap<String, Read<'a>>,
+    /// Whether the stable names of blocks that render only in rooms with extensible events
+    /// count as absent (a legacy room, MSC4460).
+    withhold: bool,
 }
 
 impl<'a> Reader<'a> {
-    fn new(registry: &'a Registry, content: &'a Content) -> Reader<'a> {
+    fn new(registry: &'a Registry, content: &'a Content, withhold: bool) -> Reader<'a> {
         Reader {
             registry,
             content,
             cache: BTreeMap::new(),
+            withhold,
+        }
+    }
+
+    /// Whether the name `name` of `def` is withheld in this room.
+    fn withheld(&self, def: &BlockDef, name: &str) -> bool {
+        self.withhold && def.extensible_rooms_only && name == def.name
+    }
+
+    /// The first name of `block` present and not withheld, with its value.
+    fn find(&self, block: &str) -> Option<(&'a str, &'a Value)> {
+        let content: &'a Content = self.content;
+        let lookup = |name: &str| {
+            content
+                .as_object()
+                .get_key_value(name)
+                .map(|(k, v)| (k.as_str(), v))
+        };
+        match self.registry.block(block) {
+            Some(def) => def
+                .names()
+                .filter(|(name, _, _)| !self.withheld(def, name))
+                .find_map(|(name, _, _)| lookup(name)),
+            None => lookup(block),
         }
     }
 
@@ -52,7 +87,7 @@ impl<'a> Reader<'a> {
     /// invalid.
     fn read(&mut self, block: &str) -> &Read<'a> {
         if !self.cache.contains_key(block) {
-            let read = read_block(self.registry, self.content, block);
+            let read = read_block(self, block);
             self.cache.insert(block.to_owned(), read);
         }
         self.cache.get(block).unwrap_or(&Read::Absent)
@@ -68,8 +103,9 @@ impl<'a> Reader<'a> {
 }
 
 /// Reads one block for [`Reader::read`].
-fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Read<'c> {
-    let Some((name, value)) = registry.find_block(content, block) else {
+fn read_block<'c>(reader: &Reader<'c>, block: &str) -> Read<'c> {
+    let (registry, content) = (reader.registry, reader.content);
+    let Some((name, value)) = reader.find(block) else {
         return Read::Absent;
     };
     let def = registry.block(block);
@@ -80,7 +116,7 @@ fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Rea
             reason: e.kind().to_string(),
         }
     };
-    match def.and_then(crate::BlockDef::known) {
+    match def.and_then(BlockDef::known) {
         Some(KnownBlock::Text) => {
             // `Content::text` pairs the v1 string forms of plain text and HTML.
             let read = match content.find(KnownBlock::Text) {
@@ -106,6 +142,7 @@ fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Rea
                 Ok(text) => Read::Valid {
                     name,
                     typed: Some(AnyBlock::Text(text)),
+                    clamped: Vec::new(),
                 },
                 Err(e) => Read::Invalid {
                     path: e.path().to_string(),
@@ -113,10 +150,22 @@ fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Rea
                 },
             }
         }
-        Some(known) => match AnyBlock::read(known, name, value) {
-            Ok(typed) => Read::Valid {
+        // One value out of range (a waveform sample, a zoom level) is clamped for display
+        // and reported, rather than voiding the block.
+        Some(known) => match AnyBlock::read_clamped(known, name, value) {
+            Ok((typed, notes)) => Read::Valid {
                 name,
                 typed: Some(typed),
+                clamped: notes
+                    .into_iter()
+                    .map(|e| {
+                        let e = e.within(&block_path(name));
+                        Skipped {
+                            path: e.path().to_string(),
+                            reason: format!("{}: clamped into range for display", e.kind()),
+                        }
+                    })
+                    .collect(),
             },
             Err(e) => invalid(e),
         },
@@ -131,7 +180,11 @@ fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Rea
                     path: block_path(name).to_string(),
                     reason: format!("expected {shape}, found {}", value.kind()),
                 },
-                _ => Read::Valid { name, typed: None },
+                _ => Read::Valid {
+                    name,
+                    typed: None,
+                    clamped: Vec::new(),
+                },
             }
         }
     }
@@ -140,22 +193,41 @@ fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Rea
 /// Renders `event` for a client with `capabilities`, by the schemas of `registry`
 /// (MSC1767; digest §7):
 ///
-/// 1. A state event (it has a `state_key`, or its type is a state type) is never rendered as
-///    a message: outcome [`Outcome::State`].
-/// 2. A type the registry marks hidden (`m.poll.response`) is [`Outcome::Hidden`].
-/// 3. A type the client knows renders as itself when its required blocks are present and
+/// 1. The room: in a room version with extensible events ([`RoomSupport::Extensible`]),
+///    `m.room.message` and `m.sticker` are unrenderable by force (MSC1767). In a legacy room
+///    ([`RoomSupport::Legacy`]), the stable text, file, image, video, audio and notice blocks
+///    of event types other than those MSC4460 exempts (polls, room topics) count as absent.
+/// 2. Events that act on another (edits, annotations such as reactions, redactions) are
+///    [`Outcome::Hidden`], saying what they do; an edit's new content is rendered in
+///    [`Rendering::new_content`]. A timeline applies them to their targets.
+/// 3. Legacy events (`m.room.message` of any msgtype, `m.sticker`, `m.room.encrypted`) are
+///    read into their extensible form ([`exev::legacy::view`]: from their legacy fields, or
+///    from a consistent MSC4460 hybrid's blocks) and rendered as that; [`Rendering::legacy`]
+///    says how.
+/// 4. A state event (it has a `state_key`, or its type is a state type) is never rendered as
+///    a message: outcome [`Outcome::State`]. A type the registry marks hidden
+///    (`m.poll.response`) is [`Outcome::Hidden`]; one it marks encrypted (`m.encrypted`) is
+///    [`Outcome::Encrypted`], still to be decrypted.
+/// 5. A type the client knows renders as itself when its required blocks are present and
 ///    valid and its constraints hold (a voice message's waveform and audio mimetype, say).
-/// 4. Otherwise the schemas the client knows are tried in its order, or the registry's
+/// 6. Otherwise the schemas the client knows are tried in its order, or the registry's
 ///    ([`Registry::fallback_order`]: video, voice, audio, image, file, location, poll, then
 ///    `m.text` as a message). A fallback match also needs the blocks that mark the schema
 ///    (`m.image_details` for an image, ...), and media schemas need a file whose mimetype
 ///    fits the schema (never an image for `video/*`) and which the client understands.
-/// 5. Nothing fits: [`Outcome::Unrenderable`].
+///    Voice, as a fallback, needs MSC3245's voice marker, not merely a waveform.
+/// 7. Nothing fits: [`Outcome::Unrenderable`].
+///
+/// The text is the first representation the client understands (plain text, HTML, and the
+/// mimetypes it named, compared by type and subtype), the best match for its preferred
+/// languages among them; HTML shows only when it is that representation. A rich reply's
+/// fallback is stripped.
 ///
 /// Mixins the registry knows apply (`m.automated`, `m.relates_to`, `m.mentions`); unknown
 /// blocks, mixins included, are ignored and listed in [`Rendering::ignored`]. Malformed blocks
-/// and invalid `m.text` representations are skipped and listed in [`Rendering::skipped`].
-/// Never panics, whatever the event holds.
+/// that rule a schema out or that the chosen schema would use, and invalid `m.text`
+/// representations, are skipped and listed in [`Rendering::skipped`], with the values clamped
+/// for display (a waveform sample out of range). Never panics, whatever the event holds.
 ///
 /// ```
 /// use exev_registry::{Capabilities, Outcome, Registry, render};
@@ -180,10 +252,69 @@ fn read_block<'c>(registry: &Registry, content: &'c Content, block: &str) -> Rea
 /// ```
 pub fn render(event: &Event, capabilities: &Capabilities, registry: &Registry) -> Rendering {
     let sent = event.event_type();
+    if capabilities.room() == RoomSupport::Extensible
+        && DEPRECATED_IN_EXTENSIBLE_ROOMS.contains(&sent)
+    {
+        let mut r = Rendering::new(sent, Outcome::Unrenderable);
+        r.reason = format!(
+            "{sent} is deprecated in room versions with extensible events: clients MUST treat \
+             it as unrenderable by force (MSC1767)"
+        );
+        return r;
+    }
+    if let Some(r) = acting_on_another(event, capabilities, registry) {
+        return r;
+    }
+    if let Some(view) = legacy::view(event) {
+        let mut r = render_blocks(&view.event, capabilities, registry, false);
+        r.event_type = sent.to_owned();
+        let msgtype = event
+            .content()
+            .get_raw("msgtype")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let (read_from, mismatches) = match view.reading {
+            LegacyReading::LegacyFields => ("legacy fields", Vec::new()),
+            LegacyReading::HybridBlocks => ("hybrid blocks", Vec::new()),
+            LegacyReading::LegacyFieldsOnly(problems) => ("legacy fields only", problems),
+            _ => ("legacy fields", Vec::new()),
+        };
+        for m in &mismatches {
+            r.skip(Skipped {
+                path: m.path.to_string(),
+                reason: format!(
+                    "{}: the hybrid's blocks disagree with its legacy fields, so they are not \
+                     used (MSC4460)",
+                    m.message
+                ),
+            });
+        }
+        r.legacy = Some(LegacySource {
+            read_from,
+            msgtype,
+            mismatches: mismatches.iter().map(ToString::to_string).collect(),
+        });
+        return r;
+    }
+    let withhold = capabilities.room() == RoomSupport::Legacy
+        && !registry.event_type(sent).is_some_and(|t| t.in_legacy_rooms);
+    render_blocks(event, capabilities, registry, withhold)
+}
+
+/// Renders an extensible event from its blocks (steps 4 to 7 of [`render`]); with
+/// `withhold`, the stable blocks a legacy room does not render count as absent.
+fn render_blocks(
+    event: &Event,
+    capabilities: &Capabilities,
+    registry: &Registry,
+    withhold: bool,
+) -> Rendering {
+    let sent = event.event_type();
     let content = event.content();
     let own = registry.event_type(sent);
-    let mut reader = Reader::new(registry, content);
+    let mut reader = Reader::new(registry, content, withhold);
     let mut r = Rendering::new(sent, Outcome::Unrenderable);
+    withheld(&reader, &mut r);
     mixins(&mut reader, &mut r);
 
     if event.is_state() || own.is_some_and(|t| t.state) {
@@ -214,10 +345,21 @@ pub fn render(event: &Event, capabilities: &Capabilities, registry: &Registry) -
         );
         return r;
     }
+    if let Some(t) = own.filter(|t| t.encrypted) {
+        r.outcome = Outcome::Encrypted;
+        r.rendered_as = Some(t.name.clone());
+        r.reason = format!(
+            "{} is encrypted: it renders as what it decrypts to, and never from its \
+             ciphertext (MSC3956)",
+            t.name
+        );
+        return r;
+    }
 
     let mut own_failure = None;
     if let Some(t) = own.filter(|t| capabilities.knows(t)) {
         let ruled_out = try_schema(&mut reader, t, t.alias_named(sent), false, capabilities);
+        note_malformed(ruled_out.as_ref(), &mut r);
         r.attempts.push(Attempt {
             schema: t.name.clone(),
             own_type: true,
@@ -262,6 +404,7 @@ pub fn render(event: &Event, capabilities: &Capabilities, registry: &Registry) -
         }
         tried.push(&candidate.name);
         let ruled_out = try_schema(&mut reader, candidate, None, true, capabilities);
+        note_malformed(ruled_out.as_ref(), &mut r);
         let fits = ruled_out.is_none();
         r.attempts.push(Attempt {
             schema: candidate.name.clone(),
@@ -298,6 +441,44 @@ pub fn render(event: &Event, capabilities: &Capabilities, registry: &Registry) -
     r
 }
 
+/// Lists in `ignored` the blocks a legacy room does not render (MSC4460), whatever the outcome.
+fn withheld(reader: &Reader<'_>, r: &mut Rendering) {
+    for entry in reader.content.blocks() {
+        if reader
+            .registry
+            .block(entry.name)
+            .is_some_and(|def| reader.withheld(def, entry.name))
+        {
+            r.ignored.push(IgnoredBlock {
+                name: entry.name.to_owned(),
+                reason: format!(
+                    "{} is not rendered on {} outside rooms with extensible events (MSC4460)",
+                    entry.name, r.event_type
+                ),
+            });
+        }
+    }
+}
+
+/// Lists in `skipped` the malformed block that ruled a schema out: it changed the outcome.
+fn note_malformed(ruled_out: Option<&RuledOut>, r: &mut Rendering) {
+    if let Some(RuledOut {
+        path: Some(path),
+        reason,
+        ..
+    }) = ruled_out
+    {
+        let reason = reason
+            .strip_prefix(&format!("{path}: "))
+            .unwrap_or(reason)
+            .to_owned();
+        r.skip(Skipped {
+            path: path.clone(),
+            reason,
+        });
+    }
+}
+
 /// Checks `schema` against the event: its required blocks (with those of the alias it was
 /// sent under, or, for a fallback, those that mark the schema) and its constraints.
 fn try_schema(
@@ -319,12 +500,14 @@ fn try_schema(
                 return Some(RuledOut {
                     block: Some(block.clone()),
                     reason: format!("{block} is missing"),
+                    path: None,
                 });
             }
             Read::Invalid { path, reason } => {
                 return Some(RuledOut {
                     block: Some(block.clone()),
                     reason: format!("{path}: {reason}"),
+                    path: Some(path.clone()),
                 });
             }
         }
@@ -347,6 +530,7 @@ fn check_constraint(
         Some(RuledOut {
             block: Some(block.to_owned()),
             reason,
+            path: None,
         })
     };
     match constraint {
@@ -381,10 +565,11 @@ fn check_constraint(
                 _ => None,
             }
         }
+        // Validation's business: clients render the block without it.
+        Constraint::RequiredField { .. } => None,
         Constraint::HasField { block, fields } => {
             let has = reader
-                .registry
-                .find_block(reader.content, block)
+                .find(block)
                 .and_then(|(_, v)| v.as_object())
                 .is_some_and(|o| fields.iter().any(|f| o.contains_key(f)));
             if has {
@@ -417,18 +602,25 @@ fn mixins(reader: &mut Reader<'_>, r: &mut Rendering) {
         if !is_mixin {
             continue;
         }
+        // MSC3955: a value other than a boolean counts as false; said so, as malformed.
+        if def_known == KnownBlock::Automated
+            && let Some((name, value)) = reader.find(block)
+            && !exev::AutomatedBlock::is_boolean(value)
+        {
+            r.skip(Skipped {
+                path: block_path(name).to_string(),
+                reason: format!(
+                    "expected a boolean, found {}; treated as false (MSC3955)",
+                    value.kind()
+                ),
+            });
+        }
         match reader.read(block) {
             Read::Valid {
                 typed: Some(typed), ..
             } => match typed {
                 AnyBlock::Automated(a) => r.automated = a.is_automated(),
-                AnyBlock::RelatesTo(rel) => {
-                    r.relation = Some(Relation {
-                        rel_type: rel.rel_type.clone(),
-                        event_id: rel.event_id.clone(),
-                        reply_to: rel.in_reply_to.clone(),
-                    });
-                }
+                AnyBlock::RelatesTo(rel) => r.relation = Some(relation_view(rel)),
                 AnyBlock::Mentions(m) => {
                     r.mentions = Some(Mentions {
                         user_ids: m.user_ids.clone().unwrap_or_default(),
@@ -438,15 +630,11 @@ fn mixins(reader: &mut Reader<'_>, r: &mut Rendering) {
                 _ => {}
             },
             Read::Invalid { path, reason } => {
-                let reason = if block == "m.automated" {
-                    format!("{reason}; treated as false (MSC3955)")
-                } else {
-                    reason.clone()
-                };
-                r.skipped.push(Skipped {
+                let skipped = Skipped {
                     path: path.clone(),
-                    reason,
-                });
+                    reason: reason.clone(),
+                };
+                r.skip(skipped);
             }
             _ => {}
         }
@@ -468,14 +656,20 @@ fn finish(
         .chain(schema.text_blocks.iter().map(String::as_str))
         .collect();
     for block in &blocks {
-        if let Read::Invalid { path, reason } = reader.read(block) {
-            let skipped = Skipped {
-                path: path.clone(),
-                reason: reason.clone(),
-            };
-            if !r.skipped.contains(&skipped) {
-                r.skipped.push(skipped);
+        match reader.read(block) {
+            Read::Invalid { path, reason } => {
+                let skipped = Skipped {
+                    path: path.clone(),
+                    reason: reason.clone(),
+                };
+                r.skip(skipped);
             }
+            Read::Valid { clamped, .. } => {
+                for c in clamped.clone() {
+                    r.skip(c);
+                }
+            }
+            Read::Absent => {}
         }
     }
     if schema.uses("m.file") {
@@ -496,87 +690,6 @@ fn finish(
     ignored(reader, schema, &blocks, r);
 }
 
-/// The text of a block chosen as the client would: the plain text (derived from HTML when
-/// there is no plain representation) and the sanitised HTML.
-struct TextForm {
-    plain: String,
-    html: Option<String>,
-    source: TextSource,
-    /// What was skipped: invalid representations, over-deep HTML.
-    skipped: Vec<Skipped>,
-}
-
-fn text_form(text: &TextBlock, sent_as: &str, capabilities: &Capabilities) -> TextForm {
-    let path = block_path(sent_as);
-    let mut skipped: Vec<Skipped> = text
-        .skipped
-        .iter()
-        .map(|s| {
-            let e = s.error.clone().within(&path);
-            Skipped {
-                path: e.path().to_string(),
-                reason: format!("invalid representation skipped: {}", e.kind()),
-            }
-        })
-        .collect();
-    let understood = |m: &str| {
-        mimetype_matches("text/plain", m)
-            || mimetype_matches("text/html", m)
-            || capabilities.names_mimetype(m)
-    };
-    let chosen = text
-        .representations
-        .iter()
-        .position(|rep| understood(rep.mimetype()));
-    let html_body = text.html();
-    let too_deep = html_body.is_some_and(is_too_deep);
-    if too_deep {
-        skipped.push(Skipped {
-            path: path.to_string(),
-            reason: format!(
-                "the HTML representation nests deeper than {MAX_HTML_NESTING} levels: flattened to text"
-            ),
-        });
-    }
-    let html = html_body.map(|h| sanitize_checked(h, too_deep));
-    let (plain, from_html) = match (text.plain_text(), html_body, &html) {
-        (Some(plain), _, _) => (plain.to_owned(), false),
-        (None, Some(body), Some(clean)) => (text_checked(body, clean, too_deep), true),
-        _ => (
-            chosen
-                .or_else(|| (!text.representations.is_empty()).then_some(0))
-                .and_then(|i| text.representations.get(i))
-                .map(|rep| rep.body.clone())
-                .unwrap_or_default(),
-            false,
-        ),
-    };
-    // The chosen representation's index in the array as sent, counting skipped ones.
-    let representation = chosen.map(|valid_index| {
-        let mut index = valid_index;
-        for s in &text.skipped {
-            if s.index <= index {
-                index += 1;
-            }
-        }
-        index
-    });
-    let rep = chosen.and_then(|i| text.representations.get(i));
-    TextForm {
-        plain,
-        html,
-        source: TextSource {
-            block: sent_as.to_owned(),
-            representation,
-            mimetype: rep.map(|r| r.mimetype().to_owned()),
-            lang: rep.and_then(|r| r.lang.clone()),
-            from_html,
-            generated: false,
-        },
-        skipped,
-    }
-}
-
 /// Sets the rendering's text from the schema's text blocks, or makes one from its location
 /// or poll when none is valid.
 fn text(
@@ -585,9 +698,16 @@ fn text(
     capabilities: &Capabilities,
     r: &mut Rendering,
 ) {
+    // A rich reply's plain-text fallback is stripped (spec, "Stripping the fallback"), the
+    // thread's fallback reply for clients without threads too.
+    let reply = reader
+        .content
+        .get::<exev::RelatesToBlock>()
+        .and_then(Result::ok)
+        .is_some_and(|rel| rel.reply_to().is_some());
     for block in &schema.text_blocks {
         let (name, typed) = match reader.read(block) {
-            Read::Valid { name, typed } => (*name, typed),
+            Read::Valid { name, typed, .. } => (*name, typed),
             _ => continue,
         };
         let text_block = match typed {
@@ -599,14 +719,12 @@ fn text(
         };
         match text_block {
             Some(t) if !t.is_empty() => {
-                let form = text_form(t, name, capabilities);
+                let form = text_form(t, name, capabilities, reply);
                 r.text = form.plain;
                 r.html = form.html;
                 r.text_source = Some(form.source);
                 for s in form.skipped {
-                    if !r.skipped.contains(&s) {
-                        r.skipped.push(s);
-                    }
+                    r.skip(s);
                 }
                 return;
             }
@@ -621,6 +739,7 @@ fn text(
                         lang: None,
                         from_html: false,
                         generated: false,
+                        reply_fallback_stripped: false,
                     });
                     return;
                 }
@@ -654,14 +773,9 @@ fn text(
             lang: None,
             from_html: false,
             generated: true,
+            reply_fallback_stripped: false,
         });
     }
-}
-
-/// Plain text and sanitised HTML of a nested text (a caption, a poll's question).
-fn plain_and_html(text: &TextBlock, capabilities: &Capabilities) -> (String, Option<String>) {
-    let form = text_form(text, "", capabilities);
-    (form.plain, form.html)
 }
 
 fn file_ref(file: &exev::FileBlock) -> FileRef {
@@ -791,10 +905,10 @@ fn ignored(reader: &mut Reader<'_>, schema: &EventTypeDef, used: &[&str], r: &mu
         let def = registry.block(entry.name);
         let reason = match def {
             None => "unknown block".to_owned(),
+            // Listed already, with why (`withheld`).
+            Some(def) if reader.withheld(def, entry.name) => continue,
             Some(def) => {
-                let read_under = registry
-                    .find_block(reader.content, &def.name)
-                    .map(|(name, _)| name);
+                let read_under = reader.find(&def.name).map(|(name, _)| name);
                 let in_schema = def.names().any(|(name, _, _)| used.contains(&name));
                 // The v1 string pair: `org.matrix.msc1767.html` is read along with the
                 // `org.matrix.msc1767.text` string (see `Content::text`).

@@ -10,21 +10,27 @@ use exev::{Object, Value};
 pub enum Outcome {
     /// Shown as a message, as the schema [`Rendering::rendered_as`] names.
     Rendered,
-    /// Not shown: the event type is hidden from the timeline (`m.poll.response`).
+    /// Not shown on its own: the event type is hidden from the timeline (`m.poll.response`),
+    /// or the event acts on another (an edit, a reaction or another annotation, a
+    /// redaction), which a timeline applies to its target.
     Hidden,
     /// A state event: never shown as a message, whatever blocks it carries.
     State,
+    /// An encrypted event (`m.room.encrypted`, `m.encrypted`): still to be decrypted, then
+    /// rendered as what it decrypts to.
+    Encrypted,
     /// No schema the client knows fits the event.
     Unrenderable,
 }
 
 impl Outcome {
-    /// `"rendered"`, `"hidden"`, `"state"` or `"unrenderable"`.
+    /// `"rendered"`, `"hidden"`, `"state"`, `"encrypted"` or `"unrenderable"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Outcome::Rendered => "rendered",
             Outcome::Hidden => "hidden",
             Outcome::State => "state",
+            Outcome::Encrypted => "encrypted",
             Outcome::Unrenderable => "unrenderable",
         }
     }
@@ -56,6 +62,9 @@ pub struct RuledOut {
     pub block: Option<String>,
     /// What is wrong, in words.
     pub reason: String,
+    /// Where the fault is, when the block is malformed (`content["m.file"].url`): such
+    /// blocks are listed in [`Rendering::skipped`] too.
+    pub path: Option<String>,
 }
 
 /// Where the rendering's text came from.
@@ -77,6 +86,9 @@ pub struct TextSource {
     /// Whether the text was made by the renderer from other blocks (a location's
     /// description, a poll's question and answers), there being no valid text block.
     pub generated: bool,
+    /// Whether a rich reply's fallback (its leading `> ` quote) was stripped from the plain
+    /// text, as the spec says clients that support replies must.
+    pub reply_fallback_stripped: bool,
 }
 
 /// A file reference.
@@ -187,11 +199,23 @@ pub struct Relation {
     pub rel_type: Option<String>,
     /// The event it points at.
     pub event_id: Option<String>,
-    /// The event it replies to.
+    /// The event it replies to: `m.in_reply_to`, unless that is only a thread's fallback for
+    /// clients without threads.
     pub reply_to: Option<String>,
+    /// The annotation applied, for `m.annotation` (a reaction's key).
+    pub key: Option<String>,
+    /// For threads: whether `m.in_reply_to` is only the fallback for clients without threads.
+    pub is_falling_back: bool,
 }
 
 impl Relation {
+    /// The thread root, for `m.thread` relations.
+    pub fn thread_root(&self) -> Option<&str> {
+        (self.rel_type.as_deref() == Some("m.thread"))
+            .then_some(self.event_id.as_deref())
+            .flatten()
+    }
+
     /// The event this one edits, for `m.replace` relations.
     pub fn edit_target(&self) -> Option<&str> {
         (self.rel_type.as_deref() == Some("m.replace"))
@@ -218,6 +242,19 @@ pub struct IgnoredBlock {
     pub name: String,
     /// Why it is not used.
     pub reason: String,
+}
+
+/// How a legacy event was read (`exev::legacy::view`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct LegacySource {
+    /// `"legacy fields"`, `"hybrid blocks"` (a consistent MSC4460 hybrid), or `"legacy fields
+    /// only"` (a hybrid whose blocks disagree with its fields: MSC4460 says not to use them).
+    pub read_from: &'static str,
+    /// The event's `msgtype`, for `m.room.message`.
+    pub msgtype: Option<String>,
+    /// What the blocks of a disagreeing hybrid say otherwise.
+    pub mismatches: Vec<String>,
 }
 
 /// Something the renderer skipped because it is malformed, and why.
@@ -273,8 +310,14 @@ pub struct Rendering {
     pub mentions: Option<Mentions>,
     /// Blocks present but not used.
     pub ignored: Vec<IgnoredBlock>,
-    /// Malformed blocks and representations skipped.
+    /// Malformed blocks and representations skipped, and values out of range clamped for
+    /// display.
     pub skipped: Vec<Skipped>,
+    /// For a legacy event, how it was read.
+    pub legacy: Option<LegacySource>,
+    /// For an edit (hidden on its own), how its new content renders: what a timeline shows
+    /// in place of its original.
+    pub new_content: Option<Box<Rendering>>,
 }
 
 impl Rendering {
@@ -298,6 +341,15 @@ impl Rendering {
             mentions: None,
             ignored: Vec::new(),
             skipped: Vec::new(),
+            legacy: None,
+            new_content: None,
+        }
+    }
+
+    /// Adds `skipped` unless it is listed already.
+    pub(crate) fn skip(&mut self, skipped: Skipped) {
+        if !self.skipped.contains(&skipped) {
+            self.skipped.push(skipped);
         }
     }
 
@@ -309,7 +361,7 @@ impl Rendering {
     /// The rendering as one JSON object: `outcome`, `as`, `text`, `html` and `automated` (the
     /// members `exev render --format json` promises), then `event_type`, `reason`,
     /// `attempts`, `text_source`, `media`, `poll`, `poll_results`, `location`, `relation`,
-    /// `mentions`, `ignored` and `skipped`. Absent parts are `null`.
+    /// `mentions`, `ignored`, `skipped`, `legacy` and `new_content`. Absent parts are `null`.
     ///
     /// ```
     /// use exev::{Content, Event, TextBlock, Value};
@@ -410,23 +462,44 @@ impl Rendering {
                     .collect(),
             ),
         );
+        o.insert(
+            "legacy".into(),
+            self.legacy.as_ref().map_or(Value::Null, |l| {
+                object([
+                    ("read_from", l.read_from.into()),
+                    ("msgtype", opt_str(l.msgtype.as_deref())),
+                    (
+                        "mismatches",
+                        Value::Array(l.mismatches.iter().map(|m| m.as_str().into()).collect()),
+                    ),
+                ])
+            }),
+        );
+        o.insert(
+            "new_content".into(),
+            self.new_content
+                .as_ref()
+                .map_or(Value::Null, |n| n.to_value()),
+        );
         Value::Object(o)
     }
 }
 
-fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
+/// An object of these members.
+pub(crate) fn object<const N: usize>(members: [(&str, Value); N]) -> Value {
     members
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect()
 }
 
-fn opt_str(s: Option<&str>) -> Value {
+/// A string, or `null`.
+pub(crate) fn opt_str(s: Option<&str>) -> Value {
     s.map_or(Value::Null, Value::from)
 }
 
 /// An unsigned count as a JSON integer (saturating at the canonical-JSON maximum).
-fn uint(n: u64) -> Value {
+pub(crate) fn uint(n: u64) -> Value {
     Value::Integer(
         i64::try_from(n)
             .unwrap_or(exev::MAX_SAFE_INTEGER)
@@ -451,6 +524,10 @@ fn attempt_value(a: &Attempt) -> Value {
             "reason",
             opt_str(a.ruled_out.as_ref().map(|r| r.reason.as_str())),
         ),
+        (
+            "path",
+            opt_str(a.ruled_out.as_ref().and_then(|r| r.path.as_deref())),
+        ),
     ])
 }
 
@@ -466,6 +543,10 @@ fn text_source_value(t: &TextSource) -> Value {
         ("lang", opt_str(t.lang.as_deref())),
         ("from_html", Value::Bool(t.from_html)),
         ("generated", Value::Bool(t.generated)),
+        (
+            "reply_fallback_stripped",
+            Value::Bool(t.reply_fallback_stripped),
+        ),
     ])
 }
 
@@ -551,5 +632,8 @@ fn relation_value(r: &Relation) -> Value {
         ("event_id", opt_str(r.event_id.as_deref())),
         ("reply_to", opt_str(r.reply_to.as_deref())),
         ("edit_target", opt_str(r.edit_target())),
+        ("key", opt_str(r.key.as_deref())),
+        ("is_falling_back", Value::Bool(r.is_falling_back)),
+        ("thread_root", opt_str(r.thread_root())),
     ])
 }

@@ -339,6 +339,17 @@ fn escape_regex(text: &str) -> String {
     }
     out
 }
+/// Adds `field` to the `required` members of a block's property schema.
+fn add_required(property: &mut Object, field: &str) {
+    let required = property
+        .entry("required".to_owned())
+        .or_insert_with(|| Value::Array(Vec::new()));
+    if let Value::Array(fields) = required
+        && !fields.iter().any(|f| f.as_str() == Some(field))
+    {
+        fields.push(field.into());
+    }
+}
 
 /// The JSON Schema of a whole event of type `def`: the registrar's, or one built from the
 /// definition and `registry` (which gives the block schemas it refers to).
@@ -389,9 +400,13 @@ pub fn event_type_schema(registry: &Registry, def: &EventTypeDef) -> Value {
                     props.insert("mimetype".to_owned(), Value::Object(mimetype));
                     property.insert("properties".to_owned(), Value::Object(props));
                     if *required {
-                        property
-                            .insert("required".to_owned(), Value::Array(vec!["mimetype".into()]));
+                        add_required(&mut property, "mimetype");
                     }
+                }
+                Constraint::RequiredField { block: b, field }
+                    if registry.block(b) == Some(block) =>
+                {
+                    add_required(&mut property, field);
                 }
                 Constraint::HasField { block: b, fields } if registry.block(b) == Some(block) => {
                     let branches: Vec<Value> = fields
@@ -563,7 +578,8 @@ mod tests {
         assert!(props.get("m.automated").is_some(), "mixins are described");
         assert_eq!(
             exev_codec::json::value_to_vec(props.get("m.file").unwrap()),
-            br#"{"$ref":"../blocks/m.file.json","properties":{"mimetype":{"pattern":"^(?:audio/.+)$","type":"string"}},"required":["mimetype"]}"#
+            br#"{"$ref":"../blocks/m.file.json","properties":{"mimetype":{"pattern":"^(?:audio/.+)$","type":"string"}},"required":["mimetype","name"]}"#,
+            "the voice file's audio mimetype, and its name (MSC3551: files of file events have one)"
         );
     }
 }

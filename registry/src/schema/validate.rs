@@ -3,28 +3,36 @@
 //!
 //! The published schemas describe events in their stable form. An event is checked like this:
 //!
-//! 1. **Its type.** A type the registry knows is checked against its event-type schema, after
-//!    mapping the type's name and its blocks' other names onto the stable ones (a block sent
-//!    only as `org.matrix.msc1767.file` is checked where the schema says `m.file`). A type the
-//!    registry does not know is a warning: only its blocks are checked. An alias that requires
-//!    more blocks (the unstable poll end's marker) is checked too.
-//! 2. **Its other blocks.** Every other block the registry knows, whatever the type, is checked
+//! 1. **Its type.** A type the registry knows is checked against its event-type schema. An
+//!    event sent under the stable type name is checked as it is, as any validator using the
+//!    published schema would (so `m.message` needs `m.text`, not the obsolete `m.markup`); an
+//!    event sent under another name is first mapped onto the stable form, its blocks' other
+//!    names included (a block sent only as `org.matrix.msc1767.file` is checked where the
+//!    schema says `m.file`). A type the registry does not know is a warning: only its blocks
+//!    are checked. An alias that requires more blocks (the unstable poll end's marker) is
+//!    checked too.
+//! 2. **Hybrid events.** A legacy `m.room.message` (or `m.sticker`) carrying content blocks
+//!    must carry exactly those its msgtype allows, each saying what its legacy fields say
+//!    (MSC4460; [`exev::legacy::check_hybrid`]); anything else is an error naming both sides.
+//! 3. **Its other blocks.** Every other block the registry knows, whatever the type, is checked
 //!    against its block schema: extra blocks are allowed, but a known block must be valid.
 //!    Unknown blocks and unknown fields are allowed; so are the bare legacy field names of state
 //!    events (`topic`, `description`) outside the types that name them.
-//! 3. **Severity.** Everything the schemas find is an error, except:
+//! 4. **Severity.** Everything the schemas find is an error, except:
 //!    - an invalid `m.text` representation when the block keeps a valid one: renderers skip it
 //!      (MSC1767), so it is a warning; with no valid representation left it is an error;
 //!    - a block under an unstable or obsolete name whose value does not fit the stable schema:
 //!      a warning when the model still reads it in that name's older shape (the string form of
 //!      `org.matrix.msc1767.text`, the unstable poll), or when the name is declared to carry an
 //!      older shape; an error when the shapes are meant to match.
-//! 4. **Warnings on valid data.** Unstable and obsolete names, a block present under two names,
+//! 5. **Warnings on valid data.** Unstable and obsolete names, a block present under two names,
 //!    more than 20 poll answers (clients show only the first 20), an `m.text` with no
-//!    representation or no plain-text one, `m.file`'s `uri` spelling.
+//!    representation or no plain-text one, `m.file`'s `uri` spelling, an `m.automated` that is
+//!    not a boolean (clients treat it as false, MSC3955).
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use exev::legacy::{self, HybridCheck};
 use exev::{AnyBlock, Event, NameStatus, Path, Segment, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
@@ -202,6 +210,7 @@ impl Validator {
         run.check_type(event, &mut checked);
         run.check_other_blocks(event, &checked);
         run.classify();
+        run.check_hybrid(event);
         run.lint(event);
         Report::from_problems(run.problems)
     }
@@ -333,6 +342,10 @@ impl Run<'_> {
         let type_name = event.event_type();
         let type_path = Path::root().key("type");
         let Some((def, status)) = registry.event_type_named(type_name) else {
+            // Legacy events are the spec's own: their blocks are checked, and as a hybrid.
+            if legacy::is_legacy(event) {
+                return;
+            }
             self.warn(
                 type_path,
                 format!(
@@ -368,14 +381,22 @@ impl Run<'_> {
             .iter()
             .map(|(k, v)| (k.clone(), to_serde(v)))
             .collect();
+        // An event sent under the stable type name is checked as it is, so that exev agrees
+        // with any validator using the published schema; only events sent under another name
+        // are mapped onto the stable form, blocks' other names included.
         let mut renamed: BTreeMap<String, String> = BTreeMap::new();
+        let mut stable_only_missing: Vec<(String, String)> = Vec::new();
         for block in &check.covers {
             if members.contains_key(block) {
                 checked.insert(block.clone());
             } else if let Some((sent, value)) = registry.find_block(content, block) {
-                members.insert(block.clone(), to_serde(value));
-                renamed.insert(block.clone(), sent.to_owned());
-                checked.insert(sent.to_owned());
+                if status == NameStatus::Stable {
+                    stable_only_missing.push((block.clone(), sent.to_owned()));
+                } else {
+                    members.insert(block.clone(), to_serde(value));
+                    renamed.insert(block.clone(), sent.to_owned());
+                    checked.insert(sent.to_owned());
+                }
             }
         }
         let mut instance: serde_json::Map<String, serde_json::Value> = event
@@ -389,6 +410,7 @@ impl Run<'_> {
         if check.validator.is_valid(&instance) {
             return;
         }
+        let first_found = self.found.len();
         for error in check.validator.iter_errors(&instance) {
             let Some(mut segments) = pointer_segments(error.instance_path().as_str()) else {
                 continue;
@@ -409,6 +431,20 @@ impl Run<'_> {
             let path = path_of(self.event_value(), &segments);
             let at_content = segments.len() == 1 && block.is_none();
             self.record(&error, path, block, at_content);
+        }
+        // Say where the block is when it came under another name.
+        for f in self.found.iter_mut().skip(first_found) {
+            for (block, sent) in &stable_only_missing {
+                if f.message == format!("missing required block \"{block}\"") {
+                    let status = registry
+                        .block_named(sent)
+                        .map_or(NameStatus::Unstable, |(_, s)| s);
+                    f.message.push_str(&format!(
+                        " ({sent} is present, the {status} name of {block}: an event sent as the \
+                         stable {type_name} uses the stable block names its schema requires)"
+                    ));
+                }
+            }
         }
     }
 
@@ -528,7 +564,7 @@ impl Run<'_> {
         schema.pointer(&percent_decode(fragment))
     }
 
-    /// Decides the severity of what the schemas found (module documentation, point 3), and
+    /// Decides the severity of what the schemas found (module documentation, point 4), and
     /// turns it into problems.
     fn classify(&mut self) {
         let registry = &self.validator.registry;
@@ -598,7 +634,21 @@ impl Run<'_> {
         }
     }
 
-    /// Warnings about valid data (module documentation, point 4).
+    /// A hybrid legacy event whose blocks say something other than its legacy fields is
+    /// invalid (MSC4460): clients on either side would show different messages.
+    fn check_hybrid(&mut self, event: &Event) {
+        if let HybridCheck::Mismatched(problems) = legacy::check_hybrid(event) {
+            // A malformed block's own schema says what is wrong with it.
+            for p in problems.into_iter().filter(|p| !p.malformed) {
+                self.error(
+                    p.path.clone(),
+                    format!("hybrid event (MSC4460): {}", p.message),
+                );
+            }
+        }
+    }
+
+    /// Warnings about valid data (module documentation, point 5).
     fn lint(&mut self, event: &Event) {
         let registry = &self.validator.registry;
         let content = event.content();
@@ -661,6 +711,18 @@ impl Run<'_> {
                 );
             }
         }
+        // MSC3955: other values count as false.
+        if let Some((sent, value)) = registry.find_block(content, "m.automated")
+            && !exev::AutomatedBlock::is_boolean(value)
+        {
+            self.warn(
+                content_path().key(sent),
+                format!(
+                    "{} is not a boolean: clients treat it as false (MSC3955)",
+                    value.kind()
+                ),
+            );
+        }
         // m.file's other spelling.
         if let Some((sent, file)) = registry.find_block(content, "m.file")
             && file.get("url").is_none()
@@ -712,7 +774,9 @@ fn is_valid_representation(value: &Value) -> bool {
 fn is_plain_representation(value: &Value) -> bool {
     match value.get("mimetype") {
         None => true,
-        Some(m) => m.as_str() == Some(exev::DEFAULT_MIMETYPE),
+        Some(m) => m
+            .as_str()
+            .is_some_and(|m| exev::same_mimetype(m, exev::DEFAULT_MIMETYPE)),
     }
 }
 
