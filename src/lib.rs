@@ -48,7 +48,9 @@ pub use blocks::{
 pub use content::{BlockEntry, Content, block_path};
 pub use error::{BlockError, BlockErrorKind, EventError, ValueError};
 pub use event::Event;
-pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
+pub use name::{
+    KnownBlock, NameStatus, event_type_names, is_namespaced_identifier, stable_event_type,
+};
 pub use naming::NamingProfile;
 pub use path::{Path, Segment};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
