@@ -13,6 +13,7 @@ mod describe;
 mod generate;
 mod input;
 mod inspect;
+mod progress;
 mod registrar;
 mod render;
 mod report;

@@ -26,17 +26,25 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod cbor;
+#[cfg(feature = "parallel")]
+#[cfg_attr(docsrs, doc(cfg(feature = "parallel")))]
+pub mod convert;
 mod error;
 mod failure;
+mod format;
 pub mod json;
 mod options;
 pub mod oracle;
 pub mod proto;
+mod stream;
 
 pub use error::{Category, Error, ErrorKind, Position};
+pub use format::{Format, UnknownFormat, read_limited};
 pub use options::{
     DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, DEFAULT_MAX_STRING_BYTES,
     MAX_DEPTH_CEILING, NumberPolicy, Options,
 };
+pub use stream::{StreamReader, StreamWriter};

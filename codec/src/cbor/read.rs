@@ -11,6 +11,7 @@
 use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
 use half::f16;
 
+use crate::failure::span;
 pub(crate) use crate::failure::{Failure, TopLevel};
 use crate::{ErrorKind, MAX_DEPTH_CEILING, NumberPolicy, Options};
 
@@ -265,7 +266,7 @@ impl<'a> Reader<'a> {
                         let key_at = self.pos;
                         let name = self.key()?;
                         if self.deterministic {
-                            let raw = self.bytes.get(key_at..self.pos).unwrap_or_default();
+                            let raw = span(self.bytes, key_at..self.pos)?;
                             if raw < *previous {
                                 return Err(Failure::new(
                                     key_at,
@@ -483,7 +484,8 @@ impl<'a> Reader<'a> {
     }
 
     fn float(&self, head: Head, at: usize) -> Parsed<Value> {
-        let value = float_value(head.arg, head.width);
+        let value = float_value(head.arg, head.width)
+            .ok_or_else(|| Failure::internal(at, "a float argument wider than its head"))?;
         if !value.is_finite() {
             let what = if value.is_nan() {
                 "NaN"
@@ -584,7 +586,7 @@ impl<'a> Reader<'a> {
         if len > self.options.max_string_bytes {
             return Err(self.string_too_long(at));
         }
-        let raw = self.bytes.get(start..start + len).unwrap_or_default();
+        let raw = span(self.bytes, start..start + len)?;
         let text = std::str::from_utf8(raw)
             .map_err(|e| Failure::new(start + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
         self.pos = start + len;
@@ -609,8 +611,11 @@ fn deliver(stack: &mut [Frame<'_>], value: Value, top: &mut TopLevel) -> Parsed<
         Some(Frame::Map {
             members, left, key, ..
         }) => {
-            // A map's value always follows its key, which the loop has just set.
-            let (name, key_at) = key.take().unwrap_or_default();
+            // A map's value always follows its key, which the loop has just set: a value
+            // without one is the decoder's bug, reported rather than filed under "".
+            let Some((name, key_at)) = key.take() else {
+                return Err(Failure::internal(0, "a map value without its key"));
+            };
             if depth == 1
                 && let Some(slot) = top.slot(&name)
             {
@@ -659,13 +664,14 @@ fn type_name(head: Head) -> &'static str {
     }
 }
 
-/// The value of a float argument of `width` bytes.
-fn float_value(arg: u64, width: u8) -> f64 {
-    match width {
-        2 => f16::from_bits(u16::try_from(arg).unwrap_or_default()).to_f64(),
-        4 => f64::from(f32::from_bits(u32::try_from(arg).unwrap_or_default())),
+/// The value of a float argument of `width` bytes; `None` when `arg` does not fit the width,
+/// which a head read from `width` bytes never does.
+fn float_value(arg: u64, width: u8) -> Option<f64> {
+    Some(match width {
+        2 => f16::from_bits(u16::try_from(arg).ok()?).to_f64(),
+        4 => f64::from(f32::from_bits(u32::try_from(arg).ok()?)),
         _ => f64::from_bits(arg),
-    }
+    })
 }
 
 /// The width in bytes (2, 4 or 8) of the shortest float that holds `value` exactly.
@@ -708,7 +714,6 @@ pub(crate) fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Parsed<usi
         let head_at = pos;
         let (head, next) = read_head(bytes, pos)?;
         pos = next;
-        let remaining = bytes.len().saturating_sub(pos);
         let mut complete = true;
         if let Some(Frame::Chunks(major)) = stack.last() {
             if head.is_break() {
@@ -744,9 +749,9 @@ pub(crate) fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Parsed<usi
                         5 => u128::from(head.arg) * 2,
                         _ => 1,
                     };
-                    if items > remaining as u128 {
-                        return Err(Failure::end(bytes.len(), "the rest of a container"));
-                    }
+                    // The walk goes on over the bytes there, whatever the count claims (each
+                    // item takes a byte at least, so it ends with them): `a1 ff` is ill-formed,
+                    // not short of input.
                     if items > 0 {
                         stack.push(Frame::Items(items));
                         complete = false;
@@ -832,6 +837,12 @@ pub(crate) fn decode(
     };
     match result {
         Ok(value) => Ok((value, top, reader.position())),
+        // Input that ends too soon unless it cannot be completed at all (`a1 ff`: a break
+        // where a key must be): then it is ill-formed, which more input would not mend.
+        Err(f) if f.is_end() => match skip_item(bytes, 0, options.effective_max_depth()) {
+            Err(g) if g.is_malformed() && !g.is_end() => Err(g),
+            _ => Err(f),
+        },
         Err(f) if f.is_malformed() || f.kind().category() == crate::Category::Limit => Err(f),
         Err(f) => match skip_item(bytes, 0, options.effective_max_depth()) {
             Err(g) if g.is_malformed() => Err(g),
