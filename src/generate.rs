@@ -691,6 +691,7 @@ impl SplitMix64 {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for Event {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Event> {
         let bytes = u.bytes(u.len())?;
@@ -700,6 +701,7 @@ impl<'a> arbitrary::Arbitrary<'a> for Event {
 
 /// Proptest strategies over the [`Generator`].
 #[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategy {
     use proptest::prelude::*;
 

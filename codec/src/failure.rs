@@ -259,3 +259,28 @@ fn event_error(e: EventError, top: &TopLevel, position: impl FnOnce(usize) -> Po
         path,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch every decoder's slicing goes through when its bookkeeping is wrong: an
+    /// internal error at the range's start, never an empty slice.
+    #[test]
+    fn a_range_outside_the_input_is_an_internal_error() {
+        assert_eq!(span(b"abc", 1..3).ok(), Some(&b"bc"[..]));
+        let failure = span(b"abc", 2..5).unwrap_err();
+        assert_eq!(
+            failure.kind(),
+            &ErrorKind::Internal("a range outside the input")
+        );
+        let error = failure.into_error(|offset| crate::Position::Binary { offset });
+        assert_eq!(error.category(), crate::Category::Internal);
+        assert_eq!(
+            error.position(),
+            Some(crate::Position::Binary { offset: 2 })
+        );
+        let io: std::io::Error = error.into();
+        assert_eq!(io.kind(), std::io::ErrorKind::Other);
+    }
+}

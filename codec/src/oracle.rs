@@ -342,3 +342,15 @@ pub fn chains(event: &Event) -> Result<(), Bug> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An internal error is a bug, whatever input it came from.
+    #[test]
+    fn internal_errors_are_bugs() {
+        let bug = check_error(Format::Json, &Error::internal(3, "lost track")).unwrap_err();
+        assert_eq!(bug.property, "no internal errors");
+    }
+}
