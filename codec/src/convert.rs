@@ -110,7 +110,7 @@ pub struct StreamConverter {
 
 /// The default input bytes per batch: large enough that the threads are rarely idle between
 /// batches, small enough that three batches in memory are nothing.
-const DEFAULT_BATCH_BYTES: usize = 1 << 20;
+const DEFAULT_BATCH_BYTES: usize = 1 << 18;
 
 /// One event's bytes within a batch.
 #[derive(Debug)]
@@ -176,7 +176,7 @@ impl StreamConverter {
         self
     }
 
-    /// Sets about how many input bytes go in one batch (1 MiB by default); memory holds about
+    /// Sets about how many input bytes go in one batch (256 KiB by default); memory holds about
     /// three batches, their outputs and one event past the size limit.
     #[must_use]
     pub fn batch_bytes(mut self, bytes: usize) -> StreamConverter {

@@ -144,9 +144,10 @@ fn fitting(format: Format, len: usize, event: &Event) -> Options {
     } else {
         NumberPolicy::Lenient
     };
+    // All the depth the model allows: where a format holds less, its own ceiling refuses.
     Options::default()
         .max_bytes(len.max(crate::DEFAULT_MAX_BYTES))
-        .max_depth(format.depth_ceiling())
+        .max_depth(crate::MAX_DEPTH_CEILING)
         .max_string_bytes(usize::MAX)
         .max_elements(usize::MAX)
         .numbers(numbers)

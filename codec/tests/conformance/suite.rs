@@ -701,6 +701,18 @@ pub(crate) fn deepest_events_encode_on_a_small_stack(format: Format) {
             let options = Options::default().max_depth(MAX_DEPTH_CEILING);
             assert_eq!(format.from_slice_with(&bytes, &options).unwrap(), deepest);
         } else {
+            // Asked for all the model allows, the format refuses past its own ceiling.
+            let asked = Options::default()
+                .max_depth(MAX_DEPTH_CEILING)
+                .max_bytes(1 << 20);
+            let e = refused(format, &bytes, &asked);
+            assert_eq!(
+                e.kind(),
+                &ErrorKind::TooDeep {
+                    limit: format.depth_ceiling()
+                },
+                "{format}"
+            );
             let Verdict::Rejected(e) = verdict else {
                 panic!("{format}: accepted past its ceiling")
             };
