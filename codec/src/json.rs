@@ -283,7 +283,7 @@ pub(crate) fn split(
     let limit = options.max_bytes;
     let newline = pending
         .get(scanned..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .and_then(|rest| memchr::memchr(b'\n', rest))
         .map(|i| scanned + i);
     let (line, next) = match newline {
         Some(at) => (pending.get(..at), at + 1),
