@@ -9,7 +9,7 @@
 //! - [`proto`]: Protobuf, on the published schema `schemas/proto/exev/v1/*.proto`;
 //!   length-delimited streams.
 //!
-//! Every module has the same shape, as serde_json and ciborium do: `from_slice`,
+//! Every module has the same shape, as `serde_json` and ciborium do: `from_slice`,
 //! `from_slice_with`, `from_reader`, `from_reader_with`, `to_vec`, `to_writer`, and a
 //! `StreamReader` and `StreamWriter`. [`Format`] has the same as methods (and [`Format::detect`]),
 //! so code written once runs on every format:
@@ -29,7 +29,7 @@
 //! ```
 //!
 //! With the feature `parallel`, [`convert::StreamConverter`] converts streams on every core.
-//! Where the contract follows serde_json, ciborium and prost, and where it differs and why, is in
+//! Where the contract follows `serde_json`, ciborium and prost, and where it differs and why, is in
 //! the project's `ARCHITECTURE.md` ("Codec contract").
 //!
 //! ```
