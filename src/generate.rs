@@ -11,7 +11,10 @@
 //! characters, U+0000, U+2028, combining marks, long strings); integers at ±(2^53 - 1); empty
 //! arrays and objects; and the envelope members (`sender`, `state_key`, `unsigned`, ...).
 //! Everything it makes lies in the canonical-JSON data model and within the default limits
-//! (65536 bytes of canonical JSON, depth 64).
+//! (65536 bytes of canonical JSON, depth 64), unless asked for lenient numbers
+//! ([`Generator::with_lenient_numbers`]): then some numbers are [`crate::Number`]s outside the
+//! model (fractions, integers past ±(2^53 - 1), exponents past `f64`), as lenient decoding
+//! keeps them.
 //!
 //! ```
 //! use exev::generate::Generator;
@@ -22,7 +25,7 @@
 //! assert_eq!(Generator::new(b"any bytes at all").event(), event);
 //! ```
 
-use crate::{Content, Event};
+use crate::{Content, Event, Number, event_type_names};
 use crate::{KnownBlock, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, NameStatus, Object, Value};
 
 /// The deepest nesting the generator makes (the event object counts as level 1), matching the
@@ -39,31 +42,38 @@ pub struct Generator<'a> {
     bytes: &'a [u8],
     pos: usize,
     budget: usize,
+    lenient: bool,
 }
 
-const EVENT_TYPES: &[&str] = &[
-    "m.message",
-    "m.emote",
-    "m.file",
-    "m.image",
-    "m.video",
-    "m.audio",
-    "m.voice",
-    "m.location",
-    "m.beacon",
-    "m.beacon_info",
-    "m.poll.start",
-    "m.poll.response",
-    "m.poll.end",
-    "m.room.topic",
-    "m.encrypted",
-    "org.matrix.msc1767.message",
-    "org.matrix.msc3381.poll.start",
-    "org.matrix.msc3245.voice.v2",
-    "org.matrix.msc3672.beacon",
+/// Event types besides the model's built-in ones (which come from its name table): custom
+/// types, and the legacy `m.room.message`.
+const OTHER_EVENT_TYPES: &[&str] = &[
     "org.example.temperature",
     "org.example.tank.level",
     "m.room.message",
+];
+
+/// Numbers outside the data model, as a lenient decoder keeps them: fractions, integers past
+/// ±(2^53 - 1) and past 64 bits, exponents that overflow or underflow `f64`, and literals
+/// that are not the shortest form of their value.
+const LENIENT_NUMBERS: &[&str] = &[
+    "1.5",
+    "-0.5",
+    "0.1",
+    "1.50",
+    "3.141592653589793",
+    "2.5e-3",
+    "6.02e23",
+    "1E+300",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "9007199254740992",
+    "-9007199254740992",
+    "18446744073709551615",
+    "18446744073709551616",
+    "-18446744073709551616",
+    "123456789012345678901234567890",
 ];
 
 /// Pieces strings are made of: ASCII, escapes, controls, non-BMP, combining marks, RTL.
@@ -133,7 +143,27 @@ impl<'a> Generator<'a> {
             bytes,
             pos: 0,
             budget: SIZE_BUDGET,
+            lenient: false,
         }
+    }
+
+    /// The same generator, making some numbers outside the data model as well ([`Number`]s,
+    /// for lenient decoding). Without it, the same bytes give the same events as before: the
+    /// choice is drawn only when asked for.
+    ///
+    /// ```
+    /// use exev::generate::Generator;
+    ///
+    /// let lenient = (0u8..=255)
+    ///     .map(|b| Generator::new(&[b; 64]).with_lenient_numbers().event())
+    ///     .filter(|e| !e.to_value().is_canonical())
+    ///     .count();
+    /// assert!(lenient > 0);
+    /// ```
+    #[must_use]
+    pub fn with_lenient_numbers(mut self) -> Generator<'a> {
+        self.lenient = true;
+        self
     }
 
     /// How many bytes have been used so far.
@@ -208,6 +238,34 @@ impl<'a> Generator<'a> {
         }
     }
 
+    /// An integer of the data model, or with lenient numbers now and then a [`Number`] outside
+    /// it.
+    fn number(&mut self) -> Value {
+        if !(self.lenient && self.chance(30)) {
+            return Value::Integer(self.integer());
+        }
+        let literal = if self.chance(50) {
+            self.pick(LENIENT_NUMBERS).unwrap_or("1.5").to_owned()
+        } else {
+            // A fraction whose last digit is not 0, so that it is not an integer.
+            let digits = 1 + self.below(5);
+            let fraction: String = (0..digits)
+                .map(|i| {
+                    let digit = if i + 1 == digits {
+                        1 + self.byte() % 9
+                    } else {
+                        self.byte() % 10
+                    };
+                    char::from(b'0' + digit)
+                })
+                .collect();
+            format!("{}.{fraction}", self.integer())
+        };
+        // Every literal made here is a JSON number (the tests check the list), so the
+        // integer is never the answer; it keeps the value in the model if one ever is not.
+        Number::from_literal(&literal).map_or_else(|| Value::Integer(0), Value::Number)
+    }
+
     /// Any value of the data model nested at most `depth` levels.
     pub fn value(&mut self, depth: usize) -> Value {
         if !self.spend(8) {
@@ -217,7 +275,7 @@ impl<'a> Generator<'a> {
         match self.below(kinds) {
             0 => Value::Null,
             1 => Value::Bool(self.chance(50)),
-            2 => Value::Integer(self.integer()),
+            2 => self.number(),
             3 => Value::String(self.string()),
             4 => {
                 let n = self.below(5);
@@ -551,7 +609,15 @@ impl<'a> Generator<'a> {
         let event_type = if self.chance(10) {
             self.string()
         } else {
-            self.pick(EVENT_TYPES).unwrap_or("m.message").to_owned()
+            // Any name the model knows for an event type, stable or not, or another type.
+            let known: Vec<&str> = event_type_names().map(|(_, name, _)| name).collect();
+            let n = self.below(known.len() + OTHER_EVENT_TYPES.len());
+            known
+                .get(n)
+                .or_else(|| OTHER_EVENT_TYPES.get(n - known.len()))
+                .copied()
+                .unwrap_or("m.message")
+                .to_owned()
         };
         let mut blocks = Object::new();
         let n = self.below(8);
@@ -1081,6 +1147,7 @@ impl SplitMix64 {
 }
 
 #[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 impl<'a> arbitrary::Arbitrary<'a> for Event {
     fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Event> {
         let bytes = u.bytes(u.len())?;
@@ -1090,6 +1157,7 @@ impl<'a> arbitrary::Arbitrary<'a> for Event {
 
 /// Proptest strategies over the [`Generator`].
 #[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategy {
     use proptest::prelude::*;
 
@@ -1100,6 +1168,12 @@ pub mod strategy {
     pub fn events() -> impl Strategy<Value = Event> {
         proptest::collection::vec(any::<u8>(), 0..4096)
             .prop_map(|bytes| Generator::new(&bytes).event())
+    }
+
+    /// Events with lenient numbers now and then ([`Generator::with_lenient_numbers`]).
+    pub fn lenient_events() -> impl Strategy<Value = Event> {
+        proptest::collection::vec(any::<u8>(), 0..4096)
+            .prop_map(|bytes| Generator::new(&bytes).with_lenient_numbers().event())
     }
 }
 
@@ -1117,6 +1191,43 @@ mod tests {
                 (s >> 56) as u8
             })
             .collect()
+    }
+
+    #[test]
+    fn lenient_numbers_are_json_numbers_outside_the_model() {
+        for literal in LENIENT_NUMBERS {
+            assert!(Number::from_literal(literal).is_some(), "{literal}");
+        }
+        let mut seen = 0;
+        for seed in 0..500 {
+            let bytes = lcg_bytes(seed, 4096);
+            let plain = Generator::new(&bytes).event();
+            let lenient = Generator::new(&bytes).with_lenient_numbers().event();
+            assert!(plain.to_value().is_canonical());
+            if !lenient.to_value().is_canonical() {
+                seen += 1;
+            }
+        }
+        assert!(seen > 50, "{seen} of 500 events have a lenient number");
+    }
+
+    #[test]
+    fn every_event_type_name_of_the_model_is_generated() {
+        let mut types = std::collections::BTreeSet::new();
+        for seed in 0..3_000 {
+            types.insert(
+                Generator::new(&lcg_bytes(seed, 64))
+                    .event()
+                    .event_type()
+                    .to_owned(),
+            );
+        }
+        for (_, name, _) in event_type_names() {
+            assert!(types.contains(name), "{name} never generated");
+        }
+        for name in OTHER_EVENT_TYPES {
+            assert!(types.contains(*name), "{name} never generated");
+        }
     }
 
     #[test]

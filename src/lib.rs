@@ -32,6 +32,7 @@
 //! ```
 
 #![forbid(unsafe_code)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod blocks;
 mod content;
@@ -45,6 +46,7 @@ mod naming;
 mod path;
 mod relations;
 #[cfg(feature = "schemars")]
+#[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub mod schema;
 mod value;
 
@@ -59,7 +61,9 @@ pub use content::{BlockEntry, Content, block_path};
 pub use error::{BlockError, BlockErrorKind, EventError, ValueError};
 pub use event::Event;
 pub use mimetype::{mimetype_essence, same_mimetype};
-pub use name::{KnownBlock, NameStatus, is_namespaced_identifier, stable_event_type};
+pub use name::{
+    KnownBlock, NameStatus, event_type_names, is_namespaced_identifier, stable_event_type,
+};
 pub use naming::NamingProfile;
 pub use path::{Path, Segment};
 pub use relations::{NEW_CONTENT, Replacement, ReplacementForm, strip_reply_fallback};

@@ -391,6 +391,22 @@ pub fn stable_event_type(name: &str) -> Option<(&'static str, NameStatus)> {
         .map(|(stable, _, status)| (*stable, *status))
 }
 
+/// Every name a built-in event type of the extensible-events family is sent under, as
+/// (stable name, name, status of the name), stable names first: the one table the other
+/// crates' name tables are checked against (or derived from).
+///
+/// ```
+/// use exev::{NameStatus, event_type_names};
+///
+/// assert!(event_type_names().any(|(stable, name, status)| {
+///     (stable, name, status) == ("m.voice", "org.matrix.msc3245.voice.v2", NameStatus::Unstable)
+/// }));
+/// assert_eq!(event_type_names().filter(|(_, _, s)| *s == NameStatus::Stable).count(), 15);
+/// ```
+pub fn event_type_names() -> impl Iterator<Item = (&'static str, &'static str, NameStatus)> {
+    EVENT_TYPE_NAMES.iter().copied()
+}
+
 /// The first unstable name of the built-in event type `stable`.
 pub(crate) fn unstable_event_type(stable: &str) -> Option<&'static str> {
     EVENT_TYPE_NAMES

@@ -27,20 +27,12 @@ pub enum NamingProfile {
     Unstable,
 }
 
-/// Event types whose unstable name carries the same blocks as the stable one.
-const SAME_SHAPE_EVENT_TYPES: &[&str] = &[
-    "m.message",
-    "m.emote",
-    "m.file",
-    "m.image",
-    "m.video",
-    "m.audio",
-    "m.encrypted",
-    "m.voice",
-    "m.location",
-    "m.beacon",
-    "m.beacon_info",
-];
+/// Whether the unstable name of the built-in event type `stable` (from the model's one name
+/// table) carries the same blocks as the stable one: every type but the polls, whose unstable
+/// events carry MSC3381's unstable poll blocks of another shape.
+fn same_shape_event_type(stable: &str) -> bool {
+    !stable.starts_with("m.poll.")
+}
 
 /// Blocks whose preferred unstable name carries the stable shape.
 fn same_shape_unstable(block: KnownBlock) -> Option<&'static str> {
@@ -113,7 +105,7 @@ fn to_unstable(event: &mut Event) {
         _ => {}
     }
     if let Some((stable, NameStatus::Stable)) = stable_event_type(event.event_type())
-        && SAME_SHAPE_EVENT_TYPES.contains(&stable)
+        && same_shape_event_type(stable)
         && let Some(unstable) = crate::name::unstable_event_type(stable)
     {
         event.set_event_type(unstable);

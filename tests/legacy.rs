@@ -22,13 +22,17 @@ fn every_spec_message_converts_to_extensible_and_back() {
         assert!(
             !legacy::is_legacy(&extensible),
             "{name}: still legacy: {}",
-            String::from_utf8_lossy(&json::to_vec(&extensible))
+            String::from_utf8_lossy(&json::to_vec(&extensible).unwrap())
         );
         let back = legacy::to_legacy(&extensible).unwrap();
-        assert_eq!(json::to_vec(&back), json::to_vec(event), "{name}");
+        assert_eq!(
+            json::to_vec(&back).unwrap(),
+            json::to_vec(event).unwrap(),
+            "{name}"
+        );
         println!(
             "{name}\n  {}",
-            String::from_utf8_lossy(&json::to_vec(&extensible))
+            String::from_utf8_lossy(&json::to_vec(&extensible).unwrap())
         );
     }
 }
@@ -61,7 +65,7 @@ fn every_spec_message_has_a_consistent_hybrid_form() {
         );
         println!(
             "{name}\n  {}",
-            String::from_utf8_lossy(&json::to_vec(&hybrid))
+            String::from_utf8_lossy(&json::to_vec(&hybrid).unwrap())
         );
     }
 }

@@ -1,13 +1,15 @@
-//! `exev convert`: decode an event (or a stream of them) and encode it again.
+//! `exev convert`: decode an event (or a stream of them, on every core) and encode it again.
 
-use std::io::{BufRead, Read};
+use std::io::{BufRead, BufWriter};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use exev::{Event, NamingProfile};
-use exev_codec::{NumberPolicy, Options, cbor, json, proto};
+use exev_codec::convert::{ConvertError, StreamConverter};
+use exev_codec::{Format, NumberPolicy, Options, cbor, json, proto};
 
-use crate::input::{self, Source};
+use crate::input::{self, Source, named_failure};
+use crate::progress::Bar;
 use crate::report::{Failure, write_stdout};
 use crate::shape::ShapeArg;
 use crate::{InputFormat, Outcome};
@@ -65,6 +67,11 @@ pub(crate) struct ConvertArgs {
     /// stream needs `--from proto`; `auto` tells NDJSON from a CBOR sequence.
     #[arg(long)]
     stream: bool,
+    /// With `--stream`: convert on N threads (default: one per core). The output is the
+    /// same, byte for byte, whatever N; a progress bar shows on stderr when it is a terminal.
+    /// One event alone is converted on one.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
     /// Which names to write: as sent, stable `m.*` names, or unstable names.
     #[arg(long, value_enum, default_value_t = Names::Keep)]
     names: Names,
@@ -92,34 +99,35 @@ impl ConvertArgs {
         Options::default().numbers(numbers)
     }
 
-    /// The encoding of `event`; `source` names the input in errors.
+    /// The encoding of `event` as this command writes it, one event of a stream or the
+    /// whole output; `source` names the input in errors.
     fn encode(&self, event: Event, source: &str) -> Result<Vec<u8>, Failure> {
         let mut event = self.shape.apply(event, source)?;
         self.names.profile().apply(&mut event);
         let event = &event;
-        let failure = |error| Failure::Input {
+        let codec = |error| Failure::Input {
             source: source.to_owned(),
             error,
         };
         Ok(match self.to {
-            OutputFormat::Json => {
-                let mut out = if self.pretty {
-                    json::to_vec_pretty(event)
-                } else {
-                    json::to_vec(event)
-                };
-                out.push(b'\n');
-                out
-            }
-            OutputFormat::Cbor => cbor::to_vec(event).map_err(failure)?,
-            OutputFormat::CborDiag => {
-                let mut out = cbor::to_diag(event).map_err(failure)?.into_bytes();
-                out.push(b'\n');
-                out
-            }
-            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event),
-            OutputFormat::Proto => proto::to_vec(event),
             OutputFormat::Mimi => crate::mimi::encode(event, source)?,
+            _ => self.encode_event(event).map_err(codec)?,
+        })
+    }
+
+    /// The encoding of `event` in an event encoding.
+    fn encode_event(&self, event: &Event) -> Result<Vec<u8>, exev_codec::Error> {
+        let line = |mut out: Vec<u8>| {
+            out.push(b'\n');
+            out
+        };
+        Ok(match self.to {
+            OutputFormat::Json if self.pretty => line(json::to_vec_pretty(event)?),
+            OutputFormat::Json => line(json::to_vec(event)?),
+            OutputFormat::Cbor => cbor::to_vec(event)?,
+            OutputFormat::CborDiag => line(cbor::to_diag(event)?.into_bytes()),
+            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event)?,
+            OutputFormat::Proto | OutputFormat::Mimi => proto::to_vec(event)?,
         })
     }
 }
@@ -129,7 +137,7 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
     let source = Source::new(args.file.as_ref());
     let options = args.options();
     if args.stream {
-        return stream(args, &source, &options);
+        return stream(args, &source, options);
     }
     let bytes = source.read(options.max_bytes)?;
     if args.to == OutputFormat::CborDiag && crate::mimi::applies(&bytes, args.from) {
@@ -139,111 +147,69 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
     write_stdout(&args.encode(event, &source.name())?)
 }
 
-/// Many events: NDJSON or a CBOR sequence, as `--from` says or the first byte suggests.
-fn stream(args: &ConvertArgs, source: &Source, options: &Options) -> Outcome {
+/// Many events, converted on every core: the format is what `--from` says, or what the first
+/// bytes suggest (NDJSON, a CBOR sequence, or a sequence of MIMI messages, which is mapped on
+/// one).
+fn stream(args: &ConvertArgs, source: &Source, options: Options) -> Outcome {
     let mut reader = source.reader()?;
-    let format = match args.from {
-        InputFormat::Auto => {
+    let format = match args.from.format() {
+        Some(format) => format,
+        None => {
             let first = reader.fill_buf().map_err(|e| Failure::Io {
                 message: format!("{}: {e}", source.name()),
             })?;
-            if crate::mimi::applies(first, InputFormat::Auto) {
-                InputFormat::Mimi
-            } else {
-                input::detect(first.first().copied())
-            }
-        }
-        other => other,
-    };
-    match format {
-        InputFormat::Cbor => cbor_sequence(args, reader, source, options),
-        InputFormat::Proto => proto_stream(args, reader, source, options),
-        InputFormat::Mimi => crate::mimi::stream(reader, &source.name(), false, |event, name| {
-            write_stdout(&args.encode(event, name)?)
-        }),
-        InputFormat::Auto | InputFormat::Json => ndjson(args, reader, source, options),
-    }
-}
-
-/// Length-delimited Protobuf: each message read whole only after its length is checked;
-/// errors name the message (`<stdin>:2`).
-fn proto_stream(
-    args: &ConvertArgs,
-    reader: Box<dyn BufRead>,
-    source: &Source,
-    options: &Options,
-) -> Outcome {
-    let mut events = proto::StreamReader::new(reader, options.clone());
-    let mut number = 0usize;
-    loop {
-        number += 1;
-        let name = format!("{}:{number}", source.name());
-        match events.next_event() {
-            Ok(Some(event)) => write_stdout(&args.encode(event, &name)?)?,
-            Ok(None) => return Ok(()),
-            Err(error) => {
-                return Err(Failure::Input {
-                    source: name,
-                    error,
+            if crate::mimi::applies(first, args.from) {
+                return crate::mimi::stream(reader, &source.name(), false, |event, name| {
+                    write_stdout(&args.encode(event, name)?)
                 });
             }
+            Format::detect_stream(first).unwrap_or(Format::Json)
+        }
+    };
+    let name = source.name();
+    let bar = Bar::new(source.size());
+    let converter = StreamConverter::new(format)
+        .options(options)
+        .jobs(args.jobs.unwrap_or(0));
+    let result = converter.run(
+        reader,
+        BufWriter::with_capacity(1 << 16, std::io::stdout()),
+        |event| args.encode(event, &name),
+        |progress| bar.update(progress),
+    );
+    match result {
+        Ok(_) => {
+            bar.finish();
+            Ok(())
+        }
+        Err(e) => {
+            bar.abandon();
+            failure(e, format, &source.name())
         }
     }
 }
 
-/// A CBOR sequence: items back to back; errors name the item (`<stdin>#2`) and give the byte
-/// offset from the start of the stream.
-fn cbor_sequence(
-    args: &ConvertArgs,
-    reader: Box<dyn BufRead>,
-    source: &Source,
-    options: &Options,
-) -> Outcome {
-    for (i, item) in cbor::SequenceReader::new(reader, options.clone()).enumerate() {
-        let name = format!("{}#{}", source.name(), i + 1);
-        let event = item.map_err(|error| Failure::Input {
-            source: name.clone(),
-            error,
-        })?;
-        write_stdout(&args.encode(event, &name)?)?;
-    }
-    Ok(())
-}
-
-/// NDJSON: one event a line, blank lines skipped; no line is read past the size limit.
-fn ndjson(
-    args: &ConvertArgs,
-    mut reader: Box<dyn BufRead>,
-    source: &Source,
-    options: &Options,
-) -> Outcome {
-    let cap = u64::try_from(options.max_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(2);
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        let read = (&mut reader)
-            .take(cap)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| Failure::Io {
-                message: format!("{}: {e}", source.name()),
-            })?;
-        if read == 0 {
-            return Ok(());
+/// What a stopped conversion tells the user, naming the event at fault as
+/// [`input::stream_event_name`] does.
+fn failure(e: ConvertError<Failure>, format: Format, source: &str) -> Outcome {
+    let name = |number, position| input::stream_event_name(source, format, number, position);
+    Err(match e {
+        ConvertError::Read { number, error } => {
+            named_failure(name(number, error.position()), error)
         }
-        number += 1;
-        let name = format!("{}:{number}", source.name());
-        let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
-        let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-        if trimmed.len() > options.max_bytes {
-            return Err(input::too_large(&name, trimmed.len(), options.max_bytes));
-        }
-        if trimmed.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let event = input::decode(trimmed, InputFormat::Json, options, &name)?;
-        write_stdout(&args.encode(event, &name)?)?;
-    }
+        // An event that reads but cannot be written: its number, as the reader counts.
+        ConvertError::Convert { number, error } => error.in_source(name(number, None)),
+        // A closed pipe (as with `| head`) ends quietly.
+        ConvertError::Write(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+        ConvertError::Write(e) => Failure::Io {
+            message: format!("writing to stdout: {e}"),
+        },
+        ConvertError::Threads(e) => Failure::Io {
+            message: format!("starting the threads: {e}"),
+        },
+        // The enum is non-exhaustive; a stop this version does not know is still a stop.
+        _ => Failure::Io {
+            message: "the conversion stopped".to_owned(),
+        },
+    })
 }

@@ -42,7 +42,10 @@ pub(crate) fn run() -> Outcome {
                 None => unknown += 1,
             }
         }
-        let canonical = json::to_vec(&event);
+        let canonical = json::to_vec(&event).map_err(|error| Failure::Input {
+            source: format!("demo event {}", i + 1),
+            error,
+        })?;
         // Decoding the canonical form gives the same event: nothing was lost on the way.
         let again = json::from_slice(&canonical).map_err(|error| Failure::Input {
             source: format!("demo event {} (re-encoded)", i + 1),

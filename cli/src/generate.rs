@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use exev::generate::{Generator, SplitMix64};
 use exev::{Content, Event, Value};
-use exev_codec::{cbor, json, proto};
+use exev_codec::{Error, cbor, json, proto};
 
 use crate::Outcome;
 use crate::report::{Failure, write_stdout};
@@ -115,12 +115,12 @@ fn truncate(bytes: &[u8], rng: &mut SplitMix64) -> Vec<u8> {
 }
 
 /// A hostile CBOR input of `kind`: a valid encoding with one item made bad.
-fn hostile_cbor(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Vec<u8> {
+fn hostile_cbor(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Result<Vec<u8>, Error> {
     // The block value "XXXX" is the text head 0x64 and four bytes; each kind swaps it out.
-    let base = cbor::to_vec(&block_event(Value::from("XXXX"))).unwrap_or_default();
+    let base = cbor::to_vec(&block_event(Value::from("XXXX")))?;
     let marker: &[u8] = b"\x64XXXX";
     let with = |item: &[u8]| replace(&base, marker, item);
-    match kind {
+    Ok(match kind {
         "deep-nesting" => {
             let depth = usize::try_from(65 + rng.below(4_000)).unwrap_or(65);
             let mut item = vec![0x81; depth];
@@ -151,19 +151,19 @@ fn hostile_cbor(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Vec<u8> {
             out.push(0x00);
             out
         }
-    }
+    })
 }
 
 /// A hostile Protobuf input of `kind`.
-fn hostile_proto(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Vec<u8> {
-    match kind {
+fn hostile_proto(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Result<Vec<u8>, Error> {
+    Ok(match kind {
         "deep-nesting" => {
             let depth = 100 + rng.below(400);
             let mut value = Value::from(1);
             for _ in 0..depth {
                 value = Value::Array(vec![value]);
             }
-            proto::to_vec(&block_event(value))
+            proto::to_vec(&block_event(value))?
         }
         "huge-length-prefix" => {
             // The first field's tag, then a length of 2^35 - 1 for what follows.
@@ -181,7 +181,7 @@ fn hostile_proto(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Vec<u8> 
             out
         }
         "invalid-utf8" => {
-            let base = proto::to_vec(&block_event(Value::from("XXXX")));
+            let base = proto::to_vec(&block_event(Value::from("XXXX")))?;
             replace(&base, b"XXXX", b"X\xffXX")
         }
         "wrong-wire-type" => {
@@ -198,12 +198,12 @@ fn hostile_proto(kind: &str, canonical: &[u8], rng: &mut SplitMix64) -> Vec<u8> 
             for _ in 0..64 {
                 let cut = truncate(canonical, rng);
                 if proto::from_slice(&cut).is_err() {
-                    return cut;
+                    return Ok(cut);
                 }
             }
-            hostile_proto("over-long-varint", canonical, rng)
+            hostile_proto("over-long-varint", canonical, rng)?
         }
-    }
+    })
 }
 
 /// The kinds of hostile JSON.
@@ -282,14 +282,16 @@ pub(crate) fn run(args: &GenArgs) -> Outcome {
         // Each event has its own generator, so event i is the same whatever the count.
         let mut rng = SplitMix64::new(args.seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407));
         let event = Generator::new(&rng.bytes(4096)).event();
+        let failure = |error| Failure::Input {
+            source: format!("generated event {i}"),
+            error,
+        };
         let canonical = match args.to {
             GenFormat::Json => json::to_vec(&event),
-            GenFormat::Cbor => cbor::to_vec(&event).map_err(|error| Failure::Input {
-                source: format!("generated event {i}"),
-                error,
-            })?,
+            GenFormat::Cbor => cbor::to_vec(&event),
             GenFormat::Proto => proto::to_vec(&event),
-        };
+        }
+        .map_err(failure)?;
         let kinds = match args.to {
             GenFormat::Json => HOSTILE_KINDS,
             GenFormat::Cbor => HOSTILE_CBOR,
@@ -301,8 +303,10 @@ pub(crate) fn run(args: &GenArgs) -> Outcome {
             Some(kind) => {
                 let bytes = match args.to {
                     GenFormat::Json => hostile_json(kind, &canonical, &mut rng),
-                    GenFormat::Cbor => hostile_cbor(kind, &canonical, &mut rng),
-                    GenFormat::Proto => hostile_proto(kind, &canonical, &mut rng),
+                    GenFormat::Cbor => hostile_cbor(kind, &canonical, &mut rng).map_err(failure)?,
+                    GenFormat::Proto => {
+                        hostile_proto(kind, &canonical, &mut rng).map_err(failure)?
+                    }
                 };
                 (bytes, format!("hostile-{kind}"))
             }

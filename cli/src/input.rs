@@ -1,10 +1,10 @@
-//! Reading the input: a file or stdin, never more than the size limit allows, and decoding it.
+//! Reading the input: a file or stdin, never more than the size limit allows (the codec's
+//! limited read), and decoding it in the format `--from` names or the codec detects.
 
-use std::io::Read;
 use std::path::PathBuf;
 
 use exev::Event;
-use exev_codec::{Options, cbor, json, proto};
+use exev_codec::{Category, Format, Options, Position};
 
 use crate::InputFormat;
 use crate::report::Failure;
@@ -30,6 +30,12 @@ impl Source {
             .map_or_else(|| "<stdin>".to_owned(), |p| p.display().to_string())
     }
 
+    /// The size of the input when it is a file.
+    pub(crate) fn size(&self) -> Option<u64> {
+        let path = self.path.as_ref()?;
+        std::fs::metadata(path).ok().map(|m| m.len())
+    }
+
     /// The input as a buffered reader.
     pub(crate) fn reader(&self) -> Result<Box<dyn std::io::BufRead>, Failure> {
         match &self.path {
@@ -45,80 +51,76 @@ impl Source {
 
     /// Reads at most `limit` bytes, and fails if there is more.
     pub(crate) fn read(&self, limit: usize) -> Result<Vec<u8>, Failure> {
-        let result = match &self.path {
-            Some(path) => std::fs::File::open(path).map_err(|e| Failure::Io {
-                message: format!("{}: {e}", path.display()),
-            })?,
-            None => return read_all(std::io::stdin().lock(), limit, &self.name()),
-        };
-        read_all(result, limit, &self.name())
+        let options = Options::default().max_bytes(limit);
+        exev_codec::read_limited(self.reader()?, &options).map_err(|error| self.failure(error))
+    }
+
+    /// The failure for `error` in this input: an I/O failure, or bad input.
+    pub(crate) fn failure(&self, error: exev_codec::Error) -> Failure {
+        named_failure(self.name(), error)
     }
 }
 
-/// An input-too-large failure for `name`.
-pub(crate) fn too_large(name: &str, size: usize, limit: usize) -> Failure {
-    Failure::Input {
-        source: name.to_owned(),
-        error: exev_codec::Error::new(
-            exev_codec::ErrorKind::TooLarge { size, limit },
-            Some(exev_codec::Position::Binary { offset: limit }),
-            exev::Path::root(),
-        ),
+/// The failure for `error` in the input named `source`.
+pub(crate) fn named_failure(source: String, error: exev_codec::Error) -> Failure {
+    if error.category() == Category::Io {
+        Failure::Io {
+            message: format!("{source}: {}", error.kind()),
+        }
+    } else {
+        Failure::Input { source, error }
     }
 }
 
-fn read_all(reader: impl Read, limit: usize, name: &str) -> Result<Vec<u8>, Failure> {
-    let mut bytes = Vec::new();
-    let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-    reader
-        .take(cap)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::Io {
-            message: format!("{name}: {e}"),
-        })?;
-    if bytes.len() > limit {
-        return Err(too_large(name, bytes.len(), limit));
-    }
-    Ok(bytes)
-}
-
-/// The encoding `--from auto` picks for input starting with `first`: CBOR for the head of a
-/// CBOR map (major type 5: 0xa0-0xbf, 0xbf being indefinite), JSON for anything else (JSON
-/// text starts with whitespace or `{`, and JSON errors describe any other start best).
-pub(crate) fn detect(first: Option<u8>) -> InputFormat {
-    match first {
-        Some(0xA0..=0xBF) => InputFormat::Cbor,
-        _ => InputFormat::Json,
+/// The name of event `number` (from 1) of a stream in `format` from `source`, in errors:
+/// `<stdin>:LINE` in NDJSON (the line `position` names), `<stdin>#N` in a CBOR sequence and
+/// `<stdin>:N` in a Protobuf stream.
+pub(crate) fn stream_event_name(
+    source: &str,
+    format: Format,
+    number: u64,
+    position: Option<Position>,
+) -> String {
+    match (format, position) {
+        (Format::Json, Some(Position::Text { line, .. })) => format!("{source}:{line}"),
+        (Format::Cbor, _) => format!("{source}#{number}"),
+        _ => format!("{source}:{number}"),
     }
 }
 
-/// Decodes one event from `bytes` in `format`.
+impl InputFormat {
+    /// The format named, or `None` for `auto`.
+    pub(crate) fn format(self) -> Option<Format> {
+        match self {
+            InputFormat::Auto => None,
+            InputFormat::Json => Some(Format::Json),
+            InputFormat::Cbor => Some(Format::Cbor),
+            InputFormat::Proto => Some(Format::Proto),
+            // MIMI content is not an event encoding: it is mapped, in `crate::mimi`.
+            InputFormat::Mimi => None,
+        }
+    }
+}
+
+/// Decodes one event from `bytes` in `format`; `auto` detects it (JSON when nothing matches,
+/// as JSON errors describe any other start best).
 pub(crate) fn decode(
     bytes: &[u8],
     format: InputFormat,
     options: &Options,
     source: &str,
 ) -> Result<Event, Failure> {
-    let decoded = match format {
-        InputFormat::Mimi => return crate::mimi::to_event(bytes, source),
-        InputFormat::Auto if crate::mimi::applies(bytes, format) => {
-            return crate::mimi::to_event(bytes, source);
-        }
-        // Protobuf only when the first byte is an `Event` field's tag, which no JSON text or
-        // CBOR map starts with; otherwise CBOR for a map head, JSON for anything else.
-        InputFormat::Auto if proto::looks_like_event(bytes) => {
-            proto::from_slice_with(bytes, options)
-        }
-        InputFormat::Auto => match detect(bytes.first().copied()) {
-            InputFormat::Cbor => cbor::from_slice_with(bytes, options),
-            _ => json::from_slice_with(bytes, options),
-        },
-        InputFormat::Cbor => cbor::from_slice_with(bytes, options),
-        InputFormat::Json => json::from_slice_with(bytes, options),
-        InputFormat::Proto => proto::from_slice_with(bytes, options),
-    };
-    decoded.map_err(|error| Failure::Input {
-        source: source.to_owned(),
-        error,
-    })
+    if crate::mimi::applies(bytes, format) {
+        return crate::mimi::to_event(bytes, source);
+    }
+    let format = format
+        .format()
+        .or_else(|| Format::detect(bytes))
+        .unwrap_or(Format::Json);
+    format
+        .from_slice_with(bytes, options)
+        .map_err(|error| Failure::Input {
+            source: source.to_owned(),
+            error,
+        })
 }

@@ -9,7 +9,7 @@ use exev_codec::{NumberPolicy, Options, cbor, json, proto};
 use exev_registry::{Capabilities, Registry, Rendering};
 
 use crate::input::{self, Source};
-use crate::report::write_stdout;
+use crate::report::{Failure, report_json, write_stdout};
 use crate::{InputFormat, Outcome};
 
 /// The forms `exev inspect` prints.
@@ -91,10 +91,10 @@ pub(crate) fn run(args: &InspectArgs) -> Outcome {
     }
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
     let out = match args.format {
-        InspectFormat::Text => text_report(&event, bytes.len()),
-        InspectFormat::Json => json_report(&event, bytes.len()),
+        InspectFormat::Text => text_report(&event, bytes.len()).into_bytes(),
+        InspectFormat::Json => json_report(&event, bytes.len())?,
     };
-    write_stdout(out.as_bytes())
+    write_stdout(&out)
 }
 
 fn type_line(event: &Event) -> String {
@@ -156,15 +156,20 @@ pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
     if let Some(sender) = event.sender() {
         out.push_str(&format!("sender   {sender}\n"));
     }
-    let canonical = json::to_vec(event).len();
+    let canonical = match json::to_vec(event) {
+        Ok(bytes) => format!("canonical JSON {} bytes", bytes.len()),
+        Err(e) => format!("no JSON form ({e})"),
+    };
     let cbor_size = match cbor::to_vec(event) {
         Ok(bytes) => format!("deterministic CBOR {} bytes", bytes.len()),
         Err(e) => format!("no CBOR form ({e})"),
     };
-    let protobuf = proto::to_vec(event).len();
+    let protobuf = match proto::to_vec(event) {
+        Ok(bytes) => format!("Protobuf {} bytes", bytes.len()),
+        Err(e) => format!("no Protobuf form ({e})"),
+    };
     out.push_str(&format!(
-        "size     input {input_bytes} bytes; canonical JSON {canonical} bytes; {cbor_size}; \
-         Protobuf {protobuf} bytes\n"
+        "size     input {input_bytes} bytes; {canonical}; {cbor_size}; {protobuf}\n"
     ));
     let reports = blocks(event);
     out.push_str(&format!("blocks   {}\n", reports.len()));
@@ -187,7 +192,12 @@ pub(crate) fn text_report(event: &Event, input_bytes: usize) -> String {
 }
 
 /// The report as one JSON object.
-pub(crate) fn json_report(event: &Event, input_bytes: usize) -> String {
+fn json_report(event: &Event, input_bytes: usize) -> Result<Vec<u8>, Failure> {
+    report_json(&report_value(event, input_bytes), false)
+}
+
+/// The report as a value (`exev inspect` of MIMI content adds to it).
+pub(crate) fn report_value(event: &Event, input_bytes: usize) -> Value {
     let int = |n: usize| Value::Integer(i64::try_from(n).unwrap_or(i64::MAX));
     let blocks: Vec<Value> = blocks(event)
         .iter()
@@ -246,15 +256,14 @@ pub(crate) fn json_report(event: &Event, input_bytes: usize) -> String {
     report.insert("rendering".into(), Value::Object(summary));
     let mut sizes = exev::Object::new();
     sizes.insert("input".into(), int(input_bytes));
-    sizes.insert("json".into(), int(json::to_vec(event).len()));
-    sizes.insert(
-        "cbor".into(),
-        cbor::to_vec(event).map_or(Value::Null, |bytes| int(bytes.len())),
-    );
-    sizes.insert("proto".into(), int(proto::to_vec(event).len()));
+    // An encoding with no form for the event (a lenient number CBOR cannot hold) has no size.
+    let size = |encoded: Result<Vec<u8>, exev_codec::Error>| {
+        encoded.map_or(Value::Null, |bytes| int(bytes.len()))
+    };
+    sizes.insert("json".into(), size(json::to_vec(event)));
+    sizes.insert("cbor".into(), size(cbor::to_vec(event)));
+    sizes.insert("proto".into(), size(proto::to_vec(event)));
     report.insert("sizes".into(), Value::Object(sizes));
     report.insert("blocks".into(), Value::Array(blocks));
-    let mut out = json::value_to_vec(&Value::Object(report));
-    out.push(b'\n');
-    String::from_utf8_lossy(&out).into_owned()
+    Value::Object(report)
 }

@@ -15,6 +15,7 @@ mod generate;
 mod input;
 mod inspect;
 mod mimi;
+mod progress;
 mod registrar;
 mod render;
 mod report;

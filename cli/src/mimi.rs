@@ -5,7 +5,6 @@
 use std::io::Read;
 
 use exev::{Event, Value};
-use exev_codec::json;
 use exev_mimi::mapping::{self, CarryIds, Mapper, MappingError};
 use exev_mimi::{MimiContent, Part};
 
@@ -255,15 +254,7 @@ pub(crate) fn inspect(bytes: &[u8], source: &str, json_format: bool) -> Result<(
             .map_or(Value::Null, Value::from),
     );
     report.insert("parts".into(), Value::Array(parts_json));
-    let event_report = crate::inspect::json_report(&event, bytes.len());
-    let event_value = json::value_from_slice(
-        event_report.trim_end().as_bytes(),
-        &exev_codec::Options::default(),
-    )
-    .map_err(|error| Failure::Input {
-        source: source.to_owned(),
-        error,
-    })?;
+    let event_value = crate::inspect::report_value(&event, bytes.len());
     let mut sizes = exev::Object::new();
     sizes.insert("mimi".into(), int(bytes.len()));
     if let Some(Value::Object(event_sizes)) = event_value.get("sizes") {
@@ -275,7 +266,5 @@ pub(crate) fn inspect(bytes: &[u8], source: &str, json_format: bool) -> Result<(
     }
     report.insert("sizes".into(), Value::Object(sizes));
     report.insert("event".into(), event_value);
-    let mut out = json::value_to_vec(&Value::Object(report));
-    out.push(b'\n');
-    write_stdout(&out)
+    write_stdout(&crate::report::report_json(&Value::Object(report), false)?)
 }

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use exev_codec::{Options, json};
+use exev_codec::Options;
 use exev_registry::{Rendering, text_to_html};
 
 use crate::client::ClientArgs;
 use crate::input::{self, Source};
-use crate::report::write_stdout;
+use crate::report::{Failure, report_json, write_stdout};
 use crate::{InputFormat, Outcome};
 
 /// The forms `exev render` prints.
@@ -39,7 +39,7 @@ pub(crate) struct RenderArgs {
 }
 
 /// The output for `format`.
-pub(crate) fn output(rendering: &Rendering, format: RenderFormat) -> Vec<u8> {
+pub(crate) fn output(rendering: &Rendering, format: RenderFormat) -> Result<Vec<u8>, Failure> {
     let mut out = match format {
         RenderFormat::Text => rendering.text.clone().into_bytes(),
         RenderFormat::Html => rendering
@@ -47,10 +47,10 @@ pub(crate) fn output(rendering: &Rendering, format: RenderFormat) -> Vec<u8> {
             .clone()
             .unwrap_or_else(|| text_to_html(&rendering.text))
             .into_bytes(),
-        RenderFormat::Json => json::value_to_vec(&rendering.to_value()),
+        RenderFormat::Json => return report_json(&rendering.to_value(), false),
     };
     out.push(b'\n');
-    out
+    Ok(out)
 }
 
 /// Runs `exev render`.
@@ -61,5 +61,5 @@ pub(crate) fn run(args: &RenderArgs) -> Outcome {
     let event = input::decode(&bytes, args.from, &options, &source.name())?;
     let (registry, capabilities) = args.client.client()?;
     let rendering = registry.render(&event, &capabilities);
-    write_stdout(&output(&rendering, args.format))
+    write_stdout(&output(&rendering, args.format)?)
 }

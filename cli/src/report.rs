@@ -69,6 +69,19 @@ impl Failure {
             _ => 1,
         }
     }
+
+    /// The same failure, its input named `name` (an event of a stream, once its number is
+    /// known).
+    pub(crate) fn in_source(mut self, name: String) -> Failure {
+        match &mut self {
+            Failure::Input { source, .. }
+            | Failure::Mimi { source, .. }
+            | Failure::Mapping { source, .. }
+            | Failure::Shape { source, .. } => *source = name,
+            _ => {}
+        }
+        self
+    }
 }
 
 /// Prints `failure` on stderr in `format`.
@@ -186,10 +199,30 @@ pub(crate) fn print(failure: &Failure, format: ErrorFormat) {
     }
 }
 
-/// `{"<key>": detail}` as one line of canonical JSON.
+/// `{"<key>": detail}` as one line of canonical JSON (or, should the encoder refuse it, what
+/// the encoder said, so that the diagnostic is never lost).
 pub(crate) fn json_line(key: &str, detail: Value) -> String {
     let wrapped: Value = [(key.to_owned(), detail)].into_iter().collect();
-    String::from_utf8_lossy(&exev_codec::json::value_to_vec(&wrapped)).into_owned()
+    match exev_codec::json::value_to_vec(&wrapped) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) => format!("exev: error: {e}"),
+    }
+}
+
+/// The JSON of a report this program built (`pretty` for people), with a newline; an
+/// encoder refusing it is an error naming what and where.
+pub(crate) fn report_json(value: &Value, pretty: bool) -> Result<Vec<u8>, Failure> {
+    let encoded = if pretty {
+        exev_codec::json::value_to_vec_pretty(value)
+    } else {
+        exev_codec::json::value_to_vec(value)
+    };
+    let mut out = encoded.map_err(|error| Failure::Input {
+        source: "<output>".to_owned(),
+        error,
+    })?;
+    out.push(b'\n');
+    Ok(out)
 }
 
 /// Writes `bytes` to stdout, turning a failure into a [`Failure::Io`]; a closed pipe (as

@@ -3,11 +3,10 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use exev_codec::json;
 use exev_registry::{Registry, SchemaFile, SchemaKind, published_schemas, schema_files};
 
 use crate::Outcome;
-use crate::report::{Failure, write_stdout};
+use crate::report::{Failure, report_json, write_stdout};
 
 /// Arguments of `exev schema`.
 #[derive(Args, Debug)]
@@ -24,7 +23,10 @@ pub(crate) struct SchemaArgs {
 pub(crate) fn run(args: &SchemaArgs) -> Outcome {
     let registry = Registry::built_in();
     if let Some(dir) = &args.out {
-        let files = schema_files(&registry);
+        let files = schema_files(&registry).map_err(|error| Failure::Input {
+            source: "<schemas>".to_owned(),
+            error,
+        })?;
         for (path, bytes) in &files {
             let target = dir.join(path);
             if let Some(parent) = target.parent() {
@@ -44,9 +46,7 @@ pub(crate) fn run(args: &SchemaArgs) -> Outcome {
         Some(name) => find(&files, name)?.schema.clone(),
         None => exev_registry::schema_index(&files),
     };
-    let mut out = json::value_to_vec_pretty(&value);
-    out.push(b'\n');
-    write_stdout(&out)
+    write_stdout(&report_json(&value, true)?)
 }
 
 /// The schema `name` asks for: a file path (with or without `.json`), or a name that is a

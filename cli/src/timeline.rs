@@ -1,17 +1,16 @@
 //! `exev timeline`: a room's events, in the order received (a stream), folded into the items
 //! a client shows.
 
-use std::io::{BufRead, Read};
+use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use exev::Event;
-use exev_codec::{Options, cbor, json, proto};
+use exev_codec::{Format, Options};
 use exev_registry::{Outcome, Timeline, TimelineItem};
 
 use crate::client::ClientArgs;
 use crate::input::{self, Source};
-use crate::report::{Failure, write_stdout};
+use crate::report::{Failure, report_json, write_stdout};
 use crate::{InputFormat, Outcome as CommandOutcome};
 
 /// The forms `exev timeline` prints.
@@ -46,101 +45,50 @@ pub(crate) fn run(args: &TimelineArgs) -> CommandOutcome {
     let source = Source::new(args.file.as_ref());
     let options = Options::default();
     let mut reader = source.reader()?;
-    let format = match args.from {
-        InputFormat::Auto => {
+    let format = match args.from.format() {
+        Some(format) => format,
+        None => {
             let first = reader.fill_buf().map_err(|e| Failure::Io {
                 message: format!("{}: {e}", source.name()),
             })?;
-            if crate::mimi::applies(first, InputFormat::Auto) {
-                InputFormat::Mimi
-            } else {
-                input::detect(first.first().copied())
+            if crate::mimi::applies(first, args.from) {
+                crate::mimi::stream(reader, &source.name(), true, |event, _| {
+                    timeline.push(event);
+                    Ok(())
+                })?;
+                return write_items(&timeline, args.format);
             }
+            Format::detect_stream(first).unwrap_or(Format::Json)
         }
-        other => other,
     };
-    let mut push = |event: Event| {
-        timeline.push(event);
-    };
-    match format {
-        InputFormat::Cbor => {
-            for (i, item) in cbor::SequenceReader::new(reader, options.clone()).enumerate() {
-                push(item.map_err(|error| Failure::Input {
-                    source: format!("{}#{}", source.name(), i + 1),
-                    error,
-                })?);
+    for (number, event) in (1..).zip(format.stream_reader_with(reader, options)) {
+        match event {
+            Ok(event) => {
+                timeline.push(event);
+            }
+            Err(error) => {
+                let name =
+                    input::stream_event_name(&source.name(), format, number, error.position());
+                return Err(input::named_failure(name, error));
             }
         }
-        InputFormat::Proto => {
-            let mut events = proto::StreamReader::new(reader, options.clone());
-            let mut number = 0usize;
-            loop {
-                number += 1;
-                match events.next_event() {
-                    Ok(Some(event)) => push(event),
-                    Ok(None) => break,
-                    Err(error) => {
-                        return Err(Failure::Input {
-                            source: format!("{}:{number}", source.name()),
-                            error,
-                        });
-                    }
-                }
-            }
-        }
-        InputFormat::Mimi => crate::mimi::stream(reader, &source.name(), true, |event, _| {
-            push(event);
-            Ok(())
-        })?,
-        InputFormat::Auto | InputFormat::Json => ndjson(reader, &source, &options, push)?,
     }
-    let mut out = Vec::new();
-    for item in timeline.items() {
-        match args.format {
-            TimelineFormat::Json => out.extend(json::value_to_vec(&item.to_value())),
-            TimelineFormat::Text => out.extend(line(item).into_bytes()),
-        }
-        out.push(b'\n');
-    }
-    write_stdout(&out)
+    write_items(&timeline, args.format)
 }
 
-/// NDJSON: one event a line, blank lines skipped, no line read past the size limit; errors
-/// name the line (`<stdin>:2`). (The codec's stream reader takes this over once it has one.)
-fn ndjson(
-    mut reader: Box<dyn BufRead>,
-    source: &Source,
-    options: &Options,
-    mut push: impl FnMut(Event),
-) -> Result<(), Failure> {
-    let cap = u64::try_from(options.max_bytes)
-        .unwrap_or(u64::MAX)
-        .saturating_add(2);
-    let mut line = Vec::new();
-    let mut number = 0usize;
-    loop {
-        line.clear();
-        let read = (&mut reader)
-            .take(cap)
-            .read_until(b'\n', &mut line)
-            .map_err(|e| Failure::Io {
-                message: format!("{}: {e}", source.name()),
-            })?;
-        if read == 0 {
-            return Ok(());
+/// Prints the timeline's items in `format`.
+fn write_items(timeline: &Timeline, format: TimelineFormat) -> CommandOutcome {
+    let mut out = Vec::new();
+    for item in timeline.items() {
+        match format {
+            TimelineFormat::Json => out.extend(report_json(&item.to_value(), false)?),
+            TimelineFormat::Text => {
+                out.extend(line(item).into_bytes());
+                out.push(b'\n');
+            }
         }
-        number += 1;
-        let name = format!("{}:{number}", source.name());
-        let trimmed = line.strip_suffix(b"\n").unwrap_or(&line);
-        let trimmed = trimmed.strip_suffix(b"\r").unwrap_or(trimmed);
-        if trimmed.len() > options.max_bytes {
-            return Err(input::too_large(&name, trimmed.len(), options.max_bytes));
-        }
-        if trimmed.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        push(input::decode(trimmed, InputFormat::Json, options, &name)?);
     }
+    write_stdout(&out)
 }
 
 /// One item as a line of text: `$id @sender m.message: text (edited) [👍 2]`.

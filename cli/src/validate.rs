@@ -4,11 +4,11 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use exev::Value;
-use exev_codec::{Options, json};
+use exev_codec::Options;
 use exev_registry::{Report, Validator};
 
 use crate::input::{self, Source};
-use crate::report::{ErrorFormat, Failure, json_line, write_stdout};
+use crate::report::{ErrorFormat, Failure, json_line, report_json, write_stdout};
 use crate::{InputFormat, Outcome, registrar};
 
 /// The forms `exev validate` prints on stdout.
@@ -48,11 +48,7 @@ pub(crate) fn run(args: &ValidateArgs, errors: ErrorFormat) -> Outcome {
     print_problems(&report, &source.name(), errors);
     let out = match args.format {
         ValidateFormat::Text => format!("{}: {}\n", source.name(), summary(&report)).into_bytes(),
-        ValidateFormat::Json => {
-            let mut out = json::value_to_vec(&report.to_value());
-            out.push(b'\n');
-            out
-        }
+        ValidateFormat::Json => report_json(&report.to_value(), false)?,
     };
     write_stdout(&out)?;
     if report.is_valid() {

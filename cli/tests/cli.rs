@@ -364,7 +364,7 @@ fn gen_is_deterministic_and_its_hostile_share_is_refused() {
         if name.contains("-valid.") {
             valid += 1;
             let event = decoded.unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(json::to_vec(&event), bytes, "{name} is canonical");
+            assert_eq!(json::to_vec(&event).unwrap(), bytes, "{name} is canonical");
         } else {
             hostile += 1;
             let err = decoded.expect_err(&name);
@@ -921,6 +921,53 @@ fn gen_in_cbor_and_protobuf() {
             back.stdout.iter().filter(|&&b| b == b'\n').count(),
             200,
             "{to}"
+        );
+    }
+}
+
+/// `--stream --jobs N` writes the same bytes whatever N, in input order, in every format;
+/// with stderr a pipe, no progress bar is drawn (stderr stays empty).
+#[test]
+fn stream_conversion_is_the_same_whatever_the_jobs() {
+    let ndjson = exev(&["gen", "--count", "3000", "--seed", "13"], b"").stdout;
+    for (to, from) in [("json", "json"), ("cbor", "cbor"), ("proto", "proto")] {
+        let one = exev(&["convert", "--stream", "--jobs", "1", "--to", to], &ndjson);
+        assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+        assert!(one.stderr.is_empty(), "{}", stderr(&one));
+        for jobs in ["2", "3"] {
+            let many = exev(
+                &["convert", "--stream", "--jobs", jobs, "--to", to],
+                &ndjson,
+            );
+            assert_eq!(many.status.code(), Some(0), "{}", stderr(&many));
+            assert!(
+                many.stderr.is_empty(),
+                "progress drawn into a pipe: {}",
+                stderr(&many)
+            );
+            assert!(
+                many.stdout == one.stdout,
+                "--to {to} --jobs {jobs} differs from --jobs 1"
+            );
+        }
+        // And back, on every core by default.
+        let back = exev(&["convert", "--stream", "--from", from], &one.stdout);
+        assert_eq!(back.status.code(), Some(0), "{}", stderr(&back));
+        assert!(back.stdout == ndjson, "{to} and back");
+    }
+    // A bad event stops the output after the events before it, whatever the jobs.
+    let lines: Vec<&[u8]> = ndjson.split_inclusive(|&b| b == b'\n').collect();
+    let mut broken = lines[..2000].concat();
+    broken.extend_from_slice(b"{\"type\":\"x\",\"content\":{\"n\":1.5}}\n");
+    broken.extend_from_slice(&lines[2000..].concat());
+    for jobs in ["1", "2"] {
+        let out = exev(&["convert", "--stream", "--jobs", jobs], &broken);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(out.stdout == lines[..2000].concat(), "--jobs {jobs}");
+        assert!(
+            stderr(&out).starts_with("exev: error: <stdin>:2001: number 1.5"),
+            "{}",
+            stderr(&out)
         );
     }
 }

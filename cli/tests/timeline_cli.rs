@@ -28,7 +28,7 @@ fn line_of(path: PathBuf, set: &[(&str, Value)]) -> String {
     for (k, v) in set {
         e.set_field(*k, v.clone());
     }
-    String::from_utf8(json::to_vec(&e)).unwrap()
+    String::from_utf8(json::to_vec(&e).unwrap()).unwrap()
 }
 
 /// The items `exev timeline --format json` prints for `lines`.

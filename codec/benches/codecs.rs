@@ -105,7 +105,7 @@ fn prepare() -> Prepared {
     let events: Vec<Event> = bytes.iter().map(|b| json::from_slice(b).unwrap()).collect();
     let cbor: Vec<Vec<u8>> = events.iter().map(|e| cbor::to_vec(e).unwrap()).collect();
     let total_cbor_bytes = cbor.iter().map(|b| b.len() as u64).sum();
-    let proto_bytes: Vec<Vec<u8>> = events.iter().map(proto::to_vec).collect();
+    let proto_bytes: Vec<Vec<u8>> = events.iter().map(|e| proto::to_vec(e).unwrap()).collect();
     let total_proto_bytes = proto_bytes.iter().map(|b| b.len() as u64).sum();
     for (e, b) in events.iter().zip(&proto_bytes) {
         assert_eq!(&proto::from_slice(b).unwrap(), e);
@@ -205,7 +205,7 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
             "encode/exev canonical JSON",
             Box::new(|| {
                 for e in &p.events {
-                    black_box(json::to_vec(e));
+                    black_box(json::to_vec(e).unwrap());
                 }
             }),
         ),
@@ -229,7 +229,7 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
             "encode/exev Protobuf",
             Box::new(|| {
                 for e in &p.events {
-                    black_box(proto::to_vec(e));
+                    black_box(proto::to_vec(e).unwrap());
                 }
             }),
         ),

@@ -14,7 +14,7 @@
 //! such, even when a data-model problem comes earlier in it. With
 //! [`Options::deterministic`](crate::Options::deterministic) the decoder also rejects input
 //! that is not deterministic, naming the rule it breaks
-//! ([`ErrorKind::NotDeterministic`]).
+//! ([`crate::ErrorKind::NotDeterministic`]).
 //!
 //! **Numbers outside the model.** With [`NumberPolicy::Lenient`](crate::NumberPolicy::Lenient),
 //! integers beyond ±(2^53 - 1) are kept as an [`exev::Number`] holding their decimal literal,
@@ -24,7 +24,7 @@
 //! [-2^64, 2^64 - 1]; otherwise as a float, in the shortest width that holds it, when the
 //! literal denotes exactly the decimal of the shortest form of its nearest binary64 value
 //! (`1.5`, `1.50`, `1.1`); anything else (`18446744073709551616`, `1.000000000000000005`) is
-//! refused with [`ErrorKind::Unencodable`] rather than
+//! refused with [`crate::ErrorKind::Unencodable`] rather than
 //! rounded. So every number a lenient decode produces encodes back to the same bytes.
 //!
 //! **Limits** are those of [`Options`], as for JSON: input size, depth (the event map is
@@ -32,8 +32,12 @@
 //! before the bytes are there: one larger than the rest of the input is an end-of-input error
 //! at once, with nothing allocated for it.
 //!
-//! **Sequences** (RFC 8742, items back to back) are read with [`sequence_from_slice`] and
-//! [`SequenceReader`], and written by calling [`to_writer`] once per event.
+//! **Sequences** (RFC 8742, items back to back) are the streams: [`StreamReader`] reads them
+//! from any reader (a slice included), [`StreamWriter`] writes them.
+//!
+//! The functions have the shape of [`crate::json`]'s and [`crate::proto`]'s (and of
+//! `ciborium`'s `from_reader`/`into_writer` where they meet); diagnostic notation
+//! ([`to_diag`]) and the `value_*` forms are additions.
 //!
 //! **Implementation.** The encoder writes its item heads with `ciborium_ll::Encoder`. The
 //! decoder reads heads from the slice itself, without recursion: `ciborium_ll::Decoder` goes
@@ -83,7 +87,11 @@ use std::io::{Read, Write};
 use exev::{Event, Value};
 
 use crate::failure::{TopLevel, parts_into_event};
-use crate::{Error, ErrorKind, Options, Position};
+use crate::format::read_at_most;
+use crate::stream::{Split, format_streams};
+use crate::{Error, Format, Options, Position};
+
+format_streams!(cbor, Format::Cbor, "a CBOR sequence (RFC 8742)");
 
 /// Decodes one event with the default [`Options`].
 ///
@@ -91,6 +99,15 @@ use crate::{Error, ErrorKind, Options, Position};
 ///
 /// An [`Error`] naming what is wrong and where, when the bytes are not exactly one CBOR item
 /// that is an event within the data model and the limits.
+///
+/// ```
+/// use exev_codec::{cbor, json};
+///
+/// let event = json::from_str(r#"{"type":"m.x","content":{}}"#)?;
+/// assert_eq!(cbor::from_slice(&cbor::to_vec(&event)?)?, event);
+/// assert!(cbor::from_slice(&[0xa0, 0x00]).is_err());
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn from_slice(bytes: &[u8]) -> Result<Event, Error> {
     from_slice_with(bytes, &Options::default())
 }
@@ -100,10 +117,21 @@ pub fn from_slice(bytes: &[u8]) -> Result<Event, Error> {
 /// # Errors
 ///
 /// As [`from_slice`].
+///
+/// ```
+/// use exev_codec::{Options, cbor};
+///
+/// // {"type": "m.x", "content": {}} with a non-shortest map length: well-formed, but not
+/// // deterministic.
+/// let loose = [0xb8, 0x02, 0x64, b't', b'y', b'p', b'e', 0x63, b'm', b'.', b'x',
+///              0x67, b'c', b'o', b'n', b't', b'e', b'n', b't', 0xa0];
+/// assert!(cbor::from_slice_with(&loose, &Options::default()).is_ok());
+/// assert!(cbor::from_slice_with(&loose, &Options::default().deterministic(true)).is_err());
+/// ```
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
     let (value, top, _) = read::decode(bytes, options, true, TopLevel::capturing())
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))?;
-    to_event(value, top, 0)
+    parts_into_event(value, top, |offset| Position::Binary { offset })
 }
 
 /// Decodes any one CBOR item (not necessarily an event) with `options`.
@@ -111,55 +139,102 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 /// # Errors
 ///
 /// As [`from_slice`], less the event-shape checks.
+///
+/// ```
+/// use exev_codec::{Options, cbor};
+///
+/// let value = cbor::value_from_slice(&[0x82, 0x01, 0x61, b'a'], &Options::default())?;
+/// assert_eq!(value, exev::Value::from(vec![exev::Value::from(1), exev::Value::from("a")]));
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error> {
     read::decode(bytes, options, true, TopLevel::default())
         .map(|(value, _, _)| value)
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
 }
 
-/// Reads at most `options.max_bytes` bytes from `reader` and decodes one event.
+/// Reads at most the default [`Options::max_bytes`] from `reader` and decodes one event.
 ///
 /// # Errors
 ///
-/// As [`from_slice`], plus I/O errors; input past the size limit is refused without reading
-/// all of it.
-pub fn from_reader<R: Read>(reader: R, options: &Options) -> Result<Event, Error> {
-    let bytes = crate::json::read_limited(reader, options.max_bytes)?;
-    from_slice_with(&bytes, options)
+/// As [`from_slice`], and the reader's I/O errors; input past the size limit is refused
+/// without reading all of it.
+///
+/// ```
+/// use exev_codec::{cbor, json};
+///
+/// let bytes = cbor::to_vec(&json::from_str(r#"{"type":"m.x","content":{}}"#)?)?;
+/// assert_eq!(cbor::from_reader(&bytes[..])?.event_type(), "m.x");
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
+pub fn from_reader<R: Read>(reader: R) -> Result<Event, Error> {
+    from_reader_with(reader, &Options::default())
 }
 
-/// The event of a decoded value, or an error placed where the offending member is; `base` is
-/// the offset of the item in a longer input.
-fn to_event(value: Value, top: TopLevel, base: usize) -> Result<Event, Error> {
-    parts_into_event(value, top, |o| Position::Binary {
-        offset: base.saturating_add(o),
-    })
+/// Reads at most `options.max_bytes` from `reader` and decodes one event with `options`.
+///
+/// # Errors
+///
+/// As [`from_reader`].
+///
+/// ```
+/// use exev_codec::{Category, Options, cbor, json};
+///
+/// let bytes = cbor::to_vec(&json::from_str(r#"{"type":"m.x","content":{}}"#)?)?;
+/// let err = cbor::from_reader_with(&bytes[..], &Options::default().max_bytes(4)).unwrap_err();
+/// assert_eq!(err.category(), Category::Limit);
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
+pub fn from_reader_with<R: Read>(reader: R, options: &Options) -> Result<Event, Error> {
+    from_slice_with(&read_at_most(reader, options.max_bytes)?, options)
 }
 
 /// Encodes an event deterministically (RFC 8949 §4.2.1).
 ///
 /// # Errors
 ///
-/// [`ErrorKind::Unencodable`], with its path, for a lenient
+/// [`crate::ErrorKind::Unencodable`], with its path, for a lenient
 /// [`exev::Number`] that has no exact CBOR form (see the module docs). Events within the data
 /// model always encode.
+///
+/// ```
+/// use exev_codec::{NumberPolicy, Options, cbor, json};
+///
+/// let event = json::from_str(r#"{"type":"m.x","content":{}}"#)?;
+/// assert_eq!(cbor::to_vec(&event)?[0], 0xa2);
+/// let lenient = Options::default().numbers(NumberPolicy::Lenient);
+/// let huge = json::from_slice_with(br#"{"type":"m.x","content":{"n":1e400}}"#, &lenient)?;
+/// assert_eq!(cbor::to_vec(&huge).unwrap_err().path().to_string(), "content.n");
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn to_vec(event: &Event) -> Result<Vec<u8>, Error> {
     let mut out = Vec::with_capacity(256);
-    write::Writer::new(&mut out)
-        .event(event)
-        .map_err(write::Unwritable::into_error)?;
+    encode_into(event, &mut out)?;
     Ok(out)
 }
 
-/// Writes an event deterministically to `writer`; calling it once per event writes a CBOR
-/// sequence (RFC 8742).
+/// Writes an event deterministically to `writer`.
 ///
 /// # Errors
 ///
 /// As [`to_vec`], and the writer's I/O errors.
+///
+/// ```
+/// use exev_codec::{cbor, json};
+///
+/// let event = json::from_str(r#"{"type":"m.x","content":{}}"#)?;
+/// let mut out = Vec::new();
+/// cbor::to_writer(&mut out, &event)?;
+/// assert_eq!(out, cbor::to_vec(&event)?);
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn to_writer<W: Write>(mut writer: W, event: &Event) -> Result<(), Error> {
-    writer.write_all(&to_vec(event)?)?;
-    Ok(())
+    writer.write_all(&to_vec(event)?).map_err(|e| Error::io(&e))
+}
+
+/// Appends an event's deterministic encoding to `out`.
+pub(crate) fn encode_into(event: &Event, out: &mut Vec<u8>) -> Result<(), Error> {
+    Ok(write::Writer::new(out).event(event)?)
 }
 
 /// Encodes any value deterministically.
@@ -167,11 +242,15 @@ pub fn to_writer<W: Write>(mut writer: W, event: &Event) -> Result<(), Error> {
 /// # Errors
 ///
 /// As [`to_vec`].
+///
+/// ```
+/// let value = exev::Value::from(vec![exev::Value::from(1)]);
+/// assert_eq!(exev_codec::cbor::value_to_vec(&value)?, [0x81, 0x01]);
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
-    write::Writer::new(&mut out)
-        .value(value)
-        .map_err(write::Unwritable::into_error)?;
+    write::Writer::new(&mut out).value(value)?;
     Ok(out)
 }
 
@@ -181,6 +260,14 @@ pub fn value_to_vec(value: &Value) -> Result<Vec<u8>, Error> {
 /// # Errors
 ///
 /// As [`to_vec`].
+///
+/// ```
+/// use exev_codec::{cbor, json};
+///
+/// let event = json::from_str(r#"{"type":"m.x","content":{"n":[1]}}"#)?;
+/// assert_eq!(cbor::to_diag(&event)?, r#"{"type": "m.x", "content": {"n": [1]}}"#);
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn to_diag(event: &Event) -> Result<String, Error> {
     let mut out = String::new();
     diag::event(event, &mut out)?;
@@ -192,227 +279,63 @@ pub fn to_diag(event: &Event) -> Result<String, Error> {
 /// # Errors
 ///
 /// As [`to_vec`].
+///
+/// ```
+/// assert_eq!(exev_codec::cbor::value_to_diag(&exev::Value::from("a"))?, r#""a""#);
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 pub fn value_to_diag(value: &Value) -> Result<String, Error> {
     let mut out = String::new();
     diag::value(value, &mut out)?;
     Ok(out)
 }
 
-/// The events of a CBOR sequence (RFC 8742) held in a slice, one by one; see
-/// [`sequence_from_slice`].
-#[derive(Debug)]
-pub struct SliceSequence<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    options: Options,
-    failed: bool,
-}
-
-/// Iterates over the events of a CBOR sequence in `bytes`. Each event is held to `options`
-/// on its own (`max_bytes` applies per event); error positions count from the start of
-/// `bytes`. Iteration ends after the first error, since the items after it cannot be found.
-///
-/// ```
-/// use exev_codec::{Options, cbor, json};
-///
-/// let a = json::from_str(r#"{"type":"a","content":{}}"#)?;
-/// let b = json::from_str(r#"{"type":"b","content":{"x":1}}"#)?;
-/// let mut seq = cbor::to_vec(&a)?;
-/// seq.extend(cbor::to_vec(&b)?);
-/// let events: Vec<_> = cbor::sequence_from_slice(&seq, &Options::default())
-///     .collect::<Result<_, _>>()?;
-/// assert_eq!(events, [a, b]);
-/// # Ok::<(), exev_codec::Error>(())
-/// ```
-pub fn sequence_from_slice<'a>(bytes: &'a [u8], options: &Options) -> SliceSequence<'a> {
-    SliceSequence {
-        bytes,
-        pos: 0,
-        options: options.clone(),
-        failed: false,
+/// CBOR-sequence framing: the item at the start of `pending`, found by a well-formedness
+/// walk that builds nothing. An item that cannot be complete is decoded for its error (with
+/// the path to it); one past the size limit is refused once more than the limit is there.
+pub(crate) fn split(pending: &[u8], eof: bool, options: &Options) -> Result<Split, Error> {
+    if pending.is_empty() {
+        return Ok(if eof {
+            Split::End
+        } else {
+            Split::More { scanned: 0 }
+        });
     }
-}
-
-impl Iterator for SliceSequence<'_> {
-    type Item = Result<Event, Error>;
-
-    fn next(&mut self) -> Option<Result<Event, Error>> {
-        if self.failed || self.pos >= self.bytes.len() {
-            return None;
-        }
-        let rest = self.bytes.get(self.pos..).unwrap_or_default();
-        let result = decode_item(rest, &self.options, self.pos);
-        match result {
-            Ok((event, len)) => {
-                self.pos += len;
-                Some(Ok(event))
-            }
-            Err(e) => {
-                self.failed = true;
-                Some(Err(e))
-            }
-        }
-    }
-}
-
-/// Decodes the item at the start of `rest` (at `base` in the whole input); returns the event
-/// and the item's length.
-fn decode_item(rest: &[u8], options: &Options, base: usize) -> Result<(Event, usize), Error> {
     let limit = options.max_bytes;
-    let window = rest.get(..limit).unwrap_or(rest);
-    match read::decode(window, options, false, TopLevel::capturing()) {
-        Ok((value, top, len)) => Ok((to_event(value, top, base)?, len)),
-        Err(f) => {
-            let e = f.into_error(|o| Position::Binary {
-                offset: base.saturating_add(o),
-            });
-            if window.len() < rest.len() && matches!(e.kind(), ErrorKind::UnexpectedEnd { .. }) {
-                Err(too_large(limit, base))
-            } else {
-                Err(e)
-            }
-        }
-    }
-}
-
-fn too_large(limit: usize, base: usize) -> Error {
-    Error::new(
-        ErrorKind::TooLarge {
-            size: limit.saturating_add(1),
-            limit,
-        },
-        Some(Position::Binary {
-            offset: base.saturating_add(limit),
-        }),
-        exev::Path::root(),
-    )
-}
-
-/// The events of a CBOR sequence (RFC 8742) read from an [`std::io::Read`], one by one.
-///
-/// It buffers at most one event past [`Options::max_bytes`](crate::Options::max_bytes) (plus
-/// one read's worth) at a time. Error positions count from the start of the stream; iteration
-/// ends after the first error.
-///
-/// ```
-/// use exev_codec::{Options, cbor, json};
-///
-/// let a = json::from_str(r#"{"type":"a","content":{}}"#)?;
-/// let mut stream = Vec::new();
-/// cbor::to_writer(&mut stream, &a)?;
-/// cbor::to_writer(&mut stream, &a)?;
-/// let reader = cbor::SequenceReader::new(stream.as_slice(), Options::default());
-/// assert_eq!(reader.count(), 2);
-/// # Ok::<(), exev_codec::Error>(())
-/// ```
-#[derive(Debug)]
-pub struct SequenceReader<R> {
-    reader: R,
-    options: Options,
-    buffer: Vec<u8>,
-    /// Where in `buffer` the next item starts.
-    start: usize,
-    /// The stream offset of `buffer[0]`.
-    base: usize,
-    eof: bool,
-    failed: bool,
-}
-
-/// How much one read asks for.
-const READ_CHUNK: usize = 16 * 1024;
-
-impl<R: Read> SequenceReader<R> {
-    /// A reader of the events in `reader`, each held to `options`.
-    pub fn new(reader: R, options: Options) -> SequenceReader<R> {
-        SequenceReader {
-            reader,
-            options,
-            buffer: Vec::new(),
+    match read::skip_item(pending, 0, options.effective_max_depth()) {
+        Ok(end) if end > limit => Err(crate::error::too_large(end, limit, limit)),
+        Ok(end) => Ok(Split::Frame {
             start: 0,
-            base: 0,
-            eof: false,
-            failed: false,
+            end,
+            next: end,
+        }),
+        Err(f) if f.is_end() && pending.len() > limit => {
+            Err(crate::error::too_large(pending.len(), limit, limit))
         }
-    }
-
-    /// Reads once more into the buffer; notes the end of the stream.
-    fn fill(&mut self) -> Result<(), Error> {
-        let old = self.buffer.len();
-        self.buffer.resize(old + READ_CHUNK, 0);
-        let read = loop {
-            match self
-                .reader
-                .read(self.buffer.get_mut(old..).unwrap_or_default())
-            {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => {
-                    self.buffer.truncate(old);
-                    return Err(e.into());
-                }
-            }
-        };
-        self.buffer.truncate(old + read);
-        if read == 0 {
-            self.eof = true;
-        }
-        Ok(())
-    }
-
-    fn next_event(&mut self) -> Option<Result<Event, Error>> {
-        let max_depth = self.options.effective_max_depth();
-        loop {
-            let pending = self.buffer.get(self.start..).unwrap_or_default();
-            if pending.is_empty() && self.eof {
-                return None;
-            }
-            let base = self.base + self.start;
-            if !pending.is_empty() {
-                match read::skip_item(pending, 0, max_depth) {
-                    Ok(end) => {
-                        let item = pending.get(..end).unwrap_or_default();
-                        let result = decode_item(item, &self.options, base);
-                        self.start += end;
-                        return Some(result.map(|(event, _)| event));
+        Err(f) if f.is_end() && !eof => Ok(Split::More { scanned: 0 }),
+        Err(f) => {
+            // The full decoder says the same, with the path to the problem; within the size
+            // limit, so that running out of the window means the item is too large.
+            let window = pending.get(..limit).unwrap_or(pending);
+            Err(
+                match read::decode(window, options, false, TopLevel::capturing()) {
+                    Err(g) if g.is_end() && window.len() < pending.len() => {
+                        crate::error::too_large(limit.saturating_add(1), limit, limit)
                     }
-                    Err(f) => {
-                        let e = f.into_error(|o| Position::Binary {
-                            offset: base.saturating_add(o),
-                        });
-                        let incomplete = matches!(e.kind(), ErrorKind::UnexpectedEnd { .. });
-                        if !incomplete || self.eof {
-                            // The full decoder says the same with the path to the problem.
-                            let detailed = decode_item(pending, &self.options, base);
-                            return Some(Err(detailed.err().unwrap_or(e)));
-                        }
-                        if pending.len() > self.options.max_bytes {
-                            return Some(Err(too_large(self.options.max_bytes, base)));
-                        }
-                    }
-                }
-            }
-            // Drop the items already read, then read more.
-            self.buffer.drain(..self.start);
-            self.base += self.start;
-            self.start = 0;
-            if let Err(e) = self.fill() {
-                return Some(Err(e));
-            }
+                    Err(g) => g.into_error(|offset| Position::Binary { offset }),
+                    Ok(_) => f.into_error(|offset| Position::Binary { offset }),
+                },
+            )
         }
     }
 }
 
-impl<R: Read> Iterator for SequenceReader<R> {
-    type Item = Result<Event, Error>;
-
-    fn next(&mut self) -> Option<Result<Event, Error>> {
-        if self.failed {
-            return None;
-        }
-        let next = self.next_event();
-        if matches!(next, Some(Err(_))) {
-            self.failed = true;
-        }
-        next
-    }
+/// The literal a lenient number has after a trip through CBOR: the integer or the shortest
+/// float literal it is written as (see the module docs); `None` when it has no exact form.
+pub(crate) fn number_normal_form(number: &exev::Number) -> Option<String> {
+    Some(match write::number_form(number)? {
+        write::NumberForm::Unsigned(u) => u.to_string(),
+        write::NumberForm::Negative(u) => format!("-{}", u128::from(u) + 1),
+        write::NumberForm::Float(f) => read::float_literal(f),
+    })
 }

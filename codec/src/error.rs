@@ -4,11 +4,35 @@ use std::fmt;
 
 use exev::{EventError, Path};
 
-/// A decoding error: what is wrong ([`ErrorKind`]), where in the input ([`Position`]) and
-/// where in the event ([`Path`]).
+/// The one error type of every format: what is wrong ([`ErrorKind`], in broad classes by
+/// [`Category`]), where in the input ([`Position`]: line and column for text, byte offset for
+/// binary) and where in the event ([`Path`]).
 ///
 /// It displays as one line, e.g.
-/// `duplicate key "body" at content["m.text"][0] (line 1, column 40, byte 39)`.
+/// `duplicate key "body" at content["m.text"][0] (line 1, column 40, byte 39)`. Errors come
+/// only from the codecs (there is no public constructor), and convert into
+/// [`std::io::Error`] for callers that speak I/O: truncated input ([`Category::Eof`]) becomes
+/// [`std::io::ErrorKind::UnexpectedEof`], I/O failures keep their kind, everything else is
+/// [`std::io::ErrorKind::InvalidData`], and the `Error` stays inside, for
+/// [`std::io::Error::get_ref`] to give back.
+///
+/// ```
+/// use exev_codec::{Category, Format, Position};
+///
+/// let err = Format::Json.from_slice(br#"{"type":"m.message","content":{"a":[1,"#).unwrap_err();
+/// assert_eq!(err.category(), Category::Eof);
+/// assert_eq!(err.path().to_string(), "content.a[1]");
+/// assert!(matches!(err.position(), Some(Position::Text { line: 1, column: 39, offset: 38 })));
+/// assert_eq!(
+///     err.to_string(),
+///     "unexpected end of input, expected a value at content.a[1] (line 1, column 39, byte 38)"
+/// );
+///
+/// // For callers that speak std::io: the category picks the io::ErrorKind.
+/// let io: std::io::Error = err.into();
+/// assert_eq!(io.kind(), std::io::ErrorKind::UnexpectedEof);
+/// # Ok::<(), exev_codec::Error>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     // Boxed so that `Result<Event, Error>` stays small on the success path.
@@ -45,16 +69,14 @@ pub enum Position {
 impl Position {
     /// The text position of byte `offset` in `input`.
     pub fn in_text(input: &[u8], offset: usize) -> Position {
+        // An offset past the input (a size limit's, where reading stopped) counts all of it.
         let before = input.get(..offset).unwrap_or(input);
-        let line_start = before
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
         let line = 1 + before.iter().filter(|&&b| b == b'\n').count();
+        // Characters since the last newline: every byte but UTF-8 continuation bytes.
         let column = 1 + before
-            .get(line_start..)
-            .unwrap_or_default()
             .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
             .filter(|&&b| b & 0xC0 != 0x80)
             .count();
         Position::Text {
@@ -91,6 +113,9 @@ impl fmt::Display for Position {
 pub enum Category {
     /// The input is not well-formed in its encoding.
     Syntax,
+    /// The input ended before the event did: truncated, or a length that says more than
+    /// there is. More input might make it whole, which tells it apart from [`Category::Syntax`].
+    Eof,
     /// Well-formed, but outside the canonical-JSON data model (a float, a duplicate key, ...).
     DataModel,
     /// A configured limit was exceeded.
@@ -99,13 +124,19 @@ pub enum Category {
     Event,
     /// Reading or writing failed.
     Io,
+    /// A bug in exev-codec, not in the input: the decoder lost track of its own position.
+    /// Reported rather than guessed at, so that it cannot turn into wrong output; please
+    /// report it.
+    Internal,
 }
 
 impl Category {
-    /// `"syntax"`, `"data-model"`, `"limit"`, `"event"` or `"io"`.
+    /// `"syntax"`, `"eof"`, `"data-model"`, `"limit"`, `"event"`, `"io"` or `"internal"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Syntax => "syntax",
+            Category::Eof => "eof",
+            Category::Internal => "internal",
             Category::DataModel => "data-model",
             Category::Limit => "limit",
             Category::Event => "event",
@@ -184,16 +215,23 @@ pub enum ErrorKind {
     Unencodable(String),
     /// A well-formed value that is not an event.
     Event(EventError),
-    /// An I/O failure, described.
-    Io(String),
+    /// An I/O failure: its kind, and what it said.
+    Io {
+        /// The kind of the [`std::io::Error`].
+        kind: std::io::ErrorKind,
+        /// Its message.
+        message: String,
+    },
+    /// A bug in exev-codec (see [`Category::Internal`]), with what went wrong.
+    Internal(&'static str),
 }
 
 impl ErrorKind {
     /// The class of this error.
     pub fn category(&self) -> Category {
         match self {
-            ErrorKind::UnexpectedEnd { .. }
-            | ErrorKind::Syntax(_)
+            ErrorKind::UnexpectedEnd { .. } => Category::Eof,
+            ErrorKind::Syntax(_)
             | ErrorKind::InvalidUtf8
             | ErrorKind::ControlCharacter(_)
             | ErrorKind::InvalidEscape(_)
@@ -211,7 +249,8 @@ impl ErrorKind {
             | ErrorKind::StringTooLong { .. }
             | ErrorKind::TooManyElements { .. } => Category::Limit,
             ErrorKind::Event(_) => Category::Event,
-            ErrorKind::Io(_) => Category::Io,
+            ErrorKind::Io { .. } => Category::Io,
+            ErrorKind::Internal(_) => Category::Internal,
         }
     }
 }
@@ -268,14 +307,19 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::Unencodable(what) => write!(f, "{what} has no exact encoding here"),
             ErrorKind::Event(e) => write!(f, "not an event: {e}"),
-            ErrorKind::Io(e) => write!(f, "I/O error: {e}"),
+            ErrorKind::Io { message, .. } => write!(f, "I/O error: {message}"),
+            ErrorKind::Internal(what) => write!(
+                f,
+                "internal error in exev-codec (a bug, not the input's fault): {what}"
+            ),
         }
     }
 }
 
 impl Error {
-    /// An error of `kind` at `position` and `path`.
-    pub fn new(kind: ErrorKind, position: Option<Position>, path: Path) -> Error {
+    /// An error of `kind` at `position` and `path`. Crate-private: every error comes from a
+    /// codec, so its fields are always consistent (the lesson of prost's `DecodeError::new`).
+    pub(crate) fn new(kind: ErrorKind, position: Option<Position>, path: Path) -> Error {
         Error {
             inner: Box::new(Inner {
                 kind,
@@ -283,6 +327,46 @@ impl Error {
                 path,
             }),
         }
+    }
+
+    /// An I/O failure.
+    pub(crate) fn io(e: &std::io::Error) -> Error {
+        Error::new(
+            ErrorKind::Io {
+                kind: e.kind(),
+                message: e.to_string(),
+            },
+            None,
+            Path::root(),
+        )
+    }
+
+    /// A bug in exev-codec found at byte `offset` (see [`Category::Internal`]).
+    #[cold]
+    pub(crate) fn internal(offset: usize, what: &'static str) -> Error {
+        Error::new(
+            ErrorKind::Internal(what),
+            Some(Position::Binary { offset }),
+            Path::root(),
+        )
+    }
+
+    /// The same error, its position moved from a frame to the whole stream: `offset` is where
+    /// the frame starts, `line` the stream's line the frame's first line is (text frames).
+    pub(crate) fn rebased(mut self, offset: usize, line: usize) -> Error {
+        self.inner.position = self.inner.position.map(|p| match p {
+            Position::Text {
+                line: l,
+                column,
+                offset: o,
+            } => Position::Text {
+                line: l + line.saturating_sub(1),
+                column,
+                offset: o + offset,
+            },
+            Position::Binary { offset: o } => Position::Binary { offset: o + offset },
+        });
+        self
     }
 
     /// What is wrong.
@@ -333,6 +417,16 @@ impl Error {
     }
 }
 
+/// Input larger than `limit` (`size` bytes, or at least that many when reading stopped),
+/// refused at byte `offset`.
+pub(crate) fn too_large(size: usize, limit: usize, offset: usize) -> Error {
+    Error::new(
+        ErrorKind::TooLarge { size, limit },
+        Some(Position::Binary { offset }),
+        Path::root(),
+    )
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} at {}", self.inner.kind, self.inner.path)?;
@@ -345,9 +439,17 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<std::io::Error> for Error {
-    fn from(e: std::io::Error) -> Error {
-        Error::new(ErrorKind::Io(e.to_string()), None, Path::root())
+impl From<Error> for std::io::Error {
+    /// An [`std::io::Error`] holding `error`: of kind `UnexpectedEof` for truncated input, the
+    /// original kind for an I/O failure, `InvalidData` otherwise (as `serde_json` does).
+    fn from(error: Error) -> std::io::Error {
+        let kind = match error.kind() {
+            ErrorKind::Io { kind, .. } => *kind,
+            _ if error.category() == Category::Eof => std::io::ErrorKind::UnexpectedEof,
+            _ if error.category() == Category::Internal => std::io::ErrorKind::Other,
+            _ => std::io::ErrorKind::InvalidData,
+        };
+        std::io::Error::new(kind, error)
     }
 }
 

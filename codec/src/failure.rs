@@ -1,6 +1,8 @@
-//! What the decoders share on their way to an [`Error`]: a [`Failure`] that gathers the path
-//! as it travels out of nested values, and the [`TopLevel`] offsets that place errors about
-//! an event's shape.
+//! What the codecs share on their way to an [`Error`]: a [`Failure`] that gathers the path
+//! as it travels out of nested values, the [`TopLevel`] offsets that place errors about an
+//! event's shape, and the encoders' [`Unwritable`].
+
+use std::ops::Range;
 
 use exev::{Event, EventError, Path, Segment, Value};
 
@@ -42,6 +44,14 @@ impl Failure {
         Failure::new(offset, ErrorKind::Syntax(what.into()))
     }
 
+    /// A bug in the decoder found at `offset`: its own bookkeeping is inconsistent. Reported
+    /// as [`ErrorKind::Internal`] rather than guessed at, so that it cannot become wrong
+    /// output (and so that the oracles and fuzzers see it).
+    #[cold]
+    pub(crate) fn internal(offset: usize, what: &'static str) -> Failure {
+        Failure::new(offset, ErrorKind::Internal(what))
+    }
+
     /// The failure one level further out: inside `segment`.
     pub(crate) fn at(mut self, segment: Segment) -> Failure {
         self.0.reversed_path.push(segment);
@@ -68,6 +78,11 @@ impl Failure {
         )
     }
 
+    /// Whether this says the input ended too soon.
+    pub(crate) fn is_end(&self) -> bool {
+        matches!(self.0.kind, ErrorKind::UnexpectedEnd { .. })
+    }
+
     /// What is wrong.
     pub(crate) fn kind(&self) -> &ErrorKind {
         &self.0.kind
@@ -76,15 +91,83 @@ impl Failure {
     /// The finished error, its position made from the byte offset by `position`.
     pub(crate) fn into_error(self, position: impl FnOnce(usize) -> Position) -> Error {
         let inner = *self.0;
-        let mut path = Path::root();
-        for segment in inner.reversed_path.into_iter().rev() {
-            path = match segment {
-                Segment::Key(k) => path.key(k),
-                Segment::Index(i) => path.index(i),
-                _ => path,
-            };
+        Error::new(
+            inner.kind,
+            Some(position(inner.offset)),
+            path_of(inner.reversed_path),
+        )
+    }
+}
+
+/// The path of segments gathered innermost first.
+fn path_of(reversed: Vec<Segment>) -> Path {
+    let mut path = Path::root();
+    for segment in reversed.into_iter().rev() {
+        path = match segment {
+            Segment::Key(k) => path.key(k),
+            Segment::Index(i) => path.index(i),
+            _ => path,
+        };
+    }
+    path
+}
+
+/// `bytes[range]`, for a range a decoder's own bookkeeping keeps inside `bytes` (it only
+/// slices what it has already read past). A range outside is a decoder bug, reported at its
+/// start as [`Failure::internal`] instead of read as empty input.
+#[inline]
+pub(crate) fn span(bytes: &[u8], range: Range<usize>) -> Result<&[u8], Failure> {
+    let at = range.start;
+    bytes
+        .get(range)
+        .ok_or_else(|| Failure::internal(at, "a range outside the input"))
+}
+
+/// An encoding failure: what cannot be written, and the path to it, innermost first. Encoders
+/// have no input position, so it becomes an [`Error`] with none.
+#[derive(Debug)]
+pub(crate) struct Unwritable {
+    kind: ErrorKind,
+    reversed_path: Vec<Segment>,
+}
+
+impl Unwritable {
+    /// A value with no exact encoding in this format.
+    #[cold]
+    pub(crate) fn value(what: String) -> Unwritable {
+        Unwritable {
+            kind: ErrorKind::Unencodable(what),
+            reversed_path: Vec::new(),
         }
-        Error::new(inner.kind, Some(position(inner.offset)), path)
+    }
+
+    /// A kind of [`Value`] this codec was not taught (the enum is non-exhaustive): refused,
+    /// never written as something else.
+    #[cold]
+    pub(crate) fn unknown_kind(value: &Value) -> Unwritable {
+        Unwritable::value(format!("a value of kind {}", value.kind()))
+    }
+
+    /// The failure one level further out: inside `segment`.
+    pub(crate) fn at(mut self, segment: Segment) -> Unwritable {
+        self.reversed_path.push(segment);
+        self
+    }
+
+    /// The failure one level further out: inside the member `key`.
+    pub(crate) fn key(self, key: &str) -> Unwritable {
+        self.at(Segment::Key(key.to_owned()))
+    }
+
+    /// The finished error.
+    pub(crate) fn into_error(self) -> Error {
+        Error::new(self.kind, None, path_of(self.reversed_path))
+    }
+}
+
+impl From<Unwritable> for Error {
+    fn from(u: Unwritable) -> Error {
+        u.into_error()
     }
 }
 
@@ -175,4 +258,26 @@ fn event_error(e: EventError, top: &TopLevel, position: impl FnOnce(usize) -> Po
         Some(position(offset.unwrap_or(top.start))),
         path,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch every decoder's slicing goes through when its bookkeeping is wrong: an
+    /// internal error at the range's start, never an empty slice.
+    #[test]
+    fn a_range_outside_the_input_is_an_internal_error() {
+        assert_eq!(span(b"abc", 1..3).ok(), Some(&b"bc"[..]));
+        let failure = span(b"abc", 2..5).unwrap_err();
+        assert_eq!(
+            failure.kind(),
+            &ErrorKind::Internal("a range outside the input")
+        );
+        let error = failure.into_error(|offset| Position::Binary { offset });
+        assert_eq!(error.category(), crate::Category::Internal);
+        assert_eq!(error.position(), Some(Position::Binary { offset: 2 }));
+        let io: std::io::Error = error.into();
+        assert_eq!(io.kind(), std::io::ErrorKind::Other);
+    }
 }

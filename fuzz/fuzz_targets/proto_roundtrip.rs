@@ -1,10 +1,14 @@
-//! Structured events (from `arbitrary`) through the Protobuf encoder and decoder.
+//! Structured events (from `arbitrary`) through the Protobuf encoder and decoder: every one
+//! round-trips (`exev_codec::oracle::round_trip`).
 #![no_main]
 
+use exev_codec::Format;
+use exev_codec::oracle::Verdict;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|event: exev::Event| {
-    if let Err(bug) = exev_codec::oracle::proto_event(&event) {
-        panic!("{bug}");
+    match exev_codec::oracle::round_trip(Format::Proto, &event) {
+        Ok(Verdict::Accepted) => {}
+        other => panic!("{other:?}"),
     }
 });

@@ -28,7 +28,9 @@ fn clients() -> &'static Clients {
 
 fuzz_target!(|event: exev::Event| {
     let c = clients();
-    let again = exev_codec::json::from_slice(&exev_codec::json::to_vec(&event)).ok();
+    let again = exev_codec::json::to_vec(&event)
+        .ok()
+        .and_then(|bytes| exev_codec::json::from_slice(&bytes).ok());
     for caps in &c.clients {
         let rendering = exev_registry::render(&event, caps, &c.registry);
         let _ = rendering.to_value();

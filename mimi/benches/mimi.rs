@@ -67,7 +67,7 @@ fn prepare() -> Prepared {
         .map(|b| exev_mimi::from_slice(b).unwrap())
         .collect();
     let events: Vec<_> = messages.iter().map(mapping::to_event).collect();
-    let json = events.iter().map(json::to_vec).collect();
+    let json = events.iter().map(|e| json::to_vec(e).unwrap()).collect();
     Prepared {
         names,
         mimi,
@@ -126,7 +126,7 @@ fn operations(p: &Prepared) -> Vec<Op<'_>> {
             "encode/the same events to canonical JSON",
             Box::new(|| {
                 for e in &p.events {
-                    black_box(json::to_vec(e));
+                    black_box(json::to_vec(e).unwrap());
                 }
             }),
         ),
@@ -211,17 +211,17 @@ fn main() {
         println!(
             "  {name:<18} MIMI {:>4}  event: JSON {:>4}  CBOR {:>4}  Protobuf {:>4}",
             bytes.len(),
-            json::to_vec(event).len(),
+            json::to_vec(event).unwrap().len(),
             cbor::to_vec(event).unwrap().len(),
-            proto::to_vec(event).len()
+            proto::to_vec(event).unwrap().len()
         );
     }
     let total = |f: &dyn Fn(&exev::Event) -> usize| p.events.iter().take(14).map(f).sum::<usize>();
     let mimi14: usize = p.mimi.iter().take(14).map(Vec::len).sum();
     println!(
         "  all 14             MIMI {mimi14:>4}  event: JSON {:>4}  CBOR {:>4}  Protobuf {:>4}",
-        total(&|e| json::to_vec(e).len()),
+        total(&|e| json::to_vec(e).unwrap().len()),
         total(&|e| cbor::to_vec(e).unwrap().len()),
-        total(&|e| proto::to_vec(e).len())
+        total(&|e| proto::to_vec(e).unwrap().len())
     );
 }

@@ -474,7 +474,13 @@ impl<'a> Reader<'a> {
         if !(25..=27).contains(&h.info) {
             return Ok(());
         }
-        let value = head::float_value(h.arg, h.width);
+        // `read_head` reads `width` bytes into `arg`, so the float always has its value.
+        let Some(value) = head::float_value(h.arg, h.width) else {
+            return Err(self.fail(
+                at,
+                ErrorKind::Malformed("a float argument wider than its head".to_owned()),
+            ));
+        };
         if value.is_nan() {
             if h.width == 2 && h.arg == 0x7e00 {
                 return Ok(());

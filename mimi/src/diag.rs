@@ -87,7 +87,8 @@ fn simple(h: head::Head, out: &mut String) {
         22 => out.push_str("null"),
         23 => out.push_str("undefined"),
         25..=27 => {
-            let f = head::float_value(h.arg, h.width);
+            // `read_head` reads `width` bytes into `arg`, so the float always has its value.
+            let f = head::float_value(h.arg, h.width).unwrap_or(f64::NAN);
             if f.is_nan() {
                 out.push_str("NaN");
             } else if f.is_infinite() {

@@ -57,10 +57,19 @@ pub fn decode(bytes: &[u8]) -> Result<(), String> {
     mimi_round_trip(&message, bytes)
 }
 
+/// `event` as canonical JSON, for a report.
+fn shown(event: &exev::Event) -> String {
+    exev_codec::json::to_vec(event).map_or_else(
+        |e| format!("<no JSON form: {e}>"),
+        |json| String::from_utf8_lossy(&json).into_owned(),
+    )
+}
+
 /// MIMI → event → canonical JSON → event → MIMI gives the same bytes.
 fn mimi_round_trip(message: &crate::MimiContent, bytes: &[u8]) -> Result<(), String> {
     let event = mapping::to_event(message);
-    let json = exev_codec::json::to_vec(&event);
+    let json = exev_codec::json::to_vec(&event)
+        .map_err(|e| format!("the mapped event does not encode as JSON: {e}"))?;
     let stored = exev_codec::json::from_slice(&json)
         .map_err(|e| format!("the mapped event does not read back from JSON: {e}"))?;
     let back = mapping::to_mimi(&stored, [0; 16])
@@ -101,8 +110,8 @@ pub fn mapping(bytes: &[u8]) -> Result<(), String> {
             if back != event {
                 return Err(format!(
                     "event → MIMI → event changed the event: {} became {}",
-                    String::from_utf8_lossy(&exev_codec::json::to_vec(&event)),
-                    String::from_utf8_lossy(&exev_codec::json::to_vec(&back))
+                    shown(&event),
+                    shown(&back)
                 ));
             }
             Ok(())

@@ -126,7 +126,7 @@ fn mimi_to_event_to_mimi_is_byte_exact() {
         let m = exev_mimi::from_slice(&bytes).unwrap();
         let event = mapping::to_event(&m);
         // Through canonical JSON too, as a bridge would store it.
-        let json = exev_codec::json::to_vec(&event);
+        let json = exev_codec::json::to_vec(&event).unwrap();
         let event = exev_codec::json::from_slice(&json).unwrap();
         let back = mapping::to_mimi(&event, [0; 16]).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(

@@ -1,5 +1,5 @@
 //! The MIMI fuzz targets' committed inputs replayed through the same oracles on every
-//! `cargo test`: the minimised corpora in `fuzz/corpus/<target>/`, the regressions in
+//! `cargo test`: each target's minimised corpus and its regressions, both in
 //! `fuzz/regressions/<target>/`, and the seeds the targets start from.
 
 #![allow(
@@ -27,24 +27,21 @@ fn files_in(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn kept(kind: &str, target: &str) -> Vec<PathBuf> {
+fn kept(target: &str) -> Vec<PathBuf> {
     files_in(
         &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../fuzz")
-            .join(kind)
+            .join("../fuzz/regressions")
             .join(target),
     )
 }
 
 fn replay(target: &str, oracle: fn(&[u8]) -> Result<(), String>, seeds: Vec<PathBuf>) {
-    let corpus = kept("corpus", target);
+    let mut inputs = kept(target);
     assert!(
-        corpus.len() >= 10,
+        inputs.len() >= 10,
         "{target}: {} committed corpus inputs",
-        corpus.len()
+        inputs.len()
     );
-    let mut inputs = corpus;
-    inputs.extend(kept("regressions", target));
     inputs.extend(seeds);
     for path in inputs {
         let bytes = std::fs::read(&path).unwrap();

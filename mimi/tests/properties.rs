@@ -100,7 +100,7 @@ proptest! {
     fn mimi_to_event_to_mimi_is_byte_exact(m in messages()) {
         let bytes = exev_mimi::to_vec(&m).unwrap();
         let event = mapping::to_event(&m);
-        let stored = exev_codec::json::from_slice(&exev_codec::json::to_vec(&event)).unwrap();
+        let stored = exev_codec::json::from_slice(&exev_codec::json::to_vec(&event).unwrap()).unwrap();
         let back = mapping::to_mimi(&stored, [0xee; 16]).unwrap();
         prop_assert_eq!(exev_mimi::to_vec(&back).unwrap(), bytes);
     }

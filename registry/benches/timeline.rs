@@ -284,7 +284,10 @@ fn main() {
         let d = median(21, op);
         println!("  {name:<38} {:>8.0} ns/event", per_event(n, d));
     }
-    let decode_bytes: Vec<Vec<u8>> = legacy_events.iter().map(json::to_vec).collect();
+    let decode_bytes: Vec<Vec<u8>> = legacy_events
+        .iter()
+        .map(|e| json::to_vec(e).unwrap())
+        .collect();
     let d = median(21, &|| {
         for b in &decode_bytes {
             black_box(json::from_slice(b).unwrap());

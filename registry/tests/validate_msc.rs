@@ -204,7 +204,7 @@ impl Boon {
 }
 
 fn serde(value: &Value) -> serde_json::Value {
-    serde_json::from_slice(&exev_codec::json::value_to_vec(value)).unwrap()
+    serde_json::from_slice(&exev_codec::json::value_to_vec(value).unwrap()).unwrap()
 }
 
 /// Every (schema `$id`, instance) pair an event in the stable form goes through: its type's
@@ -389,7 +389,7 @@ fn block_schemas_agree_with_the_typed_readers() {
                 by_schema,
                 by_reader,
                 "{name}: schema says {by_schema}, reader says {by_reader}: {}",
-                String::from_utf8_lossy(&exev_codec::json::value_to_vec(value))
+                String::from_utf8_lossy(&exev_codec::json::value_to_vec(value).unwrap())
             );
             compared += 1;
         }

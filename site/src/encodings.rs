@@ -48,10 +48,10 @@ impl Encodings {
         };
         let event: &Event = &example.event;
         Ok(Encodings {
-            json: json::to_vec(event),
+            json: json::to_vec(event).map_err(failed)?,
             cbor: cbor::to_vec(event).map_err(failed)?,
             cbor_diag: cbor::to_diag(event).map_err(failed)?,
-            proto: proto::to_vec(event),
+            proto: proto::to_vec(event).map_err(failed)?,
         })
     }
 

@@ -225,7 +225,13 @@ pub(crate) fn all(catalogue: &Catalogue) -> Result<Vec<SiteFile>, SiteError> {
         },
     ];
     // The schemas as `exev schema --out` writes them, to download.
-    let downloads: BTreeMap<String, Vec<u8>> = schema_files(registry).into_iter().collect();
+    let downloads: BTreeMap<String, Vec<u8>> = schema_files(registry)
+        .map_err(|error| SiteError::Example {
+            example: "the registry's published schemas".to_owned(),
+            error,
+        })?
+        .into_iter()
+        .collect();
     let mut schemas = BTreeMap::new();
     for file in published_schemas(registry) {
         if let Some(bytes) = downloads.get(&file.path) {

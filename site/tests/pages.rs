@@ -90,7 +90,7 @@ fn org_example_has_its_pages_and_the_temperature_page_its_example_preview_and_sc
     // The example, in canonical JSON (HTML-escaped in the page).
     let example =
         std::fs::read(repo().join("registrars/org.example/examples/temperature.json")).unwrap();
-    let canonical = json::to_vec(&json::from_slice(&example).unwrap());
+    let canonical = json::to_vec(&json::from_slice(&example).unwrap()).unwrap();
     let escaped = String::from_utf8(canonical).unwrap().replace('"', "&#34;");
     assert!(page.contains(&escaped), "the canonical JSON is not shown");
     // Its fallback text, in the preview of a client that knows only m.message.

@@ -15,8 +15,13 @@ pub(crate) fn exev(args: &[&str], stdin: &[u8]) -> Output {
         .spawn()
         .expect("exev runs");
     let mut input = child.stdin.take().unwrap();
-    // The command may exit before reading everything (a size limit); that is fine.
-    let _ = input.write_all(stdin);
-    drop(input);
-    child.wait_with_output().unwrap()
+    // Fed from another thread while the output is read, so that neither side waits for the
+    // other when both exceed a pipe's buffer (a stream converted as it is read). The command
+    // may exit before reading everything (a size limit); that is fine.
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            let _ = input.write_all(stdin);
+        });
+        child.wait_with_output().unwrap()
+    })
 }

@@ -128,13 +128,14 @@ impl fmt::Display for ItemError {
 
 impl std::error::Error for ItemError {}
 
-/// The value of a float argument of `width` bytes (2, 4 or 8: half, single, double).
-pub fn float_value(arg: u64, width: u8) -> f64 {
-    match width {
-        2 => f16::from_bits(u16::try_from(arg).unwrap_or_default()).to_f64(),
-        4 => f64::from(f32::from_bits(u32::try_from(arg).unwrap_or_default())),
+/// The value of a float argument of `width` bytes (2, 4 or 8: half, single, double); `None`
+/// when `arg` does not fit the width, which a head [`read_head`] read never does.
+pub fn float_value(arg: u64, width: u8) -> Option<f64> {
+    Some(match width {
+        2 => f16::from_bits(u16::try_from(arg).ok()?).to_f64(),
+        4 => f64::from(f32::from_bits(u32::try_from(arg).ok()?)),
         _ => f64::from_bits(arg),
-    }
+    })
 }
 
 /// The width in bytes (2, 4 or 8) of the shortest float that holds `value` exactly.
@@ -346,7 +347,6 @@ pub fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Result<usize, Ite
         let head_at = pos;
         let (head, next) = read_head(bytes, pos)?;
         pos = next;
-        let remaining = bytes.len().saturating_sub(pos);
         let mut complete = true;
         if let Some(Frame::Chunks(major)) = stack.last() {
             if head.is_break() {
@@ -382,9 +382,9 @@ pub fn skip_item(bytes: &[u8], at: usize, max_depth: usize) -> Result<usize, Ite
                         5 => u128::from(head.arg) * 2,
                         _ => 1,
                     };
-                    if items > remaining as u128 {
-                        return Err(ItemError::end(bytes.len(), "the rest of a container"));
-                    }
+                    // The walk goes on over the bytes there, whatever the count claims (each
+                    // item takes a byte at least, so it ends with them): `a1 ff` is ill-formed,
+                    // not short of input.
                     if items > 0 {
                         stack.push(Frame::Items(items));
                         complete = false;

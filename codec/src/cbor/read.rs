@@ -15,6 +15,7 @@ use super::head::{
     Head, INDEFINITE, ItemError, RULE_DEFINITE, RULE_FLOAT, RULE_KEY_ORDER, RULE_SHORTEST,
     argument_width, float_value, preferred_float_width, read_head, type_name,
 };
+use crate::failure::span;
 pub(crate) use crate::failure::{Failure, TopLevel};
 use crate::{ErrorKind, NumberPolicy, Options};
 
@@ -144,7 +145,7 @@ impl<'a> Reader<'a> {
                         let key_at = self.pos;
                         let name = self.key()?;
                         if self.deterministic {
-                            let raw = self.bytes.get(key_at..self.pos).unwrap_or_default();
+                            let raw = span(self.bytes, key_at..self.pos)?;
                             if raw < *previous {
                                 return Err(Failure::new(
                                     key_at,
@@ -362,7 +363,8 @@ impl<'a> Reader<'a> {
     }
 
     fn float(&self, head: Head, at: usize) -> Parsed<Value> {
-        let value = float_value(head.arg, head.width);
+        let value = float_value(head.arg, head.width)
+            .ok_or_else(|| Failure::internal(at, "a float argument wider than its head"))?;
         if !value.is_finite() {
             let what = if value.is_nan() {
                 "NaN"
@@ -463,7 +465,7 @@ impl<'a> Reader<'a> {
         if len > self.options.max_string_bytes {
             return Err(self.string_too_long(at));
         }
-        let raw = self.bytes.get(start..start + len).unwrap_or_default();
+        let raw = span(self.bytes, start..start + len)?;
         let text = std::str::from_utf8(raw)
             .map_err(|e| Failure::new(start + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
         self.pos = start + len;
@@ -488,8 +490,11 @@ fn deliver(stack: &mut [Frame<'_>], value: Value, top: &mut TopLevel) -> Parsed<
         Some(Frame::Map {
             members, left, key, ..
         }) => {
-            // A map's value always follows its key, which the loop has just set.
-            let (name, key_at) = key.take().unwrap_or_default();
+            // A map's value always follows its key, which the loop has just set: a value
+            // without one is the decoder's bug, reported rather than filed under "".
+            let Some((name, key_at)) = key.take() else {
+                return Err(Failure::internal(0, "a map value without its key"));
+            };
             if depth == 1
                 && let Some(slot) = top.slot(&name)
             {
@@ -562,6 +567,12 @@ pub(crate) fn decode(
     };
     match result {
         Ok(value) => Ok((value, top, reader.position())),
+        // Input that ends too soon unless it cannot be completed at all (`a1 ff`: a break
+        // where a key must be): then it is ill-formed, which more input would not mend.
+        Err(f) if f.is_end() => match skip_item(bytes, 0, options.effective_max_depth()) {
+            Err(g) if g.is_malformed() && !g.is_end() => Err(g),
+            _ => Err(f),
+        },
         Err(f) if f.is_malformed() || f.kind().category() == crate::Category::Limit => Err(f),
         Err(f) => match skip_item(bytes, 0, options.effective_max_depth()) {
             Err(g) if g.is_malformed() => Err(g),

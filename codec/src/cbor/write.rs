@@ -5,34 +5,7 @@
 use ciborium_ll::{Encoder, Header};
 use exev::{Event, Number, Object, Segment, Value};
 
-use exev::Path;
-
-use crate::{Error, ErrorKind};
-
-/// An encoding failure: what cannot be written, and the path to it, innermost first.
-pub(crate) struct Unwritable {
-    what: String,
-    reversed_path: Vec<Segment>,
-}
-
-impl Unwritable {
-    fn at(mut self, segment: Segment) -> Unwritable {
-        self.reversed_path.push(segment);
-        self
-    }
-
-    pub(crate) fn into_error(self) -> Error {
-        let mut path = Path::root();
-        for segment in self.reversed_path.into_iter().rev() {
-            path = match segment {
-                Segment::Key(k) => path.key(k),
-                Segment::Index(i) => path.index(i),
-                _ => path,
-            };
-        }
-        Error::new(ErrorKind::Unencodable(self.what), None, path)
-    }
-}
+pub(crate) use crate::failure::Unwritable;
 
 type Written = Result<(), Unwritable>;
 
@@ -162,10 +135,9 @@ impl<'o> Writer<'o> {
                 Some(NumberForm::Negative(u)) => self.head(Header::Negative(u)),
                 Some(NumberForm::Float(f)) => self.head(Header::Float(f)),
                 None => {
-                    return Err(Unwritable {
-                        what: format!("the number {n} (neither a 64-bit integer nor a float)"),
-                        reversed_path: Vec::new(),
-                    });
+                    return Err(Unwritable::value(format!(
+                        "the number {n} (neither a 64-bit integer nor a float)"
+                    )));
                 }
             },
             Value::String(s) => self.text(s),
@@ -177,12 +149,7 @@ impl<'o> Writer<'o> {
             }
             Value::Object(members) => self.object(members)?,
             // Value is non-exhaustive; a kind added later is refused until taught here.
-            other => {
-                return Err(Unwritable {
-                    what: format!("a value of kind {}", other.kind()),
-                    reversed_path: Vec::new(),
-                });
-            }
+            other => return Err(Unwritable::unknown_kind(other)),
         }
         Ok(())
     }

@@ -9,7 +9,7 @@
 use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
 
 use super::scan::ordinary_prefix;
-use crate::failure::{Failure, TopLevel};
+use crate::failure::{Failure, TopLevel, span};
 use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
@@ -99,10 +99,22 @@ impl<'a> Reader<'a> {
         let end = self.pos + word.len();
         if self.bytes.get(self.pos..end) == Some(word) {
             self.pos = end;
-            Ok(value)
-        } else {
-            Err(self.unexpected("a value"))
+            return Ok(value);
         }
+        // `tru` at the end of the input is truncated input, not a syntax error.
+        let rest = span(self.bytes, self.pos..self.bytes.len())?;
+        if word.starts_with(rest) {
+            let expected = match word {
+                b"true" => "the rest of `true`",
+                b"false" => "the rest of `false`",
+                _ => "the rest of `null`",
+            };
+            return Err(Failure::new(
+                self.bytes.len(),
+                ErrorKind::UnexpectedEnd { expected },
+            ));
+        }
+        Err(self.unexpected("a value"))
     }
 
     fn enter(&self, depth: usize) -> Parsed<usize> {
@@ -241,10 +253,10 @@ impl<'a> Reader<'a> {
         // Most strings have no escape: find the closing quote, then validate and copy once.
         loop {
             // Skip ordinary bytes in one tight scan before looking at the one that stopped it.
-            self.pos += ordinary_prefix(self.bytes.get(self.pos..).unwrap_or_default());
+            self.pos += ordinary_prefix(span(self.bytes, self.pos..self.bytes.len())?);
             match self.peek() {
                 Some(b'"') => {
-                    let raw = self.bytes.get(start..self.pos).unwrap_or_default();
+                    let raw = span(self.bytes, start..self.pos)?;
                     self.check_length(raw.len(), open)?;
                     let text = utf8(raw, start)?;
                     self.pos += 1;
@@ -265,27 +277,18 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let mut out = String::from(utf8(
-            self.bytes.get(start..self.pos).unwrap_or_default(),
-            start,
-        )?);
+        let mut out = String::from(utf8(span(self.bytes, start..self.pos)?, start)?);
         let mut run = self.pos;
         loop {
             match self.peek() {
                 Some(b'"') => {
-                    out.push_str(utf8(
-                        self.bytes.get(run..self.pos).unwrap_or_default(),
-                        run,
-                    )?);
+                    out.push_str(utf8(span(self.bytes, run..self.pos)?, run)?);
                     self.check_length(out.len(), open)?;
                     self.pos += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
-                    out.push_str(utf8(
-                        self.bytes.get(run..self.pos).unwrap_or_default(),
-                        run,
-                    )?);
+                    out.push_str(utf8(span(self.bytes, run..self.pos)?, run)?);
                     self.escape(&mut out)?;
                     self.check_length(out.len(), open)?;
                     run = self.pos;
@@ -469,9 +472,9 @@ impl<'a> Reader<'a> {
                 exponent = -exponent;
             }
         }
-        let int_digits = self.bytes.get(int_start..int_end).unwrap_or_default();
-        let frac_digits = self.bytes.get(frac.0..frac.1).unwrap_or_default();
-        let literal = self.bytes.get(start..self.pos).unwrap_or_default();
+        let int_digits = span(self.bytes, int_start..int_end)?;
+        let frac_digits = span(self.bytes, frac.0..frac.1)?;
+        let literal = span(self.bytes, start..self.pos)?;
         // The common case: a plain integer short enough to be in range or just past it.
         let exact = if frac_digits.is_empty() && !has_exponent && int_digits.len() <= 16 {
             let magnitude = int_digits

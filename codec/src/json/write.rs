@@ -1,8 +1,11 @@
 //! The JSON encoder: Matrix canonical JSON, and an indented form for people.
 
-use exev::{Event, Object, Value};
+use exev::{Event, Object, Segment, Value};
 
 use super::scan::ordinary_prefix;
+use crate::failure::Unwritable;
+
+type Written = Result<(), Unwritable>;
 
 /// A member of an object being written: a value, or an event's content or type, written
 /// without first copying them into a [`Value`].
@@ -32,7 +35,7 @@ pub(crate) fn event_members(event: &Event) -> Vec<(&str, Member<'_>)> {
 }
 
 /// Appends an object of `members`, already in key order, as canonical JSON.
-pub(crate) fn canonical_members(members: &[(&str, Member<'_>)], out: &mut Vec<u8>) {
+pub(crate) fn canonical_members(members: &[(&str, Member<'_>)], out: &mut Vec<u8>) -> Written {
     out.push(b'{');
     for (i, (key, member)) in members.iter().enumerate() {
         if i > 0 {
@@ -43,17 +46,26 @@ pub(crate) fn canonical_members(members: &[(&str, Member<'_>)], out: &mut Vec<u8
         match member {
             Member::Value(v) => canonical(v, out),
             Member::Object(o) => canonical_object(o, out),
-            Member::Str(s) => string(s, out),
+            Member::Str(s) => {
+                string(s, out);
+                Ok(())
+            }
         }
+        .map_err(|u| u.key(key))?;
     }
     out.push(b'}');
+    Ok(())
 }
 
 /// Appends an object of `members`, already in key order, indented.
-pub(crate) fn pretty_members(members: &[(&str, Member<'_>)], indent: usize, out: &mut Vec<u8>) {
+pub(crate) fn pretty_members(
+    members: &[(&str, Member<'_>)],
+    indent: usize,
+    out: &mut Vec<u8>,
+) -> Written {
     if members.is_empty() {
         out.extend_from_slice(b"{}");
-        return;
+        return Ok(());
     }
     out.push(b'{');
     for (i, (key, member)) in members.iter().enumerate() {
@@ -70,16 +82,21 @@ pub(crate) fn pretty_members(members: &[(&str, Member<'_>)], indent: usize, out:
                     .iter()
                     .map(|(k, v)| (k.as_str(), Member::Value(v)))
                     .collect();
-                pretty_members(&inner, indent + 1, out);
+                pretty_members(&inner, indent + 1, out)
             }
-            Member::Str(s) => string(s, out),
+            Member::Str(s) => {
+                string(s, out);
+                Ok(())
+            }
         }
+        .map_err(|u| u.key(key))?;
     }
     newline(indent, out);
     out.push(b'}');
+    Ok(())
 }
 
-fn canonical_object(members: &Object, out: &mut Vec<u8>) {
+fn canonical_object(members: &Object, out: &mut Vec<u8>) -> Written {
     out.push(b'{');
     for (i, (key, item)) in members.iter().enumerate() {
         if i > 0 {
@@ -87,15 +104,16 @@ fn canonical_object(members: &Object, out: &mut Vec<u8>) {
         }
         string(key, out);
         out.push(b':');
-        canonical(item, out);
+        canonical(item, out).map_err(|u| u.key(key))?;
     }
     out.push(b'}');
+    Ok(())
 }
 
 /// Appends the canonical JSON of `value` to `out`: keys in code-point order (a
 /// [`exev::Object`] is already in that order), no whitespace, integers in plain decimal,
 /// non-ASCII raw, and only the escapes the canonical grammar has.
-pub(crate) fn canonical(value: &Value, out: &mut Vec<u8>) {
+pub(crate) fn canonical(value: &Value, out: &mut Vec<u8>) -> Written {
     match value {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(true) => out.extend_from_slice(b"true"),
@@ -109,18 +127,20 @@ pub(crate) fn canonical(value: &Value, out: &mut Vec<u8>) {
                 if i > 0 {
                     out.push(b',');
                 }
-                canonical(item, out);
+                canonical(item, out).map_err(|u| u.at(Segment::Index(i)))?;
             }
             out.push(b']');
         }
-        Value::Object(members) => canonical_object(members, out),
-        // Value is non-exhaustive; a kind added later is written as null until taught here.
-        _ => out.extend_from_slice(b"null"),
+        Value::Object(members) => canonical_object(members, out)?,
+        // Value is non-exhaustive; a kind added later is refused until taught here, never
+        // written as something else.
+        other => return Err(Unwritable::unknown_kind(other)),
     }
+    Ok(())
 }
 
 /// Appends `value` indented by two spaces a level, keys sorted, for reading.
-pub(crate) fn pretty(value: &Value, indent: usize, out: &mut Vec<u8>) {
+pub(crate) fn pretty(value: &Value, indent: usize, out: &mut Vec<u8>) -> Written {
     match value {
         Value::Array(items) if !items.is_empty() => {
             out.push(b'[');
@@ -129,17 +149,18 @@ pub(crate) fn pretty(value: &Value, indent: usize, out: &mut Vec<u8>) {
                     out.push(b',');
                 }
                 newline(indent + 1, out);
-                pretty(item, indent + 1, out);
+                pretty(item, indent + 1, out).map_err(|u| u.at(Segment::Index(i)))?;
             }
             newline(indent, out);
             out.push(b']');
+            Ok(())
         }
         Value::Object(members) if !members.is_empty() => {
             let members: Vec<(&str, Member<'_>)> = members
                 .iter()
                 .map(|(k, v)| (k.as_str(), Member::Value(v)))
                 .collect();
-            pretty_members(&members, indent, out);
+            pretty_members(&members, indent, out)
         }
         other => canonical(other, out),
     }
@@ -151,37 +172,36 @@ fn newline(indent: usize, out: &mut Vec<u8>) {
 }
 
 fn integer(i: i64, out: &mut Vec<u8>) {
-    let mut buf = [0u8; 20];
-    let mut at = buf.len();
+    if i < 0 {
+        out.push(b'-');
+    }
+    // The digits, least significant first, then turned around in place: no buffer to index.
+    let start = out.len();
     let mut n = i.unsigned_abs();
     loop {
-        at -= 1;
-        if let Some(slot) = buf.get_mut(at) {
-            // n % 10 < 10, so the narrowing is exact.
-            *slot = b'0' + (n % 10) as u8;
-        }
+        // n % 10 < 10, so the narrowing is exact.
+        out.push(b'0' + (n % 10) as u8);
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    if i < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(buf.get(at..).unwrap_or_default());
+    let (_, digits) = out.split_at_mut(start);
+    digits.reverse();
 }
 
 fn string(s: &str, out: &mut Vec<u8>) {
     out.reserve(s.len() + 2);
     out.push(b'"');
-    let bytes = s.as_bytes();
-    let mut run = 0;
+    let mut rest = s.as_bytes();
     loop {
-        let i = run + ordinary_prefix(bytes.get(run..).unwrap_or_default());
-        let Some(&b) = bytes.get(i) else {
+        // `ordinary_prefix` never passes the end of what it is given; `min` states it, so
+        // the split cannot fail and no byte is ever skipped.
+        let (plain, tail) = rest.split_at(ordinary_prefix(rest).min(rest.len()));
+        out.extend_from_slice(plain);
+        let Some((&b, tail)) = tail.split_first() else {
             break;
         };
-        out.extend_from_slice(bytes.get(run..i).unwrap_or_default());
         match b {
             b'"' => out.extend_from_slice(b"\\\""),
             b'\\' => out.extend_from_slice(b"\\\\"),
@@ -191,16 +211,19 @@ fn string(s: &str, out: &mut Vec<u8>) {
             0x0C => out.extend_from_slice(b"\\f"),
             0x0D => out.extend_from_slice(b"\\r"),
             _ => {
-                const HEX: &[u8; 16] = b"0123456789abcdef";
+                // Any other control character, as `\u00XX`.
                 out.extend_from_slice(b"\\u00");
-                out.push(HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'));
-                out.push(HEX.get(usize::from(b & 0xF)).copied().unwrap_or(b'0'));
+                out.extend_from_slice(&[hex_digit(b >> 4), hex_digit(b & 0xF)]);
             }
         }
-        run = i + 1;
+        rest = tail;
     }
-    out.extend_from_slice(bytes.get(run..).unwrap_or_default());
     out.push(b'"');
+}
+
+/// The lowercase hexadecimal digit of a nibble (`n` < 16).
+fn hex_digit(n: u8) -> u8 {
+    if n < 10 { b'0' + n } else { b'a' + (n - 10) }
 }
 
 #[cfg(test)]
@@ -209,7 +232,7 @@ mod tests {
 
     fn canon(v: &Value) -> String {
         let mut out = Vec::new();
-        canonical(v, &mut out);
+        canonical(v, &mut out).unwrap();
         String::from_utf8(out).unwrap()
     }
 
@@ -249,7 +272,7 @@ mod tests {
         .into_iter()
         .collect();
         let mut out = Vec::new();
-        pretty(&v, 0, &mut out);
+        pretty(&v, 0, &mut out).unwrap();
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "{\n  \"a\": {},\n  \"b\": [\n    1,\n    []\n  ]\n}"

@@ -569,11 +569,10 @@ impl<'d, 'a> Members<'d, 'a> {
             self.members.push((key, value));
         }
         self.members.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        if let Some(pair) = self.members.windows(2).find(|w| match w {
-            [a, b] => a.0 == b.0,
-            _ => false,
+        if let Some(key) = self.members.windows(2).find_map(|w| match w {
+            [a, b] if a.0 == b.0 => Some(a.0.clone()),
+            _ => None,
         }) {
-            let key = pair.first().map(|(k, _)| k.clone()).unwrap_or_default();
             return Err(Failure::new(ErrorKind::DuplicateKey(key.clone())).key(&key));
         }
         Ok(Value::Object(self.members.into_iter().collect()))

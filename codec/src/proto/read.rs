@@ -24,6 +24,7 @@ use exev::{
 
 use super::names;
 pub(crate) use crate::failure::Failure;
+use crate::failure::span;
 use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
@@ -197,7 +198,7 @@ impl<'a> Fields<'a> {
                 let start = self.pos;
                 self.pos += len;
                 let data_at = self.base + start;
-                let data = self.bytes.get(start..self.pos).unwrap_or_default();
+                let data = span(self.bytes, start..self.pos)?;
                 return Ok(Some(Field {
                     number,
                     at,
@@ -314,6 +315,70 @@ const UNSIGNED: &[(u64, Kind)] = &[(1, Kind::Int("age")), (2, Kind::Str("transac
 
 /// The field number of `extra` in every object-shaped message.
 const EXTRA: u64 = 100;
+
+/// The field numbers of the schema's messages that the decoder reads by number (the
+/// object-shaped blocks' are in their layouts above). The test
+/// `field_numbers_are_the_schemas` checks each one, and each layout, against
+/// `schemas/proto/exev/v1/*.proto`, the one source of them.
+mod field {
+    pub(super) const EVENT_KNOWN_TYPE: u64 = 1;
+    pub(super) const EVENT_CUSTOM_TYPE: u64 = 2;
+    pub(super) const EVENT_CONTENT: u64 = 3;
+    pub(super) const EVENT_EVENT_ID: u64 = 4;
+    pub(super) const EVENT_SENDER: u64 = 5;
+    pub(super) const EVENT_ROOM_ID: u64 = 6;
+    pub(super) const EVENT_ORIGIN_SERVER_TS: u64 = 7;
+    pub(super) const EVENT_STATE_KEY: u64 = 8;
+    pub(super) const EVENT_UNSIGNED: u64 = 9;
+    pub(super) const EVENT_OTHER: u64 = 15;
+    pub(super) const BLOCK_KNOWN_NAME: u64 = 1;
+    pub(super) const BLOCK_CUSTOM_NAME: u64 = 2;
+    pub(super) const BLOCK_VALUE: u64 = 3;
+    pub(super) const BLOCK_TEXT: u64 = 4;
+    pub(super) const BLOCK_FILE: u64 = 5;
+    pub(super) const BLOCK_CAPTION: u64 = 6;
+    pub(super) const BLOCK_IMAGE_DETAILS: u64 = 7;
+    pub(super) const BLOCK_THUMBNAIL: u64 = 8;
+    pub(super) const BLOCK_ALT_TEXT: u64 = 9;
+    pub(super) const BLOCK_VIDEO_DETAILS: u64 = 10;
+    pub(super) const BLOCK_AUDIO_DETAILS: u64 = 11;
+    pub(super) const BLOCK_AUTOMATED: u64 = 12;
+    pub(super) const BLOCK_LOCATION: u64 = 13;
+    pub(super) const BLOCK_MENTIONS: u64 = 14;
+    pub(super) const BLOCK_RELATES_TO: u64 = 15;
+    pub(super) const BLOCK_ASSET: u64 = 16;
+    pub(super) const BLOCK_TS: u64 = 17;
+    pub(super) const BLOCK_TOPIC: u64 = 18;
+    pub(super) const BLOCK_POLL: u64 = 19;
+    pub(super) const BLOCK_SELECTIONS: u64 = 20;
+    pub(super) const BLOCK_POLL_RESULTS: u64 = 21;
+    pub(super) const BLOCK_ENCRYPTED: u64 = 22;
+    pub(super) const MEMBER_KEY: u64 = 1;
+    pub(super) const MEMBER_VALUE: u64 = 2;
+    pub(super) const VALUE_NULL: u64 = 1;
+    pub(super) const VALUE_BOOL: u64 = 2;
+    pub(super) const VALUE_INTEGER: u64 = 3;
+    pub(super) const VALUE_STRING: u64 = 4;
+    pub(super) const VALUE_ARRAY: u64 = 5;
+    pub(super) const VALUE_OBJECT: u64 = 6;
+    pub(super) const VALUE_NUMBER_LITERAL: u64 = 7;
+    pub(super) const VALUE_ITEMS: u64 = 8;
+    pub(super) const VALUE_KEYS: u64 = 9;
+    pub(super) const ENCRYPTED_FILE_KEY: u64 = 1;
+    pub(super) const ENCRYPTED_FILE_IV: u64 = 2;
+    pub(super) const ENCRYPTED_FILE_HASHES: u64 = 3;
+    pub(super) const ENCRYPTED_FILE_V: u64 = 4;
+    /// The element field of the array messages: `Text.representations`, `Thumbnail.images`,
+    /// `Selections.values`, `Strings.values`, `Integers.values`.
+    pub(super) const ELEMENTS: u64 = 1;
+    /// A map entry's key and value (fixed by the Protobuf language for every `map<K, V>`).
+    pub(super) const MAP_KEY: u64 = 1;
+    pub(super) const MAP_VALUE: u64 = 2;
+}
+
+/// The key byte of `Value.object_value` (length-delimited), which exev writes first in an
+/// object, with length 0: `(6 << 3) | 2`.
+const OBJECT_MARKER_KEY: u8 = 0x32;
 
 /// An object being read, its keys checked for duplicates as they come.
 struct Members {
@@ -446,11 +511,11 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
-                1 | 2 => {
+                field::EVENT_KNOWN_TYPE | field::EVENT_CUSTOM_TYPE => {
                     if event_type.is_some() {
                         return Err(f.twice("Event.type"));
                     }
-                    let name = if f.number == 1 {
+                    let name = if f.number == field::EVENT_KNOWN_TYPE {
                         let n = f.varint("Event.known_type")?;
                         i32::try_from(n)
                             .ok()
@@ -469,7 +534,7 @@ impl<'o> Reader<'o> {
                     };
                     event_type = Some((name, f.at));
                 }
-                3 => {
+                field::EVENT_CONTENT => {
                     self.enter(2, f.at)?;
                     let (name, value) = self
                         .block(f.bytes("Event.content")?, f.data_at)
@@ -477,20 +542,24 @@ impl<'o> Reader<'o> {
                     self.push(&mut blocks, name, value, f.at)
                         .map_err(|e| e.key("content"))?;
                 }
-                4..=9 => {
+                field::EVENT_EVENT_ID..=field::EVENT_UNSIGNED => {
                     let bit = 1u32 << f.number;
                     if seen & bit != 0 {
                         return Err(f.twice("an Event field"));
                     }
                     seen |= bit;
                     let (key, value) = match f.number {
-                        4 => (
+                        field::EVENT_EVENT_ID => (
                             "event_id",
                             Value::String(self.string(&f, "Event.event_id")?),
                         ),
-                        5 => ("sender", Value::String(self.string(&f, "Event.sender")?)),
-                        6 => ("room_id", Value::String(self.string(&f, "Event.room_id")?)),
-                        7 => {
+                        field::EVENT_SENDER => {
+                            ("sender", Value::String(self.string(&f, "Event.sender")?))
+                        }
+                        field::EVENT_ROOM_ID => {
+                            ("room_id", Value::String(self.string(&f, "Event.room_id")?))
+                        }
+                        field::EVENT_ORIGIN_SERVER_TS => {
                             #[allow(clippy::cast_possible_wrap)]
                             let i = f.varint("Event.origin_server_ts")? as i64;
                             let v = self
@@ -498,7 +567,7 @@ impl<'o> Reader<'o> {
                                 .map_err(|e| e.key("origin_server_ts"))?;
                             ("origin_server_ts", v)
                         }
-                        8 => (
+                        field::EVENT_STATE_KEY => (
                             "state_key",
                             Value::String(self.string(&f, "Event.state_key")?),
                         ),
@@ -511,7 +580,7 @@ impl<'o> Reader<'o> {
                     };
                     self.push(&mut top, key.to_owned(), value, f.at)?;
                 }
-                15 => {
+                field::EVENT_OTHER => {
                     let (key, value) = self.member(&f, 2)?;
                     self.push(&mut top, key, value, f.at)?;
                 }
@@ -545,11 +614,11 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
-                1 | 2 => {
+                field::BLOCK_KNOWN_NAME | field::BLOCK_CUSTOM_NAME => {
                     if name.is_some() {
                         return Err(f.twice("Block.name"));
                     }
-                    name = Some(if f.number == 1 {
+                    name = Some(if f.number == field::BLOCK_KNOWN_NAME {
                         let n = f.varint("Block.known_name")?;
                         i32::try_from(n)
                             .ok()
@@ -565,7 +634,7 @@ impl<'o> Reader<'o> {
                         self.string(&f, "Block.custom_name")?
                     });
                 }
-                3..=22 => {
+                field::BLOCK_VALUE..=field::BLOCK_ENCRYPTED => {
                     if body.is_some() {
                         return Err(f.twice("Block.body"));
                     }
@@ -591,33 +660,37 @@ impl<'o> Reader<'o> {
             self.object(layout, f.bytes("a Block body")?, at, level)
         };
         match f.number {
-            3 => self.value(f.bytes("Block.value")?, at, level),
-            4 => self.text(f.bytes("Block.text")?, at, level),
-            5 => obj(FILE),
-            6 | 9 | 18 => obj(TEXT_HOLDER),
-            7 => obj(IMAGE_DETAILS),
-            8 => self.array_of(f.bytes("Block.thumbnail")?, at, level, |r, f, level| {
-                r.object(
-                    THUMBNAIL_IMAGE,
-                    f.bytes("Thumbnail.images")?,
-                    f.data_at,
-                    level,
-                )
-            }),
-            10 => obj(VIDEO_DETAILS),
-            11 => obj(AUDIO_DETAILS),
-            12 => Ok(Value::Bool(f.varint("Block.automated")? != 0)),
-            13 => obj(LOCATION),
-            14 => obj(MENTIONS),
-            15 => obj(RELATES_TO),
-            16 => obj(ASSET),
+            field::BLOCK_VALUE => self.value(f.bytes("Block.value")?, at, level),
+            field::BLOCK_TEXT => self.text(f.bytes("Block.text")?, at, level),
+            field::BLOCK_FILE => obj(FILE),
+            field::BLOCK_CAPTION | field::BLOCK_ALT_TEXT | field::BLOCK_TOPIC => obj(TEXT_HOLDER),
+            field::BLOCK_IMAGE_DETAILS => obj(IMAGE_DETAILS),
+            field::BLOCK_THUMBNAIL => {
+                self.array_of(f.bytes("Block.thumbnail")?, at, level, |r, f, level| {
+                    r.object(
+                        THUMBNAIL_IMAGE,
+                        f.bytes("Thumbnail.images")?,
+                        f.data_at,
+                        level,
+                    )
+                })
+            }
+            field::BLOCK_VIDEO_DETAILS => obj(VIDEO_DETAILS),
+            field::BLOCK_AUDIO_DETAILS => obj(AUDIO_DETAILS),
+            field::BLOCK_AUTOMATED => Ok(Value::Bool(f.varint("Block.automated")? != 0)),
+            field::BLOCK_LOCATION => obj(LOCATION),
+            field::BLOCK_MENTIONS => obj(MENTIONS),
+            field::BLOCK_RELATES_TO => obj(RELATES_TO),
+            field::BLOCK_ASSET => obj(ASSET),
             #[allow(clippy::cast_possible_wrap)]
-            17 => self.integer(f.varint("Block.ts")? as i64, f.at),
-            19 => obj(POLL),
-            20 => self.array_of(f.bytes("Block.selections")?, at, level, |r, f, _| {
-                r.string(f, "Selections.values").map(Value::String)
-            }),
-            21 => obj(POLL_RESULTS),
+            field::BLOCK_TS => self.integer(f.varint("Block.ts")? as i64, f.at),
+            field::BLOCK_POLL => obj(POLL),
+            field::BLOCK_SELECTIONS => {
+                self.array_of(f.bytes("Block.selections")?, at, level, |r, f, _| {
+                    r.string(f, "Selections.values").map(Value::String)
+                })
+            }
+            field::BLOCK_POLL_RESULTS => obj(POLL_RESULTS),
             _ => obj(ENCRYPTED),
         }
     }
@@ -635,7 +708,7 @@ impl<'o> Reader<'o> {
         let mut out = Vec::new();
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
-            if f.number == 1 {
+            if f.number == field::ELEMENTS {
                 self.one_more(out.len(), f.at)?;
                 let index = out.len();
                 out.push(element(self, &f, level + 1).map_err(|e| e.at(Segment::Index(index)))?);
@@ -662,7 +735,7 @@ impl<'o> Reader<'o> {
         let mut out = Vec::new();
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
-            if f.number != 1 {
+            if f.number != field::ELEMENTS {
                 continue;
             }
             match f.wire {
@@ -790,6 +863,7 @@ impl<'o> Reader<'o> {
         // when empty.
         if matches!(layout.last(), Some((_, Kind::Answers))) {
             self.enter(level + 1, base).map_err(|e| e.key("answers"))?;
+            // A repeated field written with no element is absent on the wire: no answers.
             let list = answers.unwrap_or_default();
             self.push(&mut m, "answers".to_owned(), Value::Array(list), base)?;
         }
@@ -803,9 +877,9 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(f.bytes("PollResults.counts")?, f.data_at);
         while let Some(e) = fields.next_field()? {
             match e.number {
-                1 => key = self.string(&e, "a map key")?,
+                field::MAP_KEY => key = self.string(&e, "a map key")?,
                 #[allow(clippy::cast_possible_wrap)]
-                2 => count = (e.varint("a map value")? as i64, e.at),
+                field::MAP_VALUE => count = (e.varint("a map value")? as i64, e.at),
                 _ => {}
             }
         }
@@ -822,26 +896,30 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
-                1 => {
+                field::ENCRYPTED_FILE_KEY => {
                     let (k, value) = self.member(&f, level + 2).map_err(|e| e.key("key"))?;
                     self.push(&mut key, k, value, f.at)
                         .map_err(|e| e.key("key"))?;
                 }
-                2 | 4 => {
-                    let slot = if f.number == 2 { &mut iv } else { &mut v };
+                field::ENCRYPTED_FILE_IV | field::ENCRYPTED_FILE_V => {
+                    let slot = if f.number == field::ENCRYPTED_FILE_IV {
+                        &mut iv
+                    } else {
+                        &mut v
+                    };
                     if slot.is_some() {
                         return Err(f.twice("EncryptedFile.iv or v"));
                     }
                     *slot = Some(self.string(&f, "EncryptedFile.iv or v")?);
                 }
-                3 => {
+                field::ENCRYPTED_FILE_HASHES => {
                     let mut algorithm = String::new();
                     let mut hash = String::new();
                     let mut entry = Fields::new(f.bytes("EncryptedFile.hashes")?, f.data_at);
                     while let Some(e) = entry.next_field()? {
                         match e.number {
-                            1 => algorithm = self.string(&e, "a map key")?,
-                            2 => hash = self.string(&e, "a map value")?,
+                            field::MAP_KEY => algorithm = self.string(&e, "a map key")?,
+                            field::MAP_VALUE => hash = self.string(&e, "a map value")?,
                             _ => {}
                         }
                     }
@@ -855,19 +933,12 @@ impl<'o> Reader<'o> {
         let key = key.finish().map_err(|e| e.key("key"))?;
         let hashes = hashes.finish().map_err(|e| e.key("hashes"))?;
         self.push(m, "key".to_owned(), Value::Object(key), base)?;
-        self.push(
-            m,
-            "iv".to_owned(),
-            Value::String(iv.unwrap_or_default()),
-            base,
-        )?;
+        // `iv` and `v` are proto3 singular strings: prost, like every runtime, leaves an
+        // empty one off the wire, so absent reads as "" (proto3's default), not as missing.
+        let (iv, v) = (iv.unwrap_or_default(), v.unwrap_or_default());
+        self.push(m, "iv".to_owned(), Value::String(iv), base)?;
         self.push(m, "hashes".to_owned(), Value::Object(hashes), base)?;
-        self.push(
-            m,
-            "v".to_owned(),
-            Value::String(v.unwrap_or_default()),
-            base,
-        )
+        self.push(m, "v".to_owned(), Value::String(v), base)
     }
 
     /// A `Member` message: its key and its value (containers at `level`).
@@ -877,13 +948,13 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(f.bytes("Member")?, f.data_at);
         while let Some(e) = fields.next_field()? {
             match e.number {
-                1 => {
+                field::MEMBER_KEY => {
                     if key.is_some() {
                         return Err(e.twice("Member.key"));
                     }
                     key = Some(self.string(&e, "Member.key")?);
                 }
-                2 => {
+                field::MEMBER_VALUE => {
                     if value.is_some() {
                         return Err(e.twice("Member.value"));
                     }
@@ -892,6 +963,8 @@ impl<'o> Reader<'o> {
                 _ => {}
             }
         }
+        // `Member.key` is a proto3 singular string: an empty key is left off the wire (prost
+        // writes `{"": 1}` so), and absent reads as "", proto3's default.
         let key = key.unwrap_or_default();
         let Some(value) = value else {
             return Err(Failure::syntax(f.at, "a Member without a value").key(&key));
@@ -905,7 +978,7 @@ impl<'o> Reader<'o> {
     /// A generic `Value` message; if it is a container, it is at nesting `level`.
     fn value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
         // How exev writes an object: the empty `object_value` marker first.
-        if let [0x32, 0x00, rest @ ..] = bytes {
+        if let [OBJECT_MARKER_KEY, 0x00, rest @ ..] = bytes {
             return self.object_value(rest, base + 2, base, level);
         }
         self.any_value(bytes, base, level)
@@ -919,7 +992,7 @@ impl<'o> Reader<'o> {
         let mut keys = Fields::new(rest, at);
         let mut next_key = || -> Parsed<Option<Field<'_>>> {
             while let Some(k) = keys.next_field()? {
-                if k.number == 9 {
+                if k.number == field::VALUE_KEYS {
                     return Ok(Some(k));
                 }
             }
@@ -929,8 +1002,10 @@ impl<'o> Reader<'o> {
         let mut count = 0usize;
         while let Some(f) = fields.next_field()? {
             match f.number {
-                1..=7 => return Err(f.twice("Value.kind")),
-                8 => {
+                field::VALUE_NULL..=field::VALUE_NUMBER_LITERAL => {
+                    return Err(f.twice("Value.kind"));
+                }
+                field::VALUE_ITEMS => {
                     if count == 0 {
                         self.enter(level, f.at)?;
                     }
@@ -963,8 +1038,8 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(rest, at);
         while let Ok(Some(f)) = fields.next_field() {
             match f.number {
-                8 => items += 1,
-                9 => keys += 1,
+                field::VALUE_ITEMS => items += 1,
+                field::VALUE_KEYS => keys += 1,
                 _ => {}
             }
         }
@@ -984,12 +1059,12 @@ impl<'o> Reader<'o> {
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
-                1..=7 => {
+                field::VALUE_NULL..=field::VALUE_NUMBER_LITERAL => {
                     if scalar.is_some() || container != 0 {
                         return Err(f.twice("Value.kind"));
                     }
                     match f.number {
-                        1 => {
+                        field::VALUE_NULL => {
                             let n = f.varint("Value.null_value")?;
                             if n != 0 {
                                 return Err(Failure::syntax(
@@ -999,24 +1074,26 @@ impl<'o> Reader<'o> {
                             }
                             scalar = Some(Value::Null);
                         }
-                        2 => scalar = Some(Value::Bool(f.varint("Value.bool_value")? != 0)),
-                        3 => {
+                        field::VALUE_BOOL => {
+                            scalar = Some(Value::Bool(f.varint("Value.bool_value")? != 0))
+                        }
+                        field::VALUE_INTEGER => {
                             let z = f.varint("Value.integer_value")?;
                             // Zigzag: 0, -1, 1, -2, ... as 0, 1, 2, 3, ...
                             #[allow(clippy::cast_possible_wrap)]
                             let i = ((z >> 1) as i64) ^ -((z & 1) as i64);
                             scalar = Some(self.integer(i, f.at)?);
                         }
-                        4 => {
+                        field::VALUE_STRING => {
                             scalar = Some(Value::String(self.string(&f, "Value.string_value")?));
                         }
-                        5 | 6 => {
+                        field::VALUE_ARRAY | field::VALUE_OBJECT => {
                             // The marker messages have no fields, but what they hold must
                             // still be well-formed.
                             let marker = f.bytes("Value.array_value or object_value")?;
                             let mut inner = Fields::new(marker, f.data_at);
                             while inner.next_field()?.is_some() {}
-                            container = if f.number == 5 { 1 } else { 2 };
+                            container = if f.number == field::VALUE_ARRAY { 1 } else { 2 };
                         }
                         _ => {
                             let literal = self.string(&f, "Value.number_literal")?;
@@ -1024,7 +1101,7 @@ impl<'o> Reader<'o> {
                         }
                     }
                 }
-                8 => {
+                field::VALUE_ITEMS => {
                     if items.is_empty() {
                         self.enter(level, f.at)?;
                     }
@@ -1035,7 +1112,7 @@ impl<'o> Reader<'o> {
                         .map_err(|e| e.at(member_segment(bytes, base, index)))?;
                     items.push(item);
                 }
-                9 => {
+                field::VALUE_KEYS => {
                     self.one_more(keys.len(), f.at)?;
                     keys.push((self.string(&f, "Value.keys")?, f.at));
                 }
@@ -1082,8 +1159,8 @@ fn member_segment(bytes: &[u8], base: usize, index: usize) -> Segment {
     let mut fields = Fields::new(bytes, base);
     while let Ok(Some(f)) = fields.next_field() {
         match (f.number, f.wire) {
-            (6, _) => object = true,
-            (9, Wire::Len(k)) => keys.push(k),
+            (field::VALUE_OBJECT, _) => object = true,
+            (field::VALUE_KEYS, Wire::Len(k)) => keys.push(k),
             _ => {}
         }
     }
@@ -1126,6 +1203,225 @@ mod tests {
             let answers = layout.iter().position(|(_, k)| matches!(k, Kind::Answers));
             assert!(answers.is_none() || answers == Some(layout.len() - 1));
         }
+    }
+
+    /// One field of a message of the schema: its name, number, and the JSON key its comment
+    /// names first (`// "url": ...`), if any; whether it is in a `oneof`.
+    struct SchemaField {
+        name: String,
+        number: u64,
+        key: Option<String>,
+        oneof: Option<String>,
+    }
+
+    /// The messages of `schemas/proto/exev/v1/*.proto` and their fields, read from the text
+    /// (the files follow one layout: a comment, then a field, one a line).
+    fn schema() -> std::collections::BTreeMap<String, Vec<SchemaField>> {
+        let text = [
+            include_str!("../../../schemas/proto/exev/v1/event.proto"),
+            include_str!("../../../schemas/proto/exev/v1/blocks.proto"),
+            include_str!("../../../schemas/proto/exev/v1/value.proto"),
+        ]
+        .concat();
+        let mut messages = std::collections::BTreeMap::<String, Vec<SchemaField>>::new();
+        let (mut message, mut oneof, mut key) = (None::<String>, None::<String>, None::<String>);
+        for line in text.lines().map(str::trim) {
+            if let Some(comment) = line.strip_prefix("//") {
+                // The key is quoted first thing: "url" in blocks.proto, `age` in event.proto.
+                let comment = comment.trim_start();
+                if key.is_none()
+                    && let Some(quote) = comment.chars().next().filter(|c| *c == '"' || *c == '`')
+                {
+                    key = comment.split(quote).nth(1).map(str::to_owned);
+                }
+                continue;
+            }
+            let words: Vec<&str> = line.split_whitespace().collect();
+            match words.as_slice() {
+                ["message", name, "{"] => message = Some((*name).to_owned()),
+                ["oneof", name, "{"] => oneof = Some((*name).to_owned()),
+                ["}"] if oneof.is_some() => oneof = None,
+                ["}"] => message = None,
+                [.., name, "=", number] if message.is_some() && number.ends_with(';') => {
+                    let field = SchemaField {
+                        name: (*name).to_owned(),
+                        number: number.trim_end_matches(';').parse().unwrap(),
+                        key: key.take(),
+                        oneof: oneof.clone(),
+                    };
+                    messages
+                        .entry(message.clone().unwrap())
+                        .or_default()
+                        .push(field);
+                }
+                _ => {}
+            }
+            key = None;
+        }
+        messages
+    }
+
+    fn number_of(
+        schema: &std::collections::BTreeMap<String, Vec<SchemaField>>,
+        message: &str,
+        name: &str,
+    ) -> u64 {
+        schema[message]
+            .iter()
+            .find(|f| f.name == name)
+            .unwrap_or_else(|| panic!("{message}.{name} is not in the schema"))
+            .number
+    }
+
+    /// Every field number the decoder uses is the schema's: the consts in `field`, the
+    /// layouts (matched by the JSON key each field's comment names), `extra` and the
+    /// `object_value` marker. Change a number in read.rs, or in the schema, and this fails.
+    #[test]
+    fn field_numbers_are_the_schemas() {
+        let schema = schema();
+        let consts: &[(&str, &str, u64)] = &[
+            ("Event", "known_type", field::EVENT_KNOWN_TYPE),
+            ("Event", "custom_type", field::EVENT_CUSTOM_TYPE),
+            ("Event", "content", field::EVENT_CONTENT),
+            ("Event", "event_id", field::EVENT_EVENT_ID),
+            ("Event", "sender", field::EVENT_SENDER),
+            ("Event", "room_id", field::EVENT_ROOM_ID),
+            ("Event", "origin_server_ts", field::EVENT_ORIGIN_SERVER_TS),
+            ("Event", "state_key", field::EVENT_STATE_KEY),
+            ("Event", "unsigned", field::EVENT_UNSIGNED),
+            ("Event", "other", field::EVENT_OTHER),
+            ("Block", "known_name", field::BLOCK_KNOWN_NAME),
+            ("Block", "custom_name", field::BLOCK_CUSTOM_NAME),
+            ("Block", "value", field::BLOCK_VALUE),
+            ("Block", "text", field::BLOCK_TEXT),
+            ("Block", "file", field::BLOCK_FILE),
+            ("Block", "caption", field::BLOCK_CAPTION),
+            ("Block", "image_details", field::BLOCK_IMAGE_DETAILS),
+            ("Block", "thumbnail", field::BLOCK_THUMBNAIL),
+            ("Block", "alt_text", field::BLOCK_ALT_TEXT),
+            ("Block", "video_details", field::BLOCK_VIDEO_DETAILS),
+            ("Block", "audio_details", field::BLOCK_AUDIO_DETAILS),
+            ("Block", "automated", field::BLOCK_AUTOMATED),
+            ("Block", "location", field::BLOCK_LOCATION),
+            ("Block", "mentions", field::BLOCK_MENTIONS),
+            ("Block", "relates_to", field::BLOCK_RELATES_TO),
+            ("Block", "asset", field::BLOCK_ASSET),
+            ("Block", "ts", field::BLOCK_TS),
+            ("Block", "topic", field::BLOCK_TOPIC),
+            ("Block", "poll", field::BLOCK_POLL),
+            ("Block", "selections", field::BLOCK_SELECTIONS),
+            ("Block", "poll_results", field::BLOCK_POLL_RESULTS),
+            ("Block", "encrypted", field::BLOCK_ENCRYPTED),
+            ("Member", "key", field::MEMBER_KEY),
+            ("Member", "value", field::MEMBER_VALUE),
+            ("Value", "null_value", field::VALUE_NULL),
+            ("Value", "bool_value", field::VALUE_BOOL),
+            ("Value", "integer_value", field::VALUE_INTEGER),
+            ("Value", "string_value", field::VALUE_STRING),
+            ("Value", "array_value", field::VALUE_ARRAY),
+            ("Value", "object_value", field::VALUE_OBJECT),
+            ("Value", "number_literal", field::VALUE_NUMBER_LITERAL),
+            ("Value", "items", field::VALUE_ITEMS),
+            ("Value", "keys", field::VALUE_KEYS),
+            ("EncryptedFile", "key", field::ENCRYPTED_FILE_KEY),
+            ("EncryptedFile", "iv", field::ENCRYPTED_FILE_IV),
+            ("EncryptedFile", "hashes", field::ENCRYPTED_FILE_HASHES),
+            ("EncryptedFile", "v", field::ENCRYPTED_FILE_V),
+            ("Text", "representations", field::ELEMENTS),
+            ("Thumbnail", "images", field::ELEMENTS),
+            ("Selections", "values", field::ELEMENTS),
+            ("Strings", "values", field::ELEMENTS),
+            ("Integers", "values", field::ELEMENTS),
+        ];
+        for &(message, name, number) in consts {
+            assert_eq!(
+                number_of(&schema, message, name),
+                number,
+                "{message}.{name}"
+            );
+        }
+        // The ranges the decoder matches are exactly the schema's: the event's typed members,
+        // the block body's oneof, the value kind's oneof.
+        let in_oneof = |message: &str, oneof: &str| -> Vec<u64> {
+            schema[message]
+                .iter()
+                .filter(|f| f.oneof.as_deref() == Some(oneof))
+                .map(|f| f.number)
+                .collect()
+        };
+        assert_eq!(
+            in_oneof("Block", "body"),
+            (field::BLOCK_VALUE..=field::BLOCK_ENCRYPTED).collect::<Vec<_>>()
+        );
+        assert_eq!(
+            in_oneof("Value", "kind"),
+            (field::VALUE_NULL..=field::VALUE_NUMBER_LITERAL).collect::<Vec<_>>()
+        );
+        let typed: Vec<u64> = schema["Event"]
+            .iter()
+            .map(|f| f.number)
+            .filter(|n| ![1, 2, 3, field::EVENT_OTHER].contains(n))
+            .collect();
+        assert_eq!(
+            typed,
+            (field::EVENT_EVENT_ID..=field::EVENT_UNSIGNED).collect::<Vec<_>>()
+        );
+        assert_eq!(u64::from(OBJECT_MARKER_KEY), field::VALUE_OBJECT << 3 | 2);
+        // Each object-shaped message: its layout names each field by number and JSON key,
+        // and every field but `extra` is in it.
+        let layouts: &[(&str, &[(u64, Kind)])] = &[
+            ("TextRepresentation", TEXT_REPRESENTATION),
+            ("File", FILE),
+            ("Caption", TEXT_HOLDER),
+            ("AltText", TEXT_HOLDER),
+            ("Topic", TEXT_HOLDER),
+            ("PollQuestion", TEXT_HOLDER),
+            ("ImageDetails", IMAGE_DETAILS),
+            ("ThumbnailImage", THUMBNAIL_IMAGE),
+            ("VideoDetails", VIDEO_DETAILS),
+            ("AudioDetails", AUDIO_DETAILS),
+            ("Location", LOCATION),
+            ("Mentions", MENTIONS),
+            ("InReplyTo", IN_REPLY_TO),
+            ("RelatesTo", RELATES_TO),
+            ("Asset", ASSET),
+            ("Poll", POLL),
+            ("PollAnswer", POLL_ANSWER),
+            ("PollResults", POLL_RESULTS),
+            ("Encrypted", ENCRYPTED),
+            ("Unsigned", UNSIGNED),
+        ];
+        for &(message, layout) in layouts {
+            let fields = &schema[message];
+            for &(number, kind) in layout {
+                let field = fields
+                    .iter()
+                    .find(|f| f.number == number)
+                    .unwrap_or_else(|| panic!("{message}: no field {number}"));
+                let key = match kind {
+                    Kind::Str(k)
+                    | Kind::Int(k)
+                    | Kind::Bool(k)
+                    | Kind::Text(k)
+                    | Kind::Obj(k, _)
+                    | Kind::Strings(k)
+                    | Kind::Integers(k) => Some(k),
+                    Kind::Encryption => Some("key"),
+                    Kind::Answers => Some("answers"),
+                    Kind::Counts => None,
+                };
+                assert_eq!(field.key.as_deref(), key, "{message}.{}", field.name);
+            }
+            for field in fields {
+                let in_layout = layout.iter().any(|&(n, _)| n == field.number);
+                if field.name == "extra" {
+                    assert_eq!(field.number, EXTRA, "{message}.extra");
+                } else {
+                    assert!(in_layout, "{message}.{} is not in its layout", field.name);
+                }
+            }
+        }
+        assert_eq!(number_of(&schema, "File", "encryption"), 5);
     }
 
     fn value(bytes: &[u8]) -> Parsed<Value> {

@@ -276,7 +276,13 @@ fn with_residue(
     mut message: MimiContent,
     residue: &residue::Residue,
 ) -> Result<MimiContent, MappingError> {
-    if let Some(bytes) = residue.to_bytes() {
+    let bytes = residue.to_bytes().map_err(|e| {
+        MappingError::new(
+            MappingErrorKind::NotCovered(format!("what MIMI cannot say has no JSON form: {e}")),
+            Path::root(),
+        )
+    })?;
+    if let Some(bytes) = bytes {
         let mut raw = Vec::with_capacity(bytes.len() + 5);
         exev_codec::cbor::head::write_head(&mut raw, 2, bytes.len() as u64);
         raw.extend_from_slice(&bytes);

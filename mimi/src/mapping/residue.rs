@@ -76,10 +76,11 @@ impl Residue {
         self == &Residue::default()
     }
 
-    /// Its canonical JSON, or `None` when there is no difference.
-    pub(crate) fn to_bytes(&self) -> Option<Vec<u8>> {
+    /// Its canonical JSON, or `None` when there is no difference; an error for a value the
+    /// JSON encoder cannot write.
+    pub(crate) fn to_bytes(&self) -> Result<Option<Vec<u8>>, exev_codec::Error> {
         if self.is_empty() {
-            return None;
+            return Ok(None);
         }
         let mut o = Object::new();
         if let Some(t) = &self.event_type {
@@ -97,7 +98,7 @@ impl Residue {
         if !self.absent_fields.is_empty() {
             o.insert("absent_fields".to_owned(), names(&self.absent_fields));
         }
-        Some(exev_codec::json::value_to_vec(&Value::Object(o)))
+        exev_codec::json::value_to_vec(&Value::Object(o)).map(Some)
     }
 
     /// The residue in an extension's encoded value, if it is one.

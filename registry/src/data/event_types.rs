@@ -483,6 +483,20 @@ mod tests {
         }
     }
 
+    /// The model's name table is the source: every name it lists is a built-in type's here.
+    #[test]
+    fn every_name_of_the_model_is_a_built_in_type() {
+        let types = built_in_event_types();
+        for (stable, name, status) in exev::event_type_names() {
+            let def = types.iter().find(|t| t.name == stable);
+            let def = def.unwrap_or_else(|| panic!("{stable} has no definition"));
+            assert!(
+                def.names().any(|n| n == (name, status)),
+                "{stable} lacks its name {name} ({status})"
+            );
+        }
+    }
+
     #[test]
     fn state_hidden_and_fallback_types() {
         let types = built_in_event_types();

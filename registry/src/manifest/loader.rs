@@ -105,14 +105,15 @@ impl Loader<'_> {
         match top.get("manifest_version") {
             Some(Value::Integer(MANIFEST_VERSION)) => {}
             Some(other) => {
-                let found = exev_codec::json::value_to_vec(other);
+                // Decoded from JSON, so it encodes; the encoder's words otherwise.
+                let found = exev_codec::json::value_to_vec(other).map_or_else(
+                    |e| e.to_string(),
+                    |bytes| String::from_utf8_lossy(&bytes).into_owned(),
+                );
                 self.problem(
                     MANIFEST_FILE,
                     "/manifest_version",
-                    format!(
-                        "this exev reads manifest_version {MANIFEST_VERSION}, not {}",
-                        String::from_utf8_lossy(&found)
-                    ),
+                    format!("this exev reads manifest_version {MANIFEST_VERSION}, not {found}"),
                 );
                 return None;
             }

@@ -508,16 +508,23 @@ pub fn schema_index(files: &[SchemaFile]) -> Value {
 
 /// The files `exev schema --out DIR` writes for `registry`: `index.json` and every schema,
 /// each as indented JSON with sorted keys and a final newline, by path.
-pub fn schema_files(registry: &Registry) -> Vec<(String, Vec<u8>)> {
+///
+/// # Errors
+///
+/// The JSON encoder's, for a value it cannot write (a registrar's schema holding a kind of
+/// value this version does not know); schemas of today's model always encode.
+pub fn schema_files(registry: &Registry) -> Result<Vec<(String, Vec<u8>)>, exev_codec::Error> {
     let files = published_schemas(registry);
     let pretty = |value: &Value| {
-        let mut bytes = exev_codec::json::value_to_vec_pretty(value);
+        let mut bytes = exev_codec::json::value_to_vec_pretty(value)?;
         bytes.push(b'\n');
-        bytes
+        Ok::<_, exev_codec::Error>(bytes)
     };
-    let mut out = vec![("index.json".to_owned(), pretty(&schema_index(&files)))];
-    out.extend(files.iter().map(|f| (f.path.clone(), pretty(&f.schema))));
-    out
+    let mut out = vec![("index.json".to_owned(), pretty(&schema_index(&files))?)];
+    for f in &files {
+        out.push((f.path.clone(), pretty(&f.schema)?));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -557,7 +564,7 @@ mod tests {
             .and_then(|p| p.get("m.file"))
             .unwrap();
         assert_eq!(
-            exev_codec::json::value_to_vec(file),
+            exev_codec::json::value_to_vec(file).unwrap(),
             br#"{"allOf":[{"$ref":"m.file.json"}],"required":["mimetype"]}"#
         );
     }
@@ -571,13 +578,13 @@ mod tests {
             .and_then(|p| p.get("content"))
             .unwrap();
         assert_eq!(
-            exev_codec::json::value_to_vec(content.get("required").unwrap()),
+            exev_codec::json::value_to_vec(content.get("required").unwrap()).unwrap(),
             br#"["m.text","m.file","m.audio_details"]"#
         );
         let props = content.get("properties").unwrap();
         assert!(props.get("m.automated").is_some(), "mixins are described");
         assert_eq!(
-            exev_codec::json::value_to_vec(props.get("m.file").unwrap()),
+            exev_codec::json::value_to_vec(props.get("m.file").unwrap()).unwrap(),
             br#"{"$ref":"../blocks/m.file.json","properties":{"mimetype":{"pattern":"^(?:audio/.+)$","type":"string"}},"required":["mimetype","name"]}"#,
             "the voice file's audio mimetype, and its name (MSC3551: files of file events have one)"
         );

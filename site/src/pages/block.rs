@@ -96,22 +96,28 @@ pub(super) fn page(context: &Context<'_>, def: &BlockDef) -> Result<SiteFile, Si
     let examples = catalogue
         .examples_with(def)
         .into_iter()
-        .map(|(example, sent_as, value)| BlockExample {
-            title: example.title.clone(),
-            path: format!(
-                "{}#{}",
-                paths::type_page(
-                    registry
-                        .event_type(example.event.event_type())
-                        .map_or(example.event.event_type(), |t| t.name.as_str())
+        .map(|(example, sent_as, value)| {
+            let json = json::value_to_vec(value).map_err(|error| SiteError::Example {
+                example: format!("{}: {}", example.registrar, example.file),
+                error,
+            })?;
+            Ok(BlockExample {
+                title: example.title.clone(),
+                path: format!(
+                    "{}#{}",
+                    paths::type_page(
+                        registry
+                            .event_type(example.event.event_type())
+                            .map_or(example.event.event_type(), |t| t.name.as_str())
+                    ),
+                    example.anchor()
                 ),
-                example.anchor()
-            ),
-            sent_as: sent_as.to_owned(),
-            event_type: example.event.event_type().to_owned(),
-            value: String::from_utf8_lossy(&json::value_to_vec(value)).into_owned(),
+                sent_as: sent_as.to_owned(),
+                event_type: example.event.event_type().to_owned(),
+                value: String::from_utf8_lossy(&json).into_owned(),
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, SiteError>>()?;
     let template = BlockPage {
         frame: context.frame(&path, def.name.as_str()),
         registrar: context.registrar_link(catalogue.block_registrar(&def.name)),
