@@ -64,6 +64,8 @@ mod options;
 pub mod oracle;
 pub mod proto;
 mod stream;
+#[cfg(feature = "serde")]
+mod typed;
 
 pub use error::{Category, Error, ErrorKind, Position};
 pub use format::{Format, UnknownFormat, read_limited};
