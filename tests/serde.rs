@@ -5,7 +5,9 @@
 
 mod common;
 
+use exev::generate::Generator;
 use exev::{Block, Content, Event, FileBlock, TextBlock, Value};
+use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[test]
@@ -272,4 +274,41 @@ fn a_registrar_block_is_a_block_like_the_built_in_ones() {
         content.get::<Level>().unwrap().unwrap_err().to_string(),
         r#"content["org.example.level"]: expected i64, found string"#
     );
+}
+
+fn config() -> ProptestConfig {
+    // PROPTEST_CASES overrides this default (proptest reads it).
+    ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(300),
+        ..ProptestConfig::default()
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// On valid input, serde_json with exev's `Deserialize` gives the event exev's own decoder
+    /// gives, `Serialize` writes the canonical JSON's value, and exev's reader for any serde
+    /// type reads an `Event` as `from_slice` does.
+    #[test]
+    fn serde_agrees_with_exevs_codec_on_generated_events(
+        bytes in proptest::collection::vec(any::<u8>(), 0..4096)
+    ) {
+        // The generator's events lie in the data model (no lenient numbers), so every one encodes.
+        let event = Generator::new(&bytes).event();
+        let canonical = exev_codec::json::to_vec(&event).unwrap();
+        let ours = exev_codec::json::from_slice(&canonical).unwrap();
+        let theirs: Event = serde_json::from_slice(&canonical).unwrap();
+        prop_assert_eq!(&theirs, &ours);
+        let as_serde_json: serde_json::Value = serde_json::from_slice(&canonical).unwrap();
+        prop_assert_eq!(serde_json::to_value(&ours).unwrap(), as_serde_json);
+        prop_assert_eq!(exev_codec::json::from_slice_as::<Event>(&canonical).unwrap(), ours.clone());
+        let cbor = exev_codec::cbor::to_vec(&ours).unwrap();
+        prop_assert_eq!(exev_codec::cbor::from_slice_as::<Event>(&cbor).unwrap(), ours.clone());
+        prop_assert_eq!(exev::from_value::<Event>(&ours.to_value()).unwrap(), ours.clone());
+        prop_assert_eq!(exev::to_value(&ours).unwrap(), ours.to_value());
+    }
 }

@@ -93,7 +93,9 @@ impl ser::Serializer for ValueSerializer {
         integer(i128::from(v))
     }
     fn serialize_u128(self, v: u128) -> Result<Value, ValueError> {
-        integer(i128::try_from(v).unwrap_or(i128::MAX))
+        i128::try_from(v)
+            .map_err(|_| ValueError::Unsupported(format!("integer {v} does not fit 64 bits")))
+            .and_then(integer)
     }
     fn serialize_f32(self, v: f32) -> Result<Value, ValueError> {
         self.serialize_f64(f64::from(v))
