@@ -199,6 +199,7 @@ macro_rules! for_each_block {
     };
 }
 
+#[cfg(feature = "serde")]
 pub(crate) use for_each_block;
 
 macro_rules! any_block_impls {

@@ -64,7 +64,6 @@ mod options;
 pub mod oracle;
 pub mod proto;
 mod stream;
-#[cfg(feature = "serde")]
 mod typed;
 
 pub use error::{Category, Error, ErrorKind, Position};

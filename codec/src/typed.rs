@@ -1,12 +1,16 @@
 //! Reading any serde type with exev's readers: the input is checked against the data model and
 //! the limits as an event is, then the type is read from the value (feature `serde`).
 
+#[cfg(feature = "serde")]
 use exev::Value;
+#[cfg(feature = "serde")]
 use serde::de::DeserializeOwned;
 
+#[cfg(feature = "serde")]
 use crate::{Error, ErrorKind};
 
 /// Reads `T` from a value a reader decoded; a shape error keeps the path `T` failed at.
+#[cfg(feature = "serde")]
 pub(crate) fn from_value_as<T: DeserializeOwned>(value: &Value) -> Result<T, Error> {
     exev::from_value(value)
         .map_err(|e| Error::new(ErrorKind::Shape(e.kind().clone()), None, e.path().clone()))
