@@ -73,6 +73,31 @@ mod tests {
     use super::*;
 
     #[test]
+    fn values_cross_both_ways_numbers_included() {
+        let v = exev_codec::json::value_from_slice(
+            br#"{"a": [1, "x", null, true], "b": {"c": -3}, "f": 0.5}"#,
+            &exev_codec::Options::default().numbers(exev_codec::NumberPolicy::Lenient),
+        )
+        .unwrap_or_default();
+        let s = to_json(&v);
+        assert_eq!(s["f"], serde_json::json!(0.5));
+        assert_eq!(Value::deserialize_lenient(&s).ok(), Some(v));
+        let big = serde_json::json!(9_007_199_254_740_993_u64);
+        assert!(matches!(
+            Value::deserialize_lenient(&big),
+            Ok(Value::Number(_))
+        ));
+        // Beyond an f64, a lenient number is checked as null (see `to_json`).
+        let huge = exev_codec::json::value_from_slice(
+            b"1e400",
+            &exev_codec::Options::default().numbers(exev_codec::NumberPolicy::Lenient),
+        )
+        .unwrap_or_default();
+        assert!(matches!(huge, Value::Number(_)));
+        assert_eq!(to_json(&huge), serde_json::Value::Null);
+    }
+
+    #[test]
     fn pointers_become_paths() {
         let v: Value = serde_json::from_value(
             serde_json::json!({"content": {"m.poll": {"answers": [{}, {"3": 1}]}}}),
