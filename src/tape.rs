@@ -1,0 +1,690 @@
+//! The decoded form of an event that builds only what is read (issue 14, stage 2; work in
+//! progress, not yet written by any decoder): one token per value in one `Vec`, every string in
+//! one side buffer, so that a decoded event costs two buffers however many blocks it has.
+//! [`Value`]s are materialised from it on demand; typed reads deserialize from it through
+//! serde ([`Tape::deserialize_at`]) with the same errors and paths as from a [`Value`].
+//!
+//! Codecs write a tape through [`TapeBuilder`] after (or while) checking the input against the
+//! data model and the limits; the tape itself trusts what it is given.
+
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Unexpected, Visitor};
+
+use crate::{BlockError, Number, Object, Path, Value};
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Null,
+    False,
+    True,
+    /// `a` and `b`: the low and high halves of the integer.
+    Integer,
+    /// A lenient number's literal: `a` its start in the text, `b` its length.
+    Number,
+    /// `a` its start in the text, `b` its length.
+    String,
+    /// `a` the element count, `b` the index of the token after the array.
+    Array,
+    /// `a` the member count, `b` the index of the token after the object; members are a
+    /// `String` token (the key) then the value.
+    Object,
+}
+
+/// One value: 12 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Token {
+    kind: Kind,
+    a: u32,
+    b: u32,
+}
+
+/// The tokens of one value (an event, say) and the text its strings point into.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tape {
+    tokens: Vec<Token>,
+    text: String,
+}
+
+/// A value's place on a [`Tape`].
+pub type At = usize;
+
+/// Writes a tape, value by value, in reading order (an array's elements and an object's members
+/// between its `begin_*` and `end_*`).
+#[derive(Debug, Default)]
+pub struct TapeBuilder {
+    tape: Tape,
+    /// The open containers: their token and how many entries they have so far.
+    open: Vec<(usize, u32)>,
+}
+
+/// An error writing a tape: more than `u32::MAX` tokens or bytes of text, or `end_*` without
+/// its `begin_*`. Decoders' limits keep them far below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TapeFull;
+
+fn index(n: usize) -> Result<u32, TapeFull> {
+    u32::try_from(n).map_err(|_| TapeFull)
+}
+
+impl TapeBuilder {
+    /// An empty builder.
+    pub fn new() -> TapeBuilder {
+        TapeBuilder::default()
+    }
+
+    fn push(&mut self, kind: Kind, a: u32, b: u32) -> Result<(), TapeFull> {
+        index(self.tape.tokens.len())?;
+        if let Some((_, entries)) = self.open.last_mut() {
+            *entries += 1;
+        }
+        self.tape.tokens.push(Token { kind, a, b });
+        Ok(())
+    }
+
+    fn text(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
+        let start = index(self.tape.text.len())?;
+        let len = index(s.len())?;
+        index(self.tape.text.len() + s.len())?;
+        self.tape.text.push_str(s);
+        Ok((start, len))
+    }
+
+    /// `null`.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn null(&mut self) -> Result<(), TapeFull> {
+        self.push(Kind::Null, 0, 0)
+    }
+
+    /// A boolean.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn bool(&mut self, b: bool) -> Result<(), TapeFull> {
+        self.push(if b { Kind::True } else { Kind::False }, 0, 0)
+    }
+
+    /// An integer of the data model.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn integer(&mut self, i: i64) -> Result<(), TapeFull> {
+        let bits = u64::from_ne_bytes(i.to_ne_bytes());
+        let low = u32::try_from(bits & u64::from(u32::MAX)).map_err(|_| TapeFull)?;
+        let high = u32::try_from(bits >> 32).map_err(|_| TapeFull)?;
+        self.push(Kind::Integer, low, high)
+    }
+
+    /// A lenient number, by its literal.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn number(&mut self, literal: &str) -> Result<(), TapeFull> {
+        let (a, b) = self.text(literal)?;
+        self.push(Kind::Number, a, b)
+    }
+
+    /// A string (or an object's key, just before its value).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn string(&mut self, s: &str) -> Result<(), TapeFull> {
+        let (a, b) = self.text(s)?;
+        self.push(Kind::String, a, b)
+    }
+
+    fn begin(&mut self, kind: Kind) -> Result<(), TapeFull> {
+        self.push(kind, 0, 0)?;
+        self.open.push((self.tape.tokens.len() - 1, 0));
+        Ok(())
+    }
+
+    fn end(&mut self, kind: Kind) -> Result<(), TapeFull> {
+        let (at, entries) = self.open.pop().ok_or(TapeFull)?;
+        let after = index(self.tape.tokens.len())?;
+        let token = self.tape.tokens.get_mut(at).ok_or(TapeFull)?;
+        if token.kind != kind {
+            return Err(TapeFull);
+        }
+        // An object's entries are its keys and values.
+        token.a = if kind == Kind::Object {
+            entries / 2
+        } else {
+            entries
+        };
+        token.b = after;
+        Ok(())
+    }
+
+    /// The start of an array.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn begin_array(&mut self) -> Result<(), TapeFull> {
+        self.begin(Kind::Array)
+    }
+
+    /// The end of the array begun last.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the container open is not an array.
+    pub fn end_array(&mut self) -> Result<(), TapeFull> {
+        self.end(Kind::Array)
+    }
+
+    /// The start of an object: then, for each member, [`TapeBuilder::string`] for its key and
+    /// its value.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn begin_object(&mut self) -> Result<(), TapeFull> {
+        self.begin(Kind::Object)
+    }
+
+    /// The end of the object begun last.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the container open is not an object.
+    pub fn end_object(&mut self) -> Result<(), TapeFull> {
+        self.end(Kind::Object)
+    }
+
+    /// The tape, once every container is closed.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`] when a container is still open.
+    pub fn finish(self) -> Result<Tape, TapeFull> {
+        if self.open.is_empty() {
+            Ok(self.tape)
+        } else {
+            Err(TapeFull)
+        }
+    }
+
+    /// Writes `value` (for tests and for content built in memory).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn value(&mut self, value: &Value) -> Result<(), TapeFull> {
+        match value {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Integer(i) => self.integer(*i),
+            Value::Number(n) => self.number(n.as_str()),
+            Value::String(s) => self.string(s),
+            Value::Array(items) => {
+                self.begin_array()?;
+                items.iter().try_for_each(|item| self.value(item))?;
+                self.end_array()
+            }
+            Value::Object(members) => {
+                self.begin_object()?;
+                for (k, v) in members {
+                    self.string(k)?;
+                    self.value(v)?;
+                }
+                self.end_object()
+            }
+        }
+    }
+}
+
+/// What the token at a place holds, borrowed from the tape.
+enum Node<'t> {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Number(&'t str),
+    String(&'t str),
+    Array(Elements<'t>),
+    Object(Members<'t>),
+}
+
+impl Tape {
+    fn token(&self, at: At) -> Token {
+        self.tokens.get(at).copied().unwrap_or(Token {
+            kind: Kind::Null,
+            a: 0,
+            b: 0,
+        })
+    }
+
+    fn span(&self, token: Token) -> &str {
+        let start = token.a as usize;
+        self.text
+            .get(start..start + token.b as usize)
+            .unwrap_or_default()
+    }
+
+    /// The index after the value at `at`.
+    fn after(&self, at: At) -> At {
+        let token = self.token(at);
+        match token.kind {
+            Kind::Array | Kind::Object => token.b as usize,
+            _ => at + 1,
+        }
+    }
+
+    fn node(&self, at: At) -> Node<'_> {
+        let token = self.token(at);
+        match token.kind {
+            Kind::Null => Node::Null,
+            Kind::False => Node::Bool(false),
+            Kind::True => Node::Bool(true),
+            Kind::Integer => {
+                let bits = u64::from(token.a) | (u64::from(token.b) << 32);
+                Node::Integer(i64::from_ne_bytes(bits.to_ne_bytes()))
+            }
+            Kind::Number => Node::Number(self.span(token)),
+            Kind::String => Node::String(self.span(token)),
+            Kind::Array => Node::Array(Elements {
+                tape: self,
+                next: at + 1,
+                left: token.a,
+                index: 0,
+            }),
+            Kind::Object => Node::Object(Members {
+                tape: self,
+                next: at + 1,
+                left: token.a,
+                value: None,
+            }),
+        }
+    }
+
+    /// The root value's place.
+    pub fn root(&self) -> At {
+        0
+    }
+
+    /// The members of the object at `at` as (key, value's place); none if it is not an object.
+    pub fn members(&self, at: At) -> impl Iterator<Item = (&str, At)> + '_ {
+        let (mut next, count) = match self.token(at) {
+            Token {
+                kind: Kind::Object,
+                a,
+                ..
+            } => (at + 1, a),
+            _ => (at + 1, 0),
+        };
+        (0..count).map(move |_| {
+            let key = self.span(self.token(next));
+            let value = next + 1;
+            next = self.after(value);
+            (key, value)
+        })
+    }
+
+    /// The value at `at`, materialised.
+    pub fn value(&self, at: At) -> Value {
+        match self.node(at) {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Integer(i) => Value::Integer(i),
+            Node::Number(literal) => {
+                Number::from_literal(literal).map_or(Value::Null, Value::Number)
+            }
+            Node::String(s) => Value::String(s.to_owned()),
+            Node::Array(elements) => {
+                Value::Array(elements.places().map(|a| self.value(a)).collect())
+            }
+            Node::Object(_) => Value::Object(self.object(at)),
+        }
+    }
+
+    /// The members of the object at `at`, materialised (empty if it is not an object).
+    pub fn object(&self, at: At) -> Object {
+        self.members(at)
+            .map(|(k, v)| (k.to_owned(), self.value(v)))
+            .collect()
+    }
+
+    /// Reads a `T` from the value at `at`, as [`crate::from_value`] reads it from the
+    /// materialised value: same result, same errors, same paths.
+    ///
+    /// # Errors
+    ///
+    /// As [`crate::from_value`].
+    pub fn deserialize_at<'t, T: de::Deserialize<'t>>(&'t self, at: At) -> Result<T, BlockError> {
+        T::deserialize(Place { tape: self, at })
+    }
+}
+
+/// An array's elements still to read.
+struct Elements<'t> {
+    tape: &'t Tape,
+    next: At,
+    left: u32,
+    index: usize,
+}
+
+impl Elements<'_> {
+    fn places(self) -> impl Iterator<Item = At> {
+        let tape = self.tape;
+        let mut next = self.next;
+        (0..self.left).map(move |_| {
+            let at = next;
+            next = tape.after(at);
+            at
+        })
+    }
+}
+
+/// An object's members still to read; `value` is the place of the value whose key was read.
+struct Members<'t> {
+    tape: &'t Tape,
+    next: At,
+    left: u32,
+    value: Option<(&'t str, At)>,
+}
+
+/// A value on a tape, as a serde `Deserializer`.
+#[derive(Clone, Copy)]
+struct Place<'t> {
+    tape: &'t Tape,
+    at: At,
+}
+
+fn unexpected<'t>(node: &Node<'t>) -> Unexpected<'t> {
+    match node {
+        Node::Null => Unexpected::Unit,
+        Node::Bool(b) => Unexpected::Bool(*b),
+        Node::Integer(i) => Unexpected::Signed(*i),
+        Node::Number(n) => Unexpected::Other(n),
+        Node::String(s) => Unexpected::Str(s),
+        Node::Array(_) => Unexpected::Seq,
+        Node::Object(_) => Unexpected::Map,
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Place<'de> {
+    type Error = BlockError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BlockError> {
+        match self.tape.node(self.at) {
+            Node::Null => visitor.visit_unit(),
+            Node::Bool(b) => visitor.visit_bool(b),
+            Node::Integer(i) => visitor.visit_i64(i),
+            Node::Number(literal) => crate::serde_support::visit_number(literal, visitor),
+            Node::String(s) => visitor.visit_borrowed_str(s),
+            Node::Array(elements) => visitor.visit_seq(elements),
+            Node::Object(members) => visitor.visit_map(members),
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BlockError> {
+        match self.tape.node(self.at) {
+            Node::Null => visitor.visit_none(),
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, BlockError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, BlockError> {
+        let _ = (name, variants);
+        match self.tape.node(self.at) {
+            Node::String(variant) => visitor.visit_enum(de::value::BorrowedStrDeserializer::<
+                BlockError,
+            >::new(variant)),
+            Node::Object(members) if members.left == 1 => visitor.visit_enum(Variant {
+                tape: self.tape,
+                name: self.tape.span(self.tape.token(self.at + 1)),
+                at: self.at + 2,
+            }),
+            other => Err(de::Error::invalid_type(unexpected(&other), &visitor)),
+        }
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// An enum variant with data: an object's one member.
+struct Variant<'de> {
+    tape: &'de Tape,
+    name: &'de str,
+    at: At,
+}
+
+impl<'de> de::EnumAccess<'de> for Variant<'de> {
+    type Error = BlockError;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self), BlockError> {
+        let variant = seed.deserialize(de::value::BorrowedStrDeserializer::new(self.name))?;
+        Ok((variant, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Variant<'de> {
+    type Error = BlockError;
+
+    fn unit_variant(self) -> Result<(), BlockError> {
+        match self.tape.node(self.at) {
+            Node::Null => Ok(()),
+            other => Err(de::Error::invalid_type(unexpected(&other), &"unit variant")),
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(
+        self,
+        seed: T,
+    ) -> Result<T::Value, BlockError> {
+        seed.deserialize(Place {
+            tape: self.tape,
+            at: self.at,
+        })
+        .map_err(|e| e.within(&Path::root().key(self.name)))
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, BlockError> {
+        de::Deserializer::deserialize_seq(
+            Place {
+                tape: self.tape,
+                at: self.at,
+            },
+            visitor,
+        )
+        .map_err(|e| e.within(&Path::root().key(self.name)))
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, BlockError> {
+        de::Deserializer::deserialize_map(
+            Place {
+                tape: self.tape,
+                at: self.at,
+            },
+            visitor,
+        )
+        .map_err(|e| e.within(&Path::root().key(self.name)))
+    }
+}
+
+impl<'t> SeqAccess<'t> for Elements<'t> {
+    type Error = BlockError;
+
+    fn next_element_seed<T: DeserializeSeed<'t>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, BlockError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let at = self.next;
+        self.next = self.tape.after(at);
+        let index = self.index;
+        self.index += 1;
+        seed.deserialize(Place {
+            tape: self.tape,
+            at,
+        })
+        .map(Some)
+        .map_err(|e| e.within(&Path::root().index(index)))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left as usize)
+    }
+}
+
+impl<'t> MapAccess<'t> for Members<'t> {
+    type Error = BlockError;
+
+    fn next_key_seed<K: DeserializeSeed<'t>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, BlockError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        let key = self.tape.span(self.tape.token(self.next));
+        let value = self.next + 1;
+        self.next = self.tape.after(value);
+        self.value = Some((key, value));
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
+            .map(Some)
+            .map_err(|e: BlockError| e.within(&Path::root().key(key)))
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'t>>(&mut self, seed: V) -> Result<V::Value, BlockError> {
+        let Some((key, at)) = self.value.take() else {
+            return Err(de::Error::custom("a map value asked for before its key"));
+        };
+        seed.deserialize(Place {
+            tape: self.tape,
+            at,
+        })
+        .map_err(|e| e.within(&Path::root().key(key)))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left as usize)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocks::testing::json;
+    use crate::{AnyBlock, KnownBlock};
+
+    fn tape_of(value: &Value) -> Tape {
+        let mut builder = TapeBuilder::new();
+        builder.value(value).unwrap();
+        builder.finish().unwrap()
+    }
+
+    #[test]
+    fn values_come_back_as_written() {
+        let v = json(
+            r#"{"a": [1, -2, 9007199254740991, -9007199254740991, 1.5, "x\"y", null, true, false,
+                [], {}], "b": {"c": {"d": [[["deep"]]]}}, "": ""}"#,
+        );
+        let tape = tape_of(&v);
+        assert_eq!(tape.value(tape.root()), v);
+        // One token a value, and every string in one buffer.
+        assert_eq!(tape.tokens.len(), 25);
+        let keys: Vec<&str> = tape.members(tape.root()).map(|(k, _)| k).collect();
+        assert_eq!(keys, ["", "a", "b"]);
+    }
+
+    #[test]
+    fn a_builder_refuses_unbalanced_containers() {
+        let mut b = TapeBuilder::new();
+        b.begin_array().unwrap();
+        assert_eq!(b.end_object(), Err(TapeFull));
+        let mut b = TapeBuilder::new();
+        b.begin_object().unwrap();
+        assert_eq!(b.finish(), Err(TapeFull));
+        assert_eq!(TapeBuilder::new().end_array(), Err(TapeFull));
+    }
+
+    /// Typed reads through the tape give what they give through the value, errors included.
+    #[test]
+    fn serde_reads_from_the_tape_as_from_the_value() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Probe {
+            label: String,
+            value: i64,
+            levels: Vec<Option<u8>>,
+        }
+        for text in [
+            r#"{"label": "Home", "value": 22, "levels": [1, null, 3]}"#,
+            r#"{"label": "Home", "value": "hot", "levels": []}"#,
+            r#"{"label": "Home", "value": 1, "levels": [1, 300]}"#,
+            r#"{"label": "Home", "levels": []}"#,
+            r#"[1, 2]"#,
+            r#"{"value": 1.5, "label": "x", "levels": []}"#,
+        ] {
+            let v = json(text);
+            let tape = tape_of(&v);
+            assert_eq!(
+                tape.deserialize_at::<Probe>(tape.root()),
+                crate::from_value::<Probe>(&v),
+                "{text}"
+            );
+            assert_eq!(
+                tape.deserialize_at::<Value>(tape.root()).ok(),
+                crate::from_value::<Value>(&v).ok(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_built_in_block_reads_alike_from_the_tape() {
+        // The built-in blocks' own readers, on the value the tape materialises.
+        for (name, text) in [
+            ("m.text", r#"[{"body": "hi"}, {"body": 1}]"#),
+            ("m.file", r#"{"url": "mxc://a/b", "size": 12}"#),
+            (
+                "m.poll",
+                r#"{"question": {"m.text": []}, "answers": [{"m.id": "a"}]}"#,
+            ),
+        ] {
+            let v = json(text);
+            let tape = tape_of(&v);
+            let (block, _) = KnownBlock::from_name(name).unwrap();
+            assert_eq!(
+                AnyBlock::read(block, name, &tape.value(tape.root())),
+                AnyBlock::read(block, name, &v),
+                "{name}"
+            );
+        }
+    }
+}
