@@ -1,5 +1,8 @@
 //! [`Content`]: an event's content blocks, kept as sent, read typed on demand.
 
+use std::sync::{Arc, OnceLock};
+
+use crate::tape::{At, Tape};
 use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// An event's `content`: every top-level key is a content block (MSC1767).
@@ -18,9 +21,60 @@ use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, 
 /// assert_eq!(file.name.as_deref(), Some("matrix.pdf"));
 /// assert_eq!(content.text().unwrap().unwrap().plain_text(), Some("matrix.pdf"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Content {
-    blocks: Object,
+    blocks: Blocks,
+}
+
+/// How a [`Content`] holds its blocks: as values, or (decoded) as the object at a place on a
+/// tape, its values materialised the first time something asks for them as values.
+#[derive(Clone)]
+enum Blocks {
+    Values(Object),
+    Taped {
+        tape: Arc<Tape>,
+        at: At,
+        values: OnceLock<Object>,
+    },
+}
+
+impl Default for Blocks {
+    fn default() -> Blocks {
+        Blocks::Values(Object::new())
+    }
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Content) -> bool {
+        self.as_object() == other.as_object()
+    }
+}
+
+impl Eq for Content {}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Content")
+            .field("blocks", self.as_object())
+            .finish()
+    }
+}
+
+/// A block found on a tape or among values: its name and where its value is.
+enum Found<'a> {
+    Value(&'a str, &'a Value),
+    Taped(&'a str, &'a Tape, At),
+}
+
+impl<'a> Found<'a> {
+    /// `read` given the block's name and value; a value on a tape is built for it alone and
+    /// dropped after.
+    fn read<R>(self, read: impl FnOnce(&'a str, &Value) -> R) -> R {
+        match self {
+            Found::Value(name, value) => read(name, value),
+            Found::Taped(name, tape, at) => read(name, &tape.value(at)),
+        }
+    }
 }
 
 /// One block of a [`Content`], as [`Content::blocks`] lists it.
@@ -46,47 +100,100 @@ impl Content {
 
     /// Content made of these blocks.
     pub fn from_object(blocks: Object) -> Content {
-        Content { blocks }
+        Content {
+            blocks: Blocks::Values(blocks),
+        }
     }
 
-    /// The blocks by name.
+    /// Content made of the members of the object at `at` on `tape`, which a decoder wrote
+    /// after checking them; nothing is built until it is read.
+    #[doc(hidden)]
+    pub fn from_tape(tape: Arc<Tape>, at: At) -> Content {
+        Content {
+            blocks: Blocks::Taped {
+                tape,
+                at,
+                values: OnceLock::new(),
+            },
+        }
+    }
+
+    /// The blocks by name (materialised from the decoded form the first time, then kept).
     pub fn as_object(&self) -> &Object {
-        &self.blocks
+        match &self.blocks {
+            Blocks::Values(object) => object,
+            Blocks::Taped { tape, at, values } => values.get_or_init(|| tape.object(*at)),
+        }
     }
 
-    /// The blocks by name, mutably.
+    /// The blocks by name, mutably (the decoded form is materialised and dropped).
     pub fn as_object_mut(&mut self) -> &mut Object {
-        &mut self.blocks
+        if let Blocks::Taped { .. } = self.blocks {
+            let object = std::mem::take(self).into_object();
+            self.blocks = Blocks::Values(object);
+        }
+        match &mut self.blocks {
+            Blocks::Values(object) => object,
+            // Made `Values` just above.
+            Blocks::Taped { .. } => unreachable!("content materialised above"),
+        }
     }
 
     /// The blocks by name, by value.
     pub fn into_object(self) -> Object {
-        self.blocks
+        match self.blocks {
+            Blocks::Values(object) => object,
+            Blocks::Taped {
+                tape,
+                at,
+                mut values,
+            } => values.take().unwrap_or_else(|| tape.object(at)),
+        }
     }
 
     /// The number of blocks.
     pub fn len(&self) -> usize {
-        self.blocks.len()
+        match &self.blocks {
+            Blocks::Values(object) => object.len(),
+            Blocks::Taped { tape, at, .. } => tape.members(*at).count(),
+        }
     }
 
     /// Whether there is no block.
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
+        self.len() == 0
     }
 
     /// The raw value under `name`.
     pub fn get_raw(&self, name: &str) -> Option<&Value> {
-        self.blocks.get(name)
+        self.as_object().get(name)
     }
 
     /// Sets the raw value under `name`, returning the one it replaces.
     pub fn insert_raw(&mut self, name: impl Into<String>, value: Value) -> Option<Value> {
-        self.blocks.insert(name.into(), value)
+        self.as_object_mut().insert(name.into(), value)
     }
 
     /// Removes the block under `name`.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        self.blocks.remove(name)
+        self.as_object_mut().remove(name)
+    }
+
+    /// The first of `names` present, without materialising anything when the blocks are
+    /// still in their decoded form.
+    fn locate(&self, names: &'static [(&'static str, NameStatus)]) -> Option<Found<'_>> {
+        match &self.blocks {
+            Blocks::Taped {
+                tape, at, values, ..
+            } if values.get().is_none() => names.iter().find_map(|(name, _)| {
+                tape.members(*at)
+                    .find(|(key, _)| key == name)
+                    .map(|(key, place)| Found::Taped(key, tape, place))
+            }),
+            _ => self
+                .find_named(names)
+                .map(|(name, _, value)| Found::Value(name, value)),
+        }
     }
 
     /// The name, name status and value a built-in block is read from: the first of its names
@@ -100,8 +207,9 @@ impl Content {
         &self,
         names: &'static [(&'static str, NameStatus)],
     ) -> Option<(&str, NameStatus, &Value)> {
+        let blocks = self.as_object();
         names.iter().find_map(|(name, status)| {
-            self.blocks
+            blocks
                 .get_key_value(*name)
                 .map(|(k, v)| (k.as_str(), *status, v))
         })
@@ -109,20 +217,22 @@ impl Content {
 
     /// Whether a built-in block is present under any of its names.
     pub fn has(&self, block: KnownBlock) -> bool {
-        self.find(block).is_some()
+        self.locate(block.name_table()).is_some()
     }
 
     /// Reads block `B` typed, or `None` when it is absent under every name.
     ///
     /// Errors carry a path from the event root, e.g. `content["m.file"].size`.
     pub fn get<B: Block>(&self) -> Option<Result<B, BlockError>> {
-        let (name, _, value) = self.find_named(B::NAMES)?;
-        Some(B::read(name, value).map_err(|e| e.within(&block_path(name))))
+        let (name, read) = self
+            .locate(B::NAMES)?
+            .read(|name, value| (name, B::read(name, value)));
+        Some(read.map_err(|e| e.within(&block_path(name))))
     }
 
     /// Writes block `B` under its stable name, replacing what was there under that name.
     pub fn set<B: Block>(&mut self, block: &B) {
-        self.blocks
+        self.as_object_mut()
             .insert(B::stable_name().to_owned(), block.to_value());
     }
 
@@ -155,8 +265,17 @@ impl Content {
         &self,
         name: &str,
     ) -> Option<Result<T, BlockError>> {
-        let value = self.blocks.get(name)?;
-        Some(crate::from_value(value).map_err(|e| e.within(&block_path(name))))
+        let read = match &self.blocks {
+            // Straight from the tape: no value is built.
+            Blocks::Taped {
+                tape, at, values, ..
+            } if values.get().is_none() => {
+                let (_, place) = tape.members(*at).find(|(key, _)| *key == name)?;
+                tape.deserialize_at(place)
+            }
+            _ => crate::from_value(self.get_raw(name)?),
+        };
+        Some(read.map_err(|e| e.within(&block_path(name))))
     }
 
     /// Writes any serde type as the block `name`, replacing what was there under that name.
@@ -189,21 +308,22 @@ impl Content {
         block: &T,
     ) -> Result<(), crate::ValueError> {
         let value = crate::to_value(block)?;
-        self.blocks.insert(name.into(), value);
+        self.as_object_mut().insert(name.into(), value);
         Ok(())
     }
 
     /// Reads the event's text, applying the MSC1767 v1 rule that pairs the string forms of
     /// `org.matrix.msc1767.text` (plain) and `org.matrix.msc1767.html` into one block.
     pub fn text(&self) -> Option<Result<TextBlock, BlockError>> {
-        let (name, _, value) = self.find(KnownBlock::Text)?;
-        let block = TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)));
+        let (name, block, is_string) = self
+            .locate(KnownBlock::Text.name_table())?
+            .read(|name, value| (name, TextBlock::read(name, value), value.as_str().is_some()));
+        let block = block.map_err(|e| e.within(&block_path(name)));
         if name == "org.matrix.msc1767.text"
-            && value.as_str().is_some()
+            && is_string
             && let Some(html) = self
-                .blocks
-                .get("org.matrix.msc1767.html")
-                .and_then(Value::as_str)
+                .locate(&[("org.matrix.msc1767.html", NameStatus::Unstable)])
+                .and_then(|found| found.read(|_, value| value.as_str().map(str::to_owned)))
         {
             return Some(block.map(|plain| plain.with_html(html)));
         }
@@ -212,13 +332,13 @@ impl Content {
 
     /// Whether the `m.automated` mixin is `true`; any other value counts as `false` (MSC3955).
     pub fn is_automated(&self) -> bool {
-        self.find(KnownBlock::Automated)
-            .is_some_and(|(_, _, v)| v.as_bool() == Some(true))
+        self.locate(KnownBlock::Automated.name_table())
+            .is_some_and(|found| found.read(|_, v| v.as_bool() == Some(true)))
     }
 
     /// Every block with what is known about it, in key order.
     pub fn blocks(&self) -> impl Iterator<Item = BlockEntry<'_>> {
-        self.blocks.iter().map(|(name, value)| {
+        self.as_object().iter().map(|(name, value)| {
             let known = KnownBlock::from_name(name);
             // A stable name is always the one read; another name only when nothing before it is.
             let shadowed = known.is_some_and(|(block, status)| {
@@ -242,7 +362,7 @@ pub fn block_path(name: &str) -> Path {
 
 impl From<Object> for Content {
     fn from(blocks: Object) -> Content {
-        Content { blocks }
+        Content::from_object(blocks)
     }
 }
 

@@ -48,6 +48,13 @@ pub struct Tape {
 /// A value's place on a [`Tape`].
 pub type At = usize;
 
+/// Where a string a [`TapeBuilder`] wrote is in its text ([`TapeBuilder::text_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextSpan {
+    start: u32,
+    len: u32,
+}
+
 /// Writes a tape, value by value, in reading order (an array's elements and an object's members
 /// between its `begin_*` and `end_*`).
 #[derive(Debug, Default)]
@@ -134,9 +141,19 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
-    pub fn string(&mut self, s: &str) -> Result<(), TapeFull> {
-        let (a, b) = self.text(s)?;
-        self.push(Kind::String, a, b)
+    pub fn string(&mut self, s: &str) -> Result<TextSpan, TapeFull> {
+        let (start, len) = self.text(s)?;
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
+    /// A string written before, by its span (the empty string for a span of another tape).
+    pub fn text_of(&self, span: TextSpan) -> &str {
+        let start = span.start as usize;
+        self.tape
+            .text
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
     }
 
     fn begin(&mut self, kind: Kind) -> Result<(), TapeFull> {
@@ -223,7 +240,7 @@ impl TapeBuilder {
             Value::Bool(b) => self.bool(*b),
             Value::Integer(i) => self.integer(*i),
             Value::Number(n) => self.number(n.as_str()),
-            Value::String(s) => self.string(s),
+            Value::String(s) => self.string(s).map(|_| ()),
             Value::Array(items) => {
                 self.begin_array()?;
                 items.iter().try_for_each(|item| self.value(item))?;
@@ -232,7 +249,7 @@ impl TapeBuilder {
             Value::Object(members) => {
                 self.begin_object()?;
                 for (k, v) in members {
-                    self.string(k)?;
+                    let _ = self.string(k)?;
                     self.value(v)?;
                 }
                 self.end_object()
@@ -307,6 +324,11 @@ impl Tape {
     /// The root value's place.
     pub fn root(&self) -> At {
         0
+    }
+
+    /// Whether the value at `at` is an object.
+    pub fn is_object(&self, at: At) -> bool {
+        self.token(at).kind == Kind::Object
     }
 
     /// The members of the object at `at` as (key, value's place); none if it is not an object.

@@ -4,7 +4,10 @@
 
 use std::ops::Range;
 
-use exev::{Event, EventError, Path, Segment, Value};
+use std::sync::Arc;
+
+use exev::tape::Tape;
+use exev::{Content, Event, EventError, Object, Path, Segment, Value};
 
 use crate::{Error, ErrorKind, Position};
 
@@ -231,6 +234,44 @@ pub(crate) fn parts_into_event(
     };
     let (event_type, content) = std::mem::take(&mut top.parts);
     Event::from_members(event_type, content, other).map_err(|e| event_error(e, &top, position))
+}
+
+/// The event of a decoded tape: `type` and the other top-level members materialised, the
+/// content kept on the tape to be read on demand; or an [`Error`] placed at the member at
+/// fault, as [`into_event`] places it.
+pub(crate) fn tape_into_event(
+    tape: Tape,
+    top: &TopLevel,
+    position: impl FnOnce(usize) -> Position,
+) -> Result<Event, Error> {
+    let root = tape.root();
+    if !tape.is_object(root) {
+        return into_event(tape.value(root), top, position);
+    }
+    let (mut event_type, mut content) = (None, None);
+    let mut other = Object::new();
+    for (key, at) in tape.members(root) {
+        match key {
+            "type" => event_type = Some(at),
+            "content" => content = Some(at),
+            _ => {
+                other.insert(key.to_owned(), tape.value(at));
+            }
+        }
+    }
+    let taped = content.filter(|&at| tape.is_object(at));
+    // The shape is checked as for values (same errors, same order); content that is an
+    // object stands in empty, then is replaced by the content on the tape.
+    let content_value = match taped {
+        Some(_) => Some(Value::Object(Object::new())),
+        None => content.map(|at| tape.value(at)),
+    };
+    let mut event = Event::from_members(event_type.map(|at| tape.value(at)), content_value, other)
+        .map_err(|e| event_error(e, top, position))?;
+    if let Some(at) = taped {
+        *event.content_mut() = Content::from_tape(Arc::new(tape), at);
+    }
+    Ok(event)
 }
 
 /// The event of a decoded top-level value, or an [`Error`] placed at the member at fault.
