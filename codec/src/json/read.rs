@@ -7,13 +7,12 @@
 //! byte where it happens, with the path to it, and so that lenient numbers keep their exact
 //! literal.
 
-use std::collections::BTreeSet;
-
 use exev::tape::{Tape, TapeBuilder, TapeFull, TextSpan};
 use exev::{MAX_SAFE_INTEGER, Number, Segment};
 
 use super::scan::ordinary_prefix;
 use crate::failure::{Failure, TopLevel, span};
+use crate::keys::OpenKeys;
 use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
@@ -25,14 +24,11 @@ pub(crate) struct Reader<'a> {
     options: &'a Options,
     max_depth: usize,
     tape: TapeBuilder,
-    /// The keys of the objects open, outermost first, for the duplicate check.
-    keys: Vec<TextSpan>,
+    /// The keys of the objects open, for the duplicate check.
+    keys: OpenKeys,
     /// A string with escapes, unescaped (kept to reuse its allocation).
     unescaped: String,
 }
-
-/// Objects with more keys than this check duplicates in a set rather than one by one.
-const LINEAR_KEY_CHECK: usize = 32;
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], options: &'a Options) -> Reader<'a> {
@@ -42,7 +38,7 @@ impl<'a> Reader<'a> {
             options,
             max_depth: options.effective_max_depth(),
             tape: TapeBuilder::new(),
-            keys: Vec::new(),
+            keys: OpenKeys::default(),
             unescaped: String::new(),
         }
     }
@@ -194,10 +190,7 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             return self.tape.end_object().map_err(|e| self.full(e));
         }
-        let first_key = self.keys.len();
-        // Past `LINEAR_KEY_CHECK` keys, the keys so far, for a duplicate check that stays
-        // linear on large objects.
-        let mut many: Option<BTreeSet<String>> = None;
+        let mut keys = self.keys.open();
         let mut count = 0usize;
         loop {
             self.check_elements(count)?;
@@ -224,15 +217,14 @@ impl<'a> Reader<'a> {
             if let Err(f) = self.value(depth) {
                 return Err(f.key(self.text(key)));
             }
-            if self.is_duplicate(key, first_key, &mut many) {
+            if !self.keys.insert(&mut keys, &self.tape, key) {
                 let key = self.text(key).to_owned();
                 return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
                     .at(Segment::Key(key)));
             }
-            self.keys.push(key);
             count += 1;
             if self.after_element(b'}', "`,` or `}` after an object member")? {
-                self.keys.truncate(first_key);
+                self.keys.close(&keys);
                 return self.tape.end_object().map_err(|e| self.full(e));
             }
         }
@@ -241,28 +233,6 @@ impl<'a> Reader<'a> {
     /// A string the tape holds.
     fn text(&self, span: TextSpan) -> &str {
         self.tape.text_of(span)
-    }
-
-    /// Whether `key` is among the keys of the object open since `first_key`: one by one while
-    /// they are few, then in `many`.
-    fn is_duplicate(
-        &self,
-        key: TextSpan,
-        first_key: usize,
-        many: &mut Option<BTreeSet<String>>,
-    ) -> bool {
-        let text = self.text(key);
-        let earlier = self.keys.get(first_key..).unwrap_or_default();
-        if let Some(set) = many {
-            return !set.insert(text.to_owned());
-        }
-        if earlier.len() < LINEAR_KEY_CHECK {
-            return earlier.iter().any(|k| self.text(*k) == text);
-        }
-        let mut set: BTreeSet<String> = earlier.iter().map(|k| self.text(*k).to_owned()).collect();
-        let duplicate = !set.insert(text.to_owned());
-        *many = Some(set);
-        duplicate
     }
 
     /// Refuses one more element when `count` are already there and that is the limit.
