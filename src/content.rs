@@ -421,6 +421,48 @@ mod tests {
         );
     }
 
+    /// Content on a tape: every read agrees with the same content as values, typed reads
+    /// leave the values unbuilt, and mutation moves it to values.
+    #[test]
+    fn taped_content_reads_as_its_values() {
+        let values = content(&[
+            ("org.matrix.msc1767.text", "Hello".into()),
+            ("org.matrix.msc1767.html", "<b>Hello</b>".into()),
+            ("m.file", Value::from(1)),
+            ("m.automated", Value::Bool(true)),
+        ]);
+        let mut builder = crate::tape::TapeBuilder::new();
+        builder
+            .value(&Value::Object(values.as_object().clone()))
+            .unwrap();
+        let tape = Arc::new(builder.finish().unwrap());
+        let taped = Content::from_tape(tape, 0);
+        assert_eq!(taped.len(), 4);
+        assert_eq!(taped.text(), values.text());
+        assert_eq!(
+            taped.get::<crate::FileBlock>(),
+            values.get::<crate::FileBlock>()
+        );
+        assert_eq!(taped.is_automated(), values.is_automated());
+        assert_eq!(
+            taped.get_as::<Value>("m.file"),
+            values.get_as::<Value>("m.file")
+        );
+        assert!(taped.has(KnownBlock::File));
+        let Blocks::Taped { values: cache, .. } = &taped.blocks else {
+            panic!("not on the tape")
+        };
+        assert!(cache.get().is_none(), "a typed read built the values");
+        assert_eq!(taped, values);
+        assert_eq!(format!("{taped:?}"), format!("{values:?}"));
+        assert_eq!(taped.blocks().count(), 4);
+        let mut changed = taped.clone();
+        changed.remove("m.automated");
+        assert!(matches!(changed.blocks, Blocks::Values(_)));
+        assert!(!changed.is_automated());
+        assert_eq!(taped.into_object(), values.into_object());
+    }
+
     #[test]
     fn automated_only_when_true() {
         assert!(content(&[("m.automated", Value::Bool(true))]).is_automated());
