@@ -51,7 +51,6 @@ pub mod schema;
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 mod serde_support;
-#[cfg(feature = "serde")]
 #[doc(hidden)]
 pub mod tape;
 mod value;

@@ -37,7 +37,10 @@ impl<'a> Reader<'a> {
             pos: 0,
             options,
             max_depth: options.effective_max_depth(),
-            tape: TapeBuilder::new(),
+            // A JSON or CBOR value takes 2 bytes or more, and its strings fewer bytes than
+            // the input: a tenth of the input in tokens covers ordinary events (it grows
+            // past that), all of it in text never grows.
+            tape: TapeBuilder::with_capacity(bytes.len() / 10 + 4, bytes.len()),
             keys: OpenKeys::default(),
             unescaped: String::new(),
         }
