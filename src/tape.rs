@@ -383,9 +383,13 @@ impl Tape {
 
     /// The members of the object at `at`, materialised (empty if it is not an object).
     pub fn object(&self, at: At) -> Object {
-        self.members(at)
-            .map(|(k, v)| (k.to_owned(), self.value(v)))
-            .collect()
+        // Inserted one by one: collecting would sort the members in a buffer of its own first,
+        // one more allocation per object.
+        let mut object = Object::new();
+        for (k, v) in self.members(at) {
+            object.insert(k.to_owned(), self.value(v));
+        }
+        object
     }
 }
 
