@@ -80,13 +80,16 @@ impl TapeBuilder {
         TapeBuilder::default()
     }
 
-    /// An empty builder with room for `tokens` values and `text` bytes of strings, so that a
-    /// decoder that knows its input's size grows neither buffer in the common case.
-    pub fn with_capacity(tokens: usize, text: usize) -> TapeBuilder {
+    /// An empty builder for an input of `input_len` bytes whose values take about
+    /// `bytes_per_token` bytes each in an ordinary event, so that neither buffer grows in the
+    /// common case: the strings never take more bytes than the input (all of it is reserved),
+    /// the tokens (12 bytes each) grow past the estimate when they must. Memory stays within
+    /// `1 + 12 / bytes_per_token` times the input before any growth.
+    pub fn for_input(input_len: usize, bytes_per_token: usize) -> TapeBuilder {
         TapeBuilder {
             tape: Tape {
-                tokens: Vec::with_capacity(tokens),
-                text: String::with_capacity(text),
+                tokens: Vec::with_capacity(input_len / bytes_per_token.max(1) + 4),
+                text: String::with_capacity(input_len),
             },
             open: Vec::new(),
         }

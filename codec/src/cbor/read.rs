@@ -83,10 +83,8 @@ impl<'a> Reader<'a> {
             max_depth: options.effective_max_depth(),
             deterministic: options.deterministic,
             lenient: options.numbers == NumberPolicy::Lenient,
-            // A JSON or CBOR value takes 2 bytes or more, and its strings fewer bytes than
-            // the input: a tenth of the input in tokens covers ordinary events (it grows
-            // past that), all of it in text never grows.
-            tape: TapeBuilder::with_capacity(bytes.len() / 10 + 4, bytes.len()),
+            // In ordinary events a CBOR value with its key takes about 5 bytes.
+            tape: TapeBuilder::for_input(bytes.len(), 5),
             keys: OpenKeys::default(),
             joined: String::new(),
         }

@@ -37,10 +37,8 @@ impl<'a> Reader<'a> {
             pos: 0,
             options,
             max_depth: options.effective_max_depth(),
-            // A JSON or CBOR value takes 2 bytes or more, and its strings fewer bytes than
-            // the input: a tenth of the input in tokens covers ordinary events (it grows
-            // past that), all of it in text never grows.
-            tape: TapeBuilder::with_capacity(bytes.len() / 10 + 4, bytes.len()),
+            // In ordinary events a JSON value with its key, comma and spaces takes about 6 bytes.
+            tape: TapeBuilder::for_input(bytes.len(), 6),
             keys: OpenKeys::default(),
             unescaped: String::new(),
         }
