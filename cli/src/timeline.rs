@@ -92,7 +92,7 @@ fn write_items(timeline: &Timeline, format: TimelineFormat) -> CommandOutcome {
 }
 
 /// One item as a line of text: `$id @sender m.message: text (edited) [👍 2]`.
-fn line(item: &TimelineItem) -> String {
+pub(crate) fn line(item: &TimelineItem) -> String {
     let r = &item.rendering;
     let what = match (r.outcome, &r.rendered_as) {
         (Outcome::Rendered, Some(schema)) => schema.clone(),
