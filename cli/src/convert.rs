@@ -109,25 +109,18 @@ impl ConvertArgs {
             source: source.to_owned(),
             error,
         };
-        Ok(match self.to {
-            OutputFormat::Mimi => crate::mimi::encode(event, source)?,
-            _ => self.encode_event(event).map_err(codec)?,
-        })
-    }
-
-    /// The encoding of `event` in an event encoding.
-    fn encode_event(&self, event: &Event) -> Result<Vec<u8>, exev_codec::Error> {
         let line = |mut out: Vec<u8>| {
             out.push(b'\n');
             out
         };
         Ok(match self.to {
-            OutputFormat::Json if self.pretty => line(json::to_vec_pretty(event)?),
-            OutputFormat::Json => line(json::to_vec(event)?),
-            OutputFormat::Cbor => cbor::to_vec(event)?,
-            OutputFormat::CborDiag => line(cbor::to_diag(event)?.into_bytes()),
-            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event)?,
-            OutputFormat::Proto | OutputFormat::Mimi => proto::to_vec(event)?,
+            OutputFormat::Json if self.pretty => line(json::to_vec_pretty(event).map_err(codec)?),
+            OutputFormat::Json => line(json::to_vec(event).map_err(codec)?),
+            OutputFormat::Cbor => cbor::to_vec(event).map_err(codec)?,
+            OutputFormat::CborDiag => line(cbor::to_diag(event).map_err(codec)?.into_bytes()),
+            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event).map_err(codec)?,
+            OutputFormat::Proto => proto::to_vec(event).map_err(codec)?,
+            OutputFormat::Mimi => crate::mimi::encode(event, source)?,
         })
     }
 }

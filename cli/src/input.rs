@@ -89,14 +89,14 @@ pub(crate) fn stream_event_name(
 }
 
 impl InputFormat {
-    /// The format named, or `None` for `auto`.
+    /// The event encoding named, or `None` for `auto` and for MIMI content (which is not an
+    /// event encoding: `crate::mimi` maps it).
     pub(crate) fn format(self) -> Option<Format> {
         match self {
             InputFormat::Auto => None,
             InputFormat::Json => Some(Format::Json),
             InputFormat::Cbor => Some(Format::Cbor),
             InputFormat::Proto => Some(Format::Proto),
-            // MIMI content is not an event encoding: it is mapped, in `crate::mimi`.
             InputFormat::Mimi => None,
         }
     }
