@@ -47,16 +47,46 @@ pub use topic::TopicBlock;
 pub use ts::TsBlock;
 pub use video_details::VideoDetailsBlock;
 
-use crate::{BlockError, KnownBlock, Value};
+use crate::{BlockError, KnownBlock, NameStatus, Value};
 
-/// A typed content block of the built-in table.
+/// A typed content block: the built-in ones, and any an application or registrar defines.
 ///
-/// `read` takes the name the block was found under, because some names carry older shapes
-/// (the string form of `org.matrix.msc1767.text`, the unstable poll shape, the v1 audio block
-/// in milliseconds). `to_value` writes the stable shape, with the block's unknown members.
+/// The trait is open: a block is its names and how to read and write its value. `read` takes
+/// the name the block was found under, because some names carry older shapes (the string form
+/// of `org.matrix.msc1767.text`, the unstable poll shape, the v1 audio block in milliseconds).
+/// `to_value` writes the stable shape, with the block's unknown members.
+///
+/// ```
+/// use exev::{Block, BlockError, BlockErrorKind, Content, NameStatus, Path, Value};
+///
+/// /// A registrar's block: a temperature in millidegrees.
+/// #[derive(Debug, PartialEq)]
+/// struct Temperature(i64);
+///
+/// impl Block for Temperature {
+///     const NAMES: &'static [(&'static str, NameStatus)] =
+///         &[("org.example.temperature", NameStatus::Stable)];
+///
+///     fn read(_name: &str, value: &Value) -> Result<Temperature, BlockError> {
+///         let found = value.kind();
+///         value.as_i64().map(Temperature).ok_or_else(|| {
+///             BlockError::new(Path::root(), BlockErrorKind::WrongType { expected: "an integer", found })
+///         })
+///     }
+///
+///     fn to_value(&self) -> Value {
+///         Value::Integer(self.0)
+///     }
+/// }
+///
+/// let mut content = Content::new();
+/// content.set(&Temperature(21_500));
+/// assert_eq!(content.get::<Temperature>(), Some(Ok(Temperature(21_500))));
+/// ```
 pub trait Block: Sized {
-    /// Which block this type is.
-    const KIND: KnownBlock;
+    /// Every name the block is read under with its status, in reading order: the stable name
+    /// first (the one [`crate::Content::set`] writes), then unstable, then obsolete names.
+    const NAMES: &'static [(&'static str, NameStatus)];
 
     /// Reads the block's value as found under `name`. Paths in errors start at the value.
     ///
@@ -69,13 +99,18 @@ pub trait Block: Sized {
     /// Writes the block's value in its stable shape.
     fn to_value(&self) -> Value;
 
+    /// The name the block is written under: the first of [`Block::NAMES`].
+    fn stable_name() -> &'static str {
+        Self::NAMES.first().map_or("", |(name, _)| name)
+    }
+
     /// Reads the block's value as found under its stable name.
     ///
     /// # Errors
     ///
     /// As [`Block::read`].
     fn from_value(value: &Value) -> Result<Self, BlockError> {
-        Self::read(Self::KIND.stable_name(), value)
+        Self::read(Self::stable_name(), value)
     }
 }
 
@@ -163,6 +198,9 @@ macro_rules! for_each_block {
         }
     };
 }
+
+#[cfg(feature = "serde")]
+pub(crate) use for_each_block;
 
 macro_rules! any_block_impls {
     ($($variant:ident $ty:ident,)*) => {

@@ -92,10 +92,18 @@ impl Content {
     /// The name, name status and value a built-in block is read from: the first of its names
     /// present, stable first.
     pub fn find(&self, block: KnownBlock) -> Option<(&str, NameStatus, &Value)> {
-        block.names().find_map(|(name, status)| {
+        self.find_named(block.name_table())
+    }
+
+    /// The name, name status and value of the first of `names` present (a [`Block::NAMES`]).
+    pub fn find_named(
+        &self,
+        names: &'static [(&'static str, NameStatus)],
+    ) -> Option<(&str, NameStatus, &Value)> {
+        names.iter().find_map(|(name, status)| {
             self.blocks
-                .get_key_value(name)
-                .map(|(k, v)| (k.as_str(), status, v))
+                .get_key_value(*name)
+                .map(|(k, v)| (k.as_str(), *status, v))
         })
     }
 
@@ -108,14 +116,81 @@ impl Content {
     ///
     /// Errors carry a path from the event root, e.g. `content["m.file"].size`.
     pub fn get<B: Block>(&self) -> Option<Result<B, BlockError>> {
-        let (name, _, value) = self.find(B::KIND)?;
+        let (name, _, value) = self.find_named(B::NAMES)?;
         Some(B::read(name, value).map_err(|e| e.within(&block_path(name))))
     }
 
     /// Writes block `B` under its stable name, replacing what was there under that name.
     pub fn set<B: Block>(&mut self, block: &B) {
         self.blocks
-            .insert(B::KIND.stable_name().to_owned(), block.to_value());
+            .insert(B::stable_name().to_owned(), block.to_value());
+    }
+
+    /// Reads the block under `name` as any serde type, or `None` when it is absent: the way
+    /// to read a third-party block typed without implementing [`Block`].
+    ///
+    /// Errors carry a path from the event root, as [`Content::get`]'s do.
+    ///
+    /// ```
+    /// use exev::{Content, Value};
+    /// use serde::Deserialize;
+    ///
+    /// #[derive(Debug, Deserialize, PartialEq)]
+    /// struct Probe {
+    ///     value: i64,
+    /// }
+    ///
+    /// let mut content = Content::new();
+    /// content.insert_raw("org.example.probe", [("value".to_owned(), Value::from(7))].into_iter().collect());
+    /// assert_eq!(content.get_as::<Probe>("org.example.probe"), Some(Ok(Probe { value: 7 })));
+    ///
+    /// content.insert_raw("org.example.probe", Value::from("seven"));
+    /// let err = content.get_as::<Probe>("org.example.probe").unwrap().unwrap_err();
+    /// assert_eq!(err.to_string(), r#"content["org.example.probe"]: expected struct Probe, found string"#);
+    /// assert!(content.get_as::<Probe>("org.example.absent").is_none());
+    /// ```
+    #[cfg(feature = "serde")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+    pub fn get_as<T: serde::de::DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Option<Result<T, BlockError>> {
+        let value = self.blocks.get(name)?;
+        Some(crate::from_value(value).map_err(|e| e.within(&block_path(name))))
+    }
+
+    /// Writes any serde type as the block `name`, replacing what was there under that name.
+    ///
+    /// ```
+    /// use exev::{Content, Value};
+    /// use serde::Serialize;
+    ///
+    /// #[derive(Serialize)]
+    /// struct Probe {
+    ///     value: i64,
+    /// }
+    ///
+    /// let mut content = Content::new();
+    /// content.set_as("org.example.probe", &Probe { value: 7 })?;
+    /// assert_eq!(content.get_raw("org.example.probe").and_then(|v| v.get("value")), Some(&Value::from(7)));
+    /// # Ok::<(), exev::ValueError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`crate::ValueError`] when `block` has no value in the canonical-JSON data model (a
+    /// float, an integer out of range, a map key that is not a string); the content is then
+    /// unchanged.
+    #[cfg(feature = "serde")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+    pub fn set_as<T: serde::Serialize + ?Sized>(
+        &mut self,
+        name: impl Into<String>,
+        block: &T,
+    ) -> Result<(), crate::ValueError> {
+        let value = crate::to_value(block)?;
+        self.blocks.insert(name.into(), value);
+        Ok(())
     }
 
     /// Reads the event's text, applying the MSC1767 v1 rule that pairs the string forms of

@@ -164,6 +164,9 @@ impl std::error::Error for EventError {}
 pub enum ValueError {
     /// An integer outside [-(2^53)+1, (2^53)-1].
     IntegerOutOfRange(i64),
+    /// A serde type with no value in the data model (a float, bytes, a map key that is not a
+    /// string, ...), or its own serialization error, in words.
+    Unsupported(String),
 }
 
 impl fmt::Display for ValueError {
@@ -173,6 +176,7 @@ impl fmt::Display for ValueError {
                 f,
                 "{i} is outside the canonical-JSON integer range [-(2^53)+1, (2^53)-1]"
             ),
+            ValueError::Unsupported(what) => f.write_str(what),
         }
     }
 }

@@ -48,6 +48,9 @@ mod relations;
 #[cfg(feature = "schemars")]
 #[cfg_attr(docsrs, doc(cfg(feature = "schemars")))]
 pub mod schema;
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+mod serde_support;
 mod value;
 
 pub use blocks::{
@@ -67,6 +70,9 @@ pub use name::{
 pub use naming::NamingProfile;
 pub use path::{Path, Segment};
 pub use relations::{NEW_CONTENT, Replacement, ReplacementForm, strip_reply_fallback};
+#[cfg(feature = "serde")]
+#[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
+pub use serde_support::{from_value, to_value};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
 
 // The README's library example is compiled and run as a doctest.

@@ -77,150 +77,90 @@ pub enum KnownBlock {
     Encrypted,
 }
 
-/// Every name a built-in block is read under, in the order they are tried: the stable name
-/// first, then unstable, then obsolete names.
-#[rustfmt::skip]
-const BLOCK_NAMES: &[(KnownBlock, &str, NameStatus)] = &[
-    (KnownBlock::Text, "m.text", NameStatus::Stable),
-    (
-        KnownBlock::Text,
-        "org.matrix.msc1767.text",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Text, "m.markup", NameStatus::Obsolete),
-    (
-        KnownBlock::Text,
-        "org.matrix.msc1767.markup",
-        NameStatus::Obsolete,
-    ),
-    (KnownBlock::Text, "m.message", NameStatus::Obsolete),
-    (
-        KnownBlock::Text,
-        "org.matrix.msc1767.message",
-        NameStatus::Obsolete,
-    ),
-    (KnownBlock::Text, "m.html", NameStatus::Obsolete),
-    (
-        KnownBlock::Text,
-        "org.matrix.msc1767.html",
-        NameStatus::Obsolete,
-    ),
-    (KnownBlock::File, "m.file", NameStatus::Stable),
-    (
-        KnownBlock::File,
-        "org.matrix.msc1767.file",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Caption, "m.caption", NameStatus::Stable),
-    (
-        KnownBlock::Caption,
-        "org.matrix.msc1767.caption",
-        NameStatus::Unstable,
-    ),
-    (
-        KnownBlock::ImageDetails,
-        "m.image_details",
-        NameStatus::Stable,
-    ),
-    (
-        KnownBlock::ImageDetails,
-        "org.matrix.msc1767.image_details",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Thumbnail, "m.thumbnail", NameStatus::Stable),
-    (
-        KnownBlock::Thumbnail,
-        "org.matrix.msc1767.thumbnail",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::AltText, "m.alt_text", NameStatus::Stable),
-    (
-        KnownBlock::AltText,
-        "org.matrix.msc1767.alt_text",
-        NameStatus::Unstable,
-    ),
-    (
-        KnownBlock::VideoDetails,
-        "m.video_details",
-        NameStatus::Stable,
-    ),
-    (
-        KnownBlock::VideoDetails,
-        "org.matrix.msc1767.video_details",
-        NameStatus::Unstable,
-    ),
-    (
-        KnownBlock::AudioDetails,
-        "m.audio_details",
-        NameStatus::Stable,
-    ),
-    (
-        KnownBlock::AudioDetails,
-        "org.matrix.msc1767.audio_details",
-        NameStatus::Unstable,
-    ),
-    // The v1 audio block Element still sends on voice messages: duration in milliseconds.
-    (
-        KnownBlock::AudioDetails,
-        "org.matrix.msc1767.audio",
-        NameStatus::Obsolete,
-    ),
-    (KnownBlock::Automated, "m.automated", NameStatus::Stable),
-    (
-        KnownBlock::Automated,
-        "org.matrix.msc1767.automated",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Location, "m.location", NameStatus::Stable),
-    (
-        KnownBlock::Location,
-        "org.matrix.msc3488.location",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Asset, "m.asset", NameStatus::Stable),
-    (
-        KnownBlock::Asset,
-        "org.matrix.msc3488.asset",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Ts, "m.ts", NameStatus::Stable),
-    (
-        KnownBlock::Ts,
-        "org.matrix.msc3488.ts",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Topic, "m.topic", NameStatus::Stable),
-    (
-        KnownBlock::Topic,
-        "org.matrix.msc3765.topic",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Poll, "m.poll", NameStatus::Stable),
-    (
-        KnownBlock::Poll,
-        "org.matrix.msc3381.poll.start",
-        NameStatus::Unstable,
-    ),
-    (KnownBlock::Selections, "m.selections", NameStatus::Stable),
-    (
-        KnownBlock::Selections,
-        "org.matrix.msc3381.poll.response",
-        NameStatus::Unstable,
-    ),
-    (
-        KnownBlock::PollResults,
-        "m.poll.results",
-        NameStatus::Stable,
-    ),
-    (KnownBlock::RelatesTo, "m.relates_to", NameStatus::Stable),
-    (KnownBlock::Mentions, "m.mentions", NameStatus::Stable),
-    (KnownBlock::Encrypted, "m.encrypted", NameStatus::Stable),
-    (
-        KnownBlock::Encrypted,
-        "org.matrix.msc1767.encrypted",
-        NameStatus::Unstable,
-    ),
-];
+impl KnownBlock {
+    /// Every name this block is read under with its status, in the order they are tried: the
+    /// stable name first, then unstable, then obsolete names. This is the one table of block
+    /// names; typed blocks take their [`crate::Block::NAMES`] from it.
+    pub const fn name_table(self) -> &'static [(&'static str, NameStatus)] {
+        match self {
+            KnownBlock::Text => &[
+                ("m.text", NameStatus::Stable),
+                ("org.matrix.msc1767.text", NameStatus::Unstable),
+                ("m.markup", NameStatus::Obsolete),
+                ("org.matrix.msc1767.markup", NameStatus::Obsolete),
+                ("m.message", NameStatus::Obsolete),
+                ("org.matrix.msc1767.message", NameStatus::Obsolete),
+                ("m.html", NameStatus::Obsolete),
+                ("org.matrix.msc1767.html", NameStatus::Obsolete),
+            ],
+            KnownBlock::File => &[
+                ("m.file", NameStatus::Stable),
+                ("org.matrix.msc1767.file", NameStatus::Unstable),
+            ],
+            KnownBlock::Caption => &[
+                ("m.caption", NameStatus::Stable),
+                ("org.matrix.msc1767.caption", NameStatus::Unstable),
+            ],
+            KnownBlock::ImageDetails => &[
+                ("m.image_details", NameStatus::Stable),
+                ("org.matrix.msc1767.image_details", NameStatus::Unstable),
+            ],
+            KnownBlock::Thumbnail => &[
+                ("m.thumbnail", NameStatus::Stable),
+                ("org.matrix.msc1767.thumbnail", NameStatus::Unstable),
+            ],
+            KnownBlock::AltText => &[
+                ("m.alt_text", NameStatus::Stable),
+                ("org.matrix.msc1767.alt_text", NameStatus::Unstable),
+            ],
+            KnownBlock::VideoDetails => &[
+                ("m.video_details", NameStatus::Stable),
+                ("org.matrix.msc1767.video_details", NameStatus::Unstable),
+            ],
+            KnownBlock::AudioDetails => &[
+                ("m.audio_details", NameStatus::Stable),
+                ("org.matrix.msc1767.audio_details", NameStatus::Unstable),
+                // The v1 audio block Element still sends on voice messages: duration in ms.
+                ("org.matrix.msc1767.audio", NameStatus::Obsolete),
+            ],
+            KnownBlock::Automated => &[
+                ("m.automated", NameStatus::Stable),
+                ("org.matrix.msc1767.automated", NameStatus::Unstable),
+            ],
+            KnownBlock::Location => &[
+                ("m.location", NameStatus::Stable),
+                ("org.matrix.msc3488.location", NameStatus::Unstable),
+            ],
+            KnownBlock::Asset => &[
+                ("m.asset", NameStatus::Stable),
+                ("org.matrix.msc3488.asset", NameStatus::Unstable),
+            ],
+            KnownBlock::Ts => &[
+                ("m.ts", NameStatus::Stable),
+                ("org.matrix.msc3488.ts", NameStatus::Unstable),
+            ],
+            KnownBlock::Topic => &[
+                ("m.topic", NameStatus::Stable),
+                ("org.matrix.msc3765.topic", NameStatus::Unstable),
+            ],
+            KnownBlock::Poll => &[
+                ("m.poll", NameStatus::Stable),
+                ("org.matrix.msc3381.poll.start", NameStatus::Unstable),
+            ],
+            KnownBlock::Selections => &[
+                ("m.selections", NameStatus::Stable),
+                ("org.matrix.msc3381.poll.response", NameStatus::Unstable),
+            ],
+            KnownBlock::PollResults => &[("m.poll.results", NameStatus::Stable)],
+            KnownBlock::RelatesTo => &[("m.relates_to", NameStatus::Stable)],
+            KnownBlock::Mentions => &[("m.mentions", NameStatus::Stable)],
+            KnownBlock::Encrypted => &[
+                ("m.encrypted", NameStatus::Stable),
+                ("org.matrix.msc1767.encrypted", NameStatus::Unstable),
+            ],
+        }
+    }
+}
 
 impl KnownBlock {
     /// Every built-in block, in table order.
@@ -253,10 +193,7 @@ impl KnownBlock {
 
     /// Every name this block is read under with its status, stable first, in reading order.
     pub fn names(self) -> impl Iterator<Item = (&'static str, NameStatus)> {
-        BLOCK_NAMES
-            .iter()
-            .filter(move |(block, _, _)| *block == self)
-            .map(|(_, name, status)| (*name, *status))
+        self.name_table().iter().copied()
     }
 
     /// The preferred unstable name, if the block has one.
@@ -282,10 +219,12 @@ impl KnownBlock {
         if !(name.starts_with("m.") || name.starts_with("org.matrix.")) {
             return None;
         }
-        BLOCK_NAMES
-            .iter()
-            .find(|(_, n, _)| *n == name)
-            .map(|(block, _, status)| (*block, *status))
+        KnownBlock::ALL.into_iter().find_map(|block| {
+            block
+                .names()
+                .find(|(n, _)| *n == name)
+                .map(|(_, status)| (block, status))
+        })
     }
 
     /// Whether the block is a mixin: meaningful on any event type.
@@ -456,8 +395,8 @@ mod tests {
     #[test]
     fn names_are_unique() {
         let mut seen = std::collections::BTreeSet::new();
-        for (_, name, _) in BLOCK_NAMES {
-            assert!(seen.insert(*name), "{name} twice");
+        for (name, _) in KnownBlock::ALL.into_iter().flat_map(KnownBlock::names) {
+            assert!(seen.insert(name), "{name} twice");
             assert!(is_namespaced_identifier(name), "{name}");
         }
     }

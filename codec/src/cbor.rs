@@ -153,6 +153,16 @@ pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error>
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
 }
 
+crate::typed::typed_readers!(
+    "CBOR",
+    r##"// {"percent": 40}
+let level: Level = exev_codec::cbor::from_slice_as(b"\xa1\x67percent\x18\x28")?;
+assert_eq!(level.percent, 40);
+// A byte string is outside the data model, whatever the type asks for.
+let err = exev_codec::cbor::from_slice_as::<Level>(b"\xa1\x67percent\x40").err().unwrap();
+assert_eq!(err.category(), exev_codec::Category::DataModel);"##
+);
+
 /// Reads at most the default [`Options::max_bytes`] from `reader` and decodes one event.
 ///
 /// # Errors

@@ -124,6 +124,9 @@ pub enum Category {
     Event,
     /// Reading or writing failed.
     Io,
+    /// Inside the data model, but not of the shape the serde type read asks for
+    /// (`from_slice_as`); the path says where.
+    Shape,
     /// A bug in exev-codec, not in the input: the decoder lost track of its own position.
     /// Reported rather than guessed at, so that it cannot turn into wrong output; please
     /// report it.
@@ -131,7 +134,8 @@ pub enum Category {
 }
 
 impl Category {
-    /// `"syntax"`, `"eof"`, `"data-model"`, `"limit"`, `"event"`, `"io"` or `"internal"`.
+    /// `"syntax"`, `"eof"`, `"data-model"`, `"limit"`, `"event"`, `"io"`, `"shape"` or
+    /// `"internal"`.
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Syntax => "syntax",
@@ -141,6 +145,7 @@ impl Category {
             Category::Limit => "limit",
             Category::Event => "event",
             Category::Io => "io",
+            Category::Shape => "shape",
         }
     }
 }
@@ -215,6 +220,8 @@ pub enum ErrorKind {
     Unencodable(String),
     /// A well-formed value that is not an event.
     Event(EventError),
+    /// A value of the data model without the shape of the serde type asked for.
+    Shape(exev::BlockErrorKind),
     /// An I/O failure: its kind, and what it said.
     Io {
         /// The kind of the [`std::io::Error`].
@@ -249,6 +256,7 @@ impl ErrorKind {
             | ErrorKind::StringTooLong { .. }
             | ErrorKind::TooManyElements { .. } => Category::Limit,
             ErrorKind::Event(_) => Category::Event,
+            ErrorKind::Shape(_) => Category::Shape,
             ErrorKind::Io { .. } => Category::Io,
             ErrorKind::Internal(_) => Category::Internal,
         }
@@ -307,6 +315,7 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::Unencodable(what) => write!(f, "{what} has no exact encoding here"),
             ErrorKind::Event(e) => write!(f, "not an event: {e}"),
+            ErrorKind::Shape(e) => write!(f, "{e}"),
             ErrorKind::Io { message, .. } => write!(f, "I/O error: {message}"),
             ErrorKind::Internal(what) => write!(
                 f,

@@ -124,6 +124,20 @@ pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error>
         .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))
 }
 
+crate::typed::typed_readers!(
+    "JSON",
+    r##"let level: Level = exev_codec::json::from_slice_as(br#"{"percent": 40}"#)?;
+assert_eq!(level.percent, 40);
+let err = exev_codec::json::from_slice_as::<Level>(br#"{"percent": 1.5}"#).err().unwrap();
+assert_eq!(
+    err.to_string(),
+    "number 1.5 is not an integer: canonical JSON allows integers only at percent (line 1, column 13, byte 12)"
+);
+let err = exev_codec::json::from_slice_as::<Level>(br#"{"percent": 400}"#).err().unwrap();
+assert_eq!(err.category(), exev_codec::Category::Shape);
+assert_eq!(err.to_string(), "expected u8, found integer `400` at percent");"##
+);
+
 /// Reads at most the default [`Options::max_bytes`] from `reader` and decodes one event.
 ///
 /// # Errors

@@ -64,6 +64,7 @@ mod options;
 pub mod oracle;
 pub mod proto;
 mod stream;
+mod typed;
 
 pub use error::{Category, Error, ErrorKind, Position};
 pub use format::{Format, UnknownFormat, read_limited};

@@ -24,7 +24,7 @@ fn msc(id: &str) -> Event {
 
 /// A value as `serde_json`'s, to index into in assertions.
 fn sj(v: &Value) -> serde_json::Value {
-    serde_json::from_slice(&exev_codec::json::value_to_vec(v).unwrap()).unwrap()
+    serde_json::to_value(v).unwrap()
 }
 
 fn without_carrier(event: &Event) -> Event {

@@ -1,7 +1,7 @@
 //! Schemas and validation: the published JSON Schemas generated from the registry, and the
 //! [`Validator`] that checks events against them into a [`Report`].
 
-pub(crate) mod json_bridge;
+pub(crate) mod json;
 mod publish;
 mod report;
 mod validate;

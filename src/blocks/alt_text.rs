@@ -1,7 +1,7 @@
 //! `m.alt_text`: accessibility text for an image (MSC3552).
 
 use crate::blocks::text::{read_text_wrapper, text_wrapper_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// `m.alt_text`: the text that describes an image to those who cannot see it, used as the
 /// HTML `alt` attribute. It wraps a nested `m.text` block, which is required.
@@ -60,7 +60,7 @@ impl AltTextBlock {
 }
 
 impl Block for AltTextBlock {
-    const KIND: KnownBlock = KnownBlock::AltText;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::AltText.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<AltTextBlock, BlockError> {
         AltTextBlock::read_at(value, &Path::root())

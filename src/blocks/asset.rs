@@ -1,7 +1,7 @@
 //! `m.asset`: what a location is of (MSC3488).
 
 use crate::blocks::fields::{Fields, ObjectWriter};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.asset`: what a shared location describes, as a namespaced `type`. MSC3488 defines
 /// [`AssetBlock::SELF`], the sender's own position; `m.pin` (a dropped pin) is used by clients
@@ -70,7 +70,7 @@ impl AssetBlock {
 }
 
 impl Block for AssetBlock {
-    const KIND: KnownBlock = KnownBlock::Asset;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Asset.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<AssetBlock, BlockError> {
         AssetBlock::read_at(value, &Path::root())

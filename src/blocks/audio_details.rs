@@ -4,7 +4,7 @@
 use crate::blocks::fields::{
     Fields, ObjectWriter, read_uint_clamped, read_uint_in, uint_value, wrong_type,
 };
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// The obsolete v1 name whose `duration` is in milliseconds and whose waveform runs to 1024.
 const V1_NAME: &str = "org.matrix.msc1767.audio";
@@ -309,7 +309,7 @@ fn read_waveform(
 }
 
 impl Block for AudioDetailsBlock {
-    const KIND: KnownBlock = KnownBlock::AudioDetails;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::AudioDetails.name_table();
 
     fn read(name: &str, value: &Value) -> Result<AudioDetailsBlock, BlockError> {
         AudioDetailsBlock::read_at(name, value, &Path::root())

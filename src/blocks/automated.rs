@@ -1,6 +1,6 @@
 //! `m.automated`: the mixin marking events sent by automation (MSC3955).
 
-use crate::{Block, BlockError, KnownBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Value};
 
 /// `m.automated`: a boolean mixin, meaningful on any event type, saying that the event was
 /// sent by automation (a bot, a bridge notice) rather than typed by a person. Clients may
@@ -47,7 +47,7 @@ impl AutomatedBlock {
 }
 
 impl Block for AutomatedBlock {
-    const KIND: KnownBlock = KnownBlock::Automated;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Automated.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<AutomatedBlock, BlockError> {
         Ok(AutomatedBlock::read_value(value))

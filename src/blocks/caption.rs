@@ -1,7 +1,7 @@
 //! `m.caption`: text shown above or below media (MSC3551).
 
 use crate::blocks::text::{read_text_wrapper, text_wrapper_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// `m.caption`: a message placed above or below the rendered media, or shown as a tooltip on
 /// stickers. It wraps a nested `m.text` block, which is required.
@@ -56,7 +56,7 @@ impl CaptionBlock {
 }
 
 impl Block for CaptionBlock {
-    const KIND: KnownBlock = KnownBlock::Caption;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Caption.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<CaptionBlock, BlockError> {
         CaptionBlock::read_at(value, &Path::root())

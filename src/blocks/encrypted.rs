@@ -1,7 +1,7 @@
 //! `m.encrypted`: an encrypted payload (MSC3956, a draft).
 
 use crate::blocks::fields::{Fields, ObjectWriter};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.encrypted`: the content of today's `m.room.encrypted` events, carried as a block of the
 /// `m.encrypted` event type. Only `algorithm` is typed; everything else (`ciphertext`,
@@ -89,7 +89,7 @@ impl EncryptedBlock {
 }
 
 impl Block for EncryptedBlock {
-    const KIND: KnownBlock = KnownBlock::Encrypted;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Encrypted.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<EncryptedBlock, BlockError> {
         EncryptedBlock::read_at(value, &Path::root())

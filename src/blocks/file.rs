@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_string, uint_value, wrong_type};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.file`: where a file is, what it is called, its type and size, and its decryption keys
 /// when it is encrypted.
@@ -149,7 +149,7 @@ fn read_hashes(value: &Value, path: &Path) -> Result<BTreeMap<String, String>, B
 }
 
 impl Block for FileBlock {
-    const KIND: KnownBlock = KnownBlock::File;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::File.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<FileBlock, BlockError> {
         FileBlock::read_at(value, &Path::root())

@@ -1,7 +1,7 @@
 //! `m.image_details`: an image's size in pixels and whether it is a sticker (MSC3552).
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_bool, uint_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.image_details`: the width and height of an image in pixels (both required), and the
 /// `m.sticker` flag that asks clients to render the image as a sticker.
@@ -78,7 +78,7 @@ impl ImageDetailsBlock {
 }
 
 impl Block for ImageDetailsBlock {
-    const KIND: KnownBlock = KnownBlock::ImageDetails;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::ImageDetails.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<ImageDetailsBlock, BlockError> {
         ImageDetailsBlock::read_at(value, &Path::root())

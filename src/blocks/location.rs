@@ -1,7 +1,7 @@
 //! `m.location`: a place, as a geo URI (MSC3488).
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_uint_clamped, read_uint_in, uint_value};
-use crate::{Block, BlockError, BlockErrorKind, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, BlockErrorKind, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.location`: a place on Earth as an RFC 5870 `geo:` URI (required), with an optional
 /// label and an optional map zoom level (0 to 20, the OpenStreetMap levels).
@@ -134,7 +134,7 @@ fn short(s: &str) -> String {
 }
 
 impl Block for LocationBlock {
-    const KIND: KnownBlock = KnownBlock::Location;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Location.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<LocationBlock, BlockError> {
         LocationBlock::read_at(value, &Path::root())

@@ -1,7 +1,7 @@
 //! `m.mentions`: who an event mentions, for push rules (spec; a mixin under MSC4053).
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_string_array, string_array_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.mentions`: the users an event mentions and whether it mentions the whole room
 /// (`@room`). Both members are optional; an empty block mentions nobody.
@@ -86,7 +86,7 @@ impl MentionsBlock {
 }
 
 impl Block for MentionsBlock {
-    const KIND: KnownBlock = KnownBlock::Mentions;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Mentions.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<MentionsBlock, BlockError> {
         MentionsBlock::read_at(value, &Path::root())

@@ -3,7 +3,7 @@
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_uint_in, uint_value, wrong_type};
 use crate::blocks::text::required_nested_text;
-use crate::{Block, BlockError, KnownBlock, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// The unstable block name, whose shape differs from the stable one.
 const UNSTABLE_NAME: &str = "org.matrix.msc3381.poll.start";
@@ -381,7 +381,7 @@ fn read_answers(
 }
 
 impl Block for PollBlock {
-    const KIND: KnownBlock = KnownBlock::Poll;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Poll.name_table();
 
     fn read(name: &str, value: &Value) -> Result<PollBlock, BlockError> {
         PollBlock::read_at(name, value, &Path::root())

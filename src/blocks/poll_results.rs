@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::blocks::fields::{read_uint, uint_value, wrong_type};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.poll.results`: the number of votes per answer identifier, sent on `m.poll.end`.
 ///
@@ -76,7 +76,7 @@ impl PollResultsBlock {
 }
 
 impl Block for PollResultsBlock {
-    const KIND: KnownBlock = KnownBlock::PollResults;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::PollResults.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<PollResultsBlock, BlockError> {
         PollResultsBlock::read_at(value, &Path::root())

@@ -1,7 +1,7 @@
 //! `m.relates_to`: a relation to another event (spec relations; a possible mixin).
 
 use crate::blocks::fields::{Fields, ObjectWriter};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// The key of the reply member.
 const IN_REPLY_TO: &str = "m.in_reply_to";
@@ -181,7 +181,7 @@ impl RelatesToBlock {
 }
 
 impl Block for RelatesToBlock {
-    const KIND: KnownBlock = KnownBlock::RelatesTo;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::RelatesTo.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<RelatesToBlock, BlockError> {
         RelatesToBlock::read_at(value, &Path::root())

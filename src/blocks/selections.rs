@@ -2,7 +2,7 @@
 //! `org.matrix.msc3381.poll.response` shape.
 
 use crate::blocks::fields::{Fields, read_string_array, string_array_value};
-use crate::{Block, BlockError, KnownBlock, Path, PollBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Path, PollBlock, Value};
 
 /// The unstable block name, whose value wraps the array in `{"answers": [...]}`.
 const UNSTABLE_NAME: &str = "org.matrix.msc3381.poll.response";
@@ -104,7 +104,7 @@ impl From<Vec<String>> for SelectionsBlock {
 }
 
 impl Block for SelectionsBlock {
-    const KIND: KnownBlock = KnownBlock::Selections;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Selections.name_table();
 
     fn read(name: &str, value: &Value) -> Result<SelectionsBlock, BlockError> {
         SelectionsBlock::read_at(name, value, &Path::root())

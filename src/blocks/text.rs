@@ -1,7 +1,7 @@
 //! `m.text`: an ordered list of representations of one piece of text (MSC1767).
 
 use crate::blocks::fields::{Fields, ObjectWriter, wrong_type};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// The mimetype a representation has when it names none.
 pub const DEFAULT_MIMETYPE: &str = "text/plain";
@@ -232,7 +232,7 @@ impl TextBlock {
 }
 
 impl Block for TextBlock {
-    const KIND: KnownBlock = KnownBlock::Text;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Text.name_table();
 
     fn read(name: &str, value: &Value) -> Result<TextBlock, BlockError> {
         TextBlock::read_at(name, value, &Path::root())

@@ -3,7 +3,7 @@
 use crate::blocks::fields::{Fields, ObjectWriter, wrong_type};
 use crate::{
     Block, BlockError, BlockErrorKind, EncryptedFile, FileBlock, ImageDetailsBlock, KnownBlock,
-    Object, Path, Value,
+    NameStatus, Object, Path, Value,
 };
 
 /// `m.thumbnail`: an array of (usually smaller) versions of an image, or poster images of a
@@ -188,7 +188,7 @@ impl From<Vec<Thumbnail>> for ThumbnailBlock {
 }
 
 impl Block for ThumbnailBlock {
-    const KIND: KnownBlock = KnownBlock::Thumbnail;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Thumbnail.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<ThumbnailBlock, BlockError> {
         ThumbnailBlock::read_at(value, &Path::root())

@@ -1,7 +1,7 @@
 //! `m.topic`: a room topic in one or more mimetypes (MSC3765, in the spec since v1.15).
 
 use crate::blocks::text::{read_text_wrapper, text_wrapper_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
 
 /// `m.topic`: the rich topic of an `m.room.topic` state event. It wraps a nested `m.text`
 /// block, so that clients do not mistake the topic for a timeline message.
@@ -61,7 +61,7 @@ impl TopicBlock {
 }
 
 impl Block for TopicBlock {
-    const KIND: KnownBlock = KnownBlock::Topic;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Topic.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<TopicBlock, BlockError> {
         TopicBlock::read_at(value, &Path::root())

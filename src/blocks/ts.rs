@@ -4,7 +4,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::blocks::fields::wrong_type;
 use crate::{
-    Block, BlockError, BlockErrorKind, KnownBlock, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Path, Value,
+    Block, BlockError, BlockErrorKind, KnownBlock, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, NameStatus,
+    Path, Value,
 };
 
 /// `m.ts`: when something happened, as an integer of milliseconds since the Unix epoch. Sent
@@ -79,7 +80,7 @@ impl TsBlock {
 }
 
 impl Block for TsBlock {
-    const KIND: KnownBlock = KnownBlock::Ts;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Ts.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<TsBlock, BlockError> {
         TsBlock::read_at(value, &Path::root())

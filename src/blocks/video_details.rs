@@ -1,7 +1,7 @@
 //! `m.video_details`: a video's size in pixels and its duration (MSC3553).
 
 use crate::blocks::fields::{Fields, ObjectWriter, uint_value};
-use crate::{Block, BlockError, KnownBlock, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
 
 /// `m.video_details`: the width and height of a video in pixels (both required) and its
 /// duration in seconds (optional). Marks an event as renderable as a video.
@@ -66,7 +66,7 @@ impl VideoDetailsBlock {
 }
 
 impl Block for VideoDetailsBlock {
-    const KIND: KnownBlock = KnownBlock::VideoDetails;
+    const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::VideoDetails.name_table();
 
     fn read(_name: &str, value: &Value) -> Result<VideoDetailsBlock, BlockError> {
         VideoDetailsBlock::read_at(value, &Path::root())

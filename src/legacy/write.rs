@@ -23,7 +23,7 @@ pub(crate) struct Written {
 /// Reads `B` as the writer uses it: under whichever name it came, malformed counting as
 /// absent; records the name read in `consumed`.
 fn read<B: Block>(content: &Content, consumed: &mut Vec<String>) -> Option<B> {
-    let (name, _, _) = content.find(B::KIND)?;
+    let (name, _, _) = content.find_named(B::NAMES)?;
     let name = name.to_owned();
     let block = content.get::<B>()?.ok()?;
     consumed.push(name);

@@ -11,7 +11,7 @@ use super::{
     Example, MANIFEST_FILE, MANIFEST_VERSION, MAX_FILE_BYTES, Manifest, ManifestError,
     ManifestProblem, REGISTRAR_BASE,
 };
-use crate::schema::json_bridge::{pointer_segments, to_serde};
+use crate::schema::json::{pointer_segments, to_json};
 use crate::{BlockDef, DRAFT_2020_12, EventTypeDef, Registry, Validator, ValueShape};
 
 /// Reads and checks the manifest directory `dir` on top of `base` (see [`Manifest::load_onto`]).
@@ -529,7 +529,7 @@ impl Loader<'_> {
             return None;
         }
         let meta = jsonschema::draft202012::meta::validator();
-        let as_serde = to_serde(&schema);
+        let as_serde = to_json(&schema);
         let mut valid = true;
         for error in meta.iter_errors(&as_serde) {
             valid = false;

@@ -36,7 +36,7 @@ use exev::legacy::{self, HybridCheck};
 use exev::{AnyBlock, Event, NameStatus, Path, Segment, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 
-use super::json_bridge::{path_of, pointer_segments, to_serde, value_at};
+use super::json::{path_of, pointer_segments, to_json, value_at};
 use super::publish::{block_schema_id, event_type_schema_id};
 use crate::{
     BlockDef, Problem, Registry, Report, SCHEMA_BASE, Severity, block_schema, event_type_schema,
@@ -131,13 +131,13 @@ impl Validator {
         let mut block_ids = Vec::new();
         for def in registry.blocks() {
             let id = block_schema_id(def);
-            schemas.insert(id.clone(), with_id(to_serde(&block_schema(def)), &id));
+            schemas.insert(id.clone(), with_id(to_json(&block_schema(def)), &id));
             block_ids.push((def.name.clone(), id));
         }
         let mut type_ids = Vec::new();
         for def in registry.event_types() {
             let id = event_type_schema_id(def);
-            let schema = to_serde(&event_type_schema(registry, def));
+            let schema = to_json(&event_type_schema(registry, def));
             schemas.insert(id.clone(), with_id(schema, &id));
             type_ids.push((def.name.clone(), id));
         }
@@ -379,7 +379,7 @@ impl Run<'_> {
         let mut members: serde_json::Map<String, serde_json::Value> = content
             .as_object()
             .iter()
-            .map(|(k, v)| (k.clone(), to_serde(v)))
+            .map(|(k, v)| (k.clone(), to_json(v)))
             .collect();
         // An event sent under the stable type name is checked as it is, so that exev agrees
         // with any validator using the published schema; only events sent under another name
@@ -393,7 +393,7 @@ impl Run<'_> {
                 if status == NameStatus::Stable {
                     stable_only_missing.push((block.clone(), sent.to_owned()));
                 } else {
-                    members.insert(block.clone(), to_serde(value));
+                    members.insert(block.clone(), to_json(value));
                     renamed.insert(block.clone(), sent.to_owned());
                     checked.insert(sent.to_owned());
                 }
@@ -402,7 +402,7 @@ impl Run<'_> {
         let mut instance: serde_json::Map<String, serde_json::Value> = event
             .other()
             .iter()
-            .map(|(k, v)| (k.clone(), to_serde(v)))
+            .map(|(k, v)| (k.clone(), to_json(v)))
             .collect();
         instance.insert("type".to_owned(), def.name.as_str().into());
         instance.insert("content".to_owned(), serde_json::Value::Object(members));
@@ -466,7 +466,7 @@ impl Run<'_> {
             let Some(validator) = self.validator.blocks.get(&def.name) else {
                 continue;
             };
-            let instance = to_serde(value);
+            let instance = to_json(value);
             if validator.is_valid(&instance) {
                 continue;
             }

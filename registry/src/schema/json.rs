@@ -1,51 +1,13 @@
-//! Between the model's [`Value`] and `serde_json::Value`, which the JSON Schema crates work on,
-//! and from JSON Pointers back to the model's [`Path`].
+//! The JSON the JSON Schema crates work on: the model's values as `serde_json` values (through
+//! serde), and the JSON Pointers those crates report back as the model's [`Path`]s.
 
-use exev::{Number, Path, Value};
+use exev::{Path, Value};
 
-/// `value` as a `serde_json::Value`. A number outside the data model (kept by lenient
-/// decoding, as in registrars' schemas) keeps its literal where `serde_json` can hold it.
-pub(crate) fn to_serde(value: &Value) -> serde_json::Value {
-    match value {
-        Value::Null => serde_json::Value::Null,
-        Value::Bool(b) => serde_json::Value::Bool(*b),
-        Value::Integer(i) => serde_json::Value::from(*i),
-        Value::Number(n) => n
-            .as_str()
-            .parse::<serde_json::Number>()
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        Value::String(s) => serde_json::Value::String(s.clone()),
-        Value::Array(items) => serde_json::Value::Array(items.iter().map(to_serde).collect()),
-        Value::Object(members) => serde_json::Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), to_serde(v)))
-                .collect(),
-        ),
-        // A kind of value the model adds later has no JSON form yet.
-        _ => serde_json::Value::Null,
-    }
-}
-
-/// `value` as the model's [`Value`]: integers of the data model as integers, any other number
-/// kept by its literal.
-pub(crate) fn from_serde(value: &serde_json::Value) -> Value {
-    match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match n.as_i64().map(Value::try_from) {
-            Some(Ok(v)) => v,
-            _ => Number::from_literal(&n.to_string()).map_or(Value::Null, Value::Number),
-        },
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(items) => Value::Array(items.iter().map(from_serde).collect()),
-        serde_json::Value::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|(k, v)| (k.clone(), from_serde(v)))
-                .collect(),
-        ),
-    }
+/// `value` as the JSON Schema crates take it. A lenient number beyond the range of an `f64`,
+/// which `serde_json` cannot hold, is checked as `null`, so the schema reports it as a value of
+/// the wrong type rather than passing it.
+pub(crate) fn to_json(value: &Value) -> serde_json::Value {
+    serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 /// The segments of an RFC 6901 JSON Pointer (`/a~1b/0` is `a/b`, `0`), or `None` for a
@@ -111,23 +73,36 @@ mod tests {
     use super::*;
 
     #[test]
-    fn round_trip_and_numbers() {
+    fn values_cross_both_ways_numbers_included() {
         let v = exev_codec::json::value_from_slice(
             br#"{"a": [1, "x", null, true], "b": {"c": -3}, "f": 0.5}"#,
             &exev_codec::Options::default().numbers(exev_codec::NumberPolicy::Lenient),
         )
         .unwrap_or_default();
-        let s = to_serde(&v);
+        let s = to_json(&v);
         assert_eq!(s["f"], serde_json::json!(0.5));
-        assert_eq!(from_serde(&s), v);
+        assert_eq!(Value::deserialize_lenient(&s).ok(), Some(v));
         let big = serde_json::json!(9_007_199_254_740_993_u64);
-        assert!(matches!(from_serde(&big), Value::Number(_)));
+        assert!(matches!(
+            Value::deserialize_lenient(&big),
+            Ok(Value::Number(_))
+        ));
+        // Beyond an f64, a lenient number is checked as null (see `to_json`).
+        let huge = exev_codec::json::value_from_slice(
+            b"1e400",
+            &exev_codec::Options::default().numbers(exev_codec::NumberPolicy::Lenient),
+        )
+        .unwrap_or_default();
+        assert!(matches!(huge, Value::Number(_)));
+        assert_eq!(to_json(&huge), serde_json::Value::Null);
     }
 
     #[test]
     fn pointers_become_paths() {
-        let v =
-            from_serde(&serde_json::json!({"content": {"m.poll": {"answers": [{}, {"3": 1}]}}}));
+        let v: Value = serde_json::from_value(
+            serde_json::json!({"content": {"m.poll": {"answers": [{}, {"3": 1}]}}}),
+        )
+        .unwrap_or_default();
         let segments = pointer_segments("/content/m.poll/answers/1/3").unwrap_or_default();
         let path = path_of(&v, &segments);
         assert_eq!(path.to_string(), r#"content["m.poll"].answers[1]["3"]"#);
