@@ -48,7 +48,7 @@ pub(crate) fn run() -> Outcome {
     encodings(&mut out, &events, &mut checks)?;
     fallbacks(&mut out, &events, &registry);
     legacy_and_hybrid(&mut out, &registry, &mut checks)?;
-    timeline(&mut out, &registry)?;
+    timeline(&mut out, &registry, &mut checks)?;
     mimi(&mut out, &registry, &mut checks)?;
     strict(&mut out, &mut checks)?;
     let _ = writeln!(
@@ -287,7 +287,7 @@ fn legacy_and_hybrid(
     Ok(())
 }
 
-fn timeline(out: &mut String, registry: &Registry) -> Result<(), Failure> {
+fn timeline(out: &mut String, registry: &Registry, checks: &mut Checks) -> Result<(), Failure> {
     section(
         out,
         5,
@@ -315,6 +315,18 @@ fn timeline(out: &mut String, registry: &Registry) -> Result<(), Failure> {
     for item in timeline.items() {
         let _ = writeln!(out, "  {}", crate::timeline::line(item));
     }
+    let edited = timeline.item("$1").is_some_and(|item| {
+        item.edited
+            && item.rendering.text == "Lunch at 12:30?"
+            && item.reactions.get("👍").is_some_and(|r| r.count() == 2)
+    });
+    let redacted = timeline.item("$7").is_some_and(|item| item.redacted);
+    let _ = writeln!(
+        out,
+        "Alice's edit shows, Mallory's does not, both 👍 count: {}; the spam is redacted: {}",
+        checks.check(edited),
+        checks.check(redacted)
+    );
     Ok(())
 }
 
