@@ -1,6 +1,6 @@
 //! `exev convert`: decode an event (or a stream of them, on every core) and encode it again.
 
-use std::io::{BufRead, BufWriter};
+use std::io::BufWriter;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -8,7 +8,7 @@ use exev::{Event, NamingProfile};
 use exev_codec::convert::{ConvertError, StreamConverter};
 use exev_codec::{Format, NumberPolicy, Options, cbor, json, proto};
 
-use crate::input::{self, Source, named_failure};
+use crate::input::{self, Source, StreamKind, named_failure};
 use crate::progress::Bar;
 use crate::report::{Failure, write_stdout};
 use crate::shape::ShapeArg;
@@ -145,18 +145,12 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
 /// one).
 fn stream(args: &ConvertArgs, source: &Source, options: Options) -> Outcome {
     let mut reader = source.reader()?;
-    let format = match args.from.format() {
-        Some(format) => format,
-        None => {
-            let first = reader.fill_buf().map_err(|e| Failure::Io {
-                message: format!("{}: {e}", source.name()),
-            })?;
-            if crate::mimi::applies(first, args.from) {
-                return crate::mimi::stream(reader, &source.name(), false, |event, name| {
-                    write_stdout(&args.encode(event, name)?)
-                });
-            }
-            Format::detect_stream(first).unwrap_or(Format::Json)
+    let format = match input::stream_kind(&mut reader, args.from, &source.name())? {
+        StreamKind::Events(format) => format,
+        StreamKind::Mimi => {
+            return crate::mimi::stream(reader, &source.name(), false, |event, name| {
+                write_stdout(&args.encode(event, name)?)
+            });
         }
     };
     let name = source.name();
