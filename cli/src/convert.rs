@@ -1,6 +1,6 @@
 //! `exev convert`: decode an event (or a stream of them, on every core) and encode it again.
 
-use std::io::{BufRead, BufWriter};
+use std::io::BufWriter;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -8,7 +8,7 @@ use exev::{Event, NamingProfile};
 use exev_codec::convert::{ConvertError, StreamConverter};
 use exev_codec::{Format, NumberPolicy, Options, cbor, json, proto};
 
-use crate::input::{self, Source, named_failure};
+use crate::input::{self, Source, StreamKind, named_failure};
 use crate::progress::Bar;
 use crate::report::{Failure, write_stdout};
 use crate::shape::ShapeArg;
@@ -109,25 +109,18 @@ impl ConvertArgs {
             source: source.to_owned(),
             error,
         };
-        Ok(match self.to {
-            OutputFormat::Mimi => crate::mimi::encode(event, source)?,
-            _ => self.encode_event(event).map_err(codec)?,
-        })
-    }
-
-    /// The encoding of `event` in an event encoding.
-    fn encode_event(&self, event: &Event) -> Result<Vec<u8>, exev_codec::Error> {
         let line = |mut out: Vec<u8>| {
             out.push(b'\n');
             out
         };
         Ok(match self.to {
-            OutputFormat::Json if self.pretty => line(json::to_vec_pretty(event)?),
-            OutputFormat::Json => line(json::to_vec(event)?),
-            OutputFormat::Cbor => cbor::to_vec(event)?,
-            OutputFormat::CborDiag => line(cbor::to_diag(event)?.into_bytes()),
-            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event)?,
-            OutputFormat::Proto | OutputFormat::Mimi => proto::to_vec(event)?,
+            OutputFormat::Json if self.pretty => line(json::to_vec_pretty(event).map_err(codec)?),
+            OutputFormat::Json => line(json::to_vec(event).map_err(codec)?),
+            OutputFormat::Cbor => cbor::to_vec(event).map_err(codec)?,
+            OutputFormat::CborDiag => line(cbor::to_diag(event).map_err(codec)?.into_bytes()),
+            OutputFormat::Proto if self.stream => proto::to_vec_delimited(event).map_err(codec)?,
+            OutputFormat::Proto => proto::to_vec(event).map_err(codec)?,
+            OutputFormat::Mimi => crate::mimi::encode(event, source)?,
         })
     }
 }
@@ -152,18 +145,12 @@ pub(crate) fn run(args: &ConvertArgs) -> Outcome {
 /// one).
 fn stream(args: &ConvertArgs, source: &Source, options: Options) -> Outcome {
     let mut reader = source.reader()?;
-    let format = match args.from.format() {
-        Some(format) => format,
-        None => {
-            let first = reader.fill_buf().map_err(|e| Failure::Io {
-                message: format!("{}: {e}", source.name()),
-            })?;
-            if crate::mimi::applies(first, args.from) {
-                return crate::mimi::stream(reader, &source.name(), false, |event, name| {
-                    write_stdout(&args.encode(event, name)?)
-                });
-            }
-            Format::detect_stream(first).unwrap_or(Format::Json)
+    let format = match input::stream_kind(&mut reader, args.from, &source.name())? {
+        StreamKind::Events(format) => format,
+        StreamKind::Mimi => {
+            return crate::mimi::stream(reader, &source.name(), false, |event, name| {
+                write_stdout(&args.encode(event, name)?)
+            });
         }
     };
     let name = source.name();

@@ -88,15 +88,44 @@ pub(crate) fn stream_event_name(
     }
 }
 
+/// What a stream holds: events in an event encoding, or MIMI messages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StreamKind {
+    /// Events, in this encoding.
+    Events(Format),
+    /// A CBOR sequence of MIMI messages, mapped to events by `crate::mimi::stream`.
+    Mimi,
+}
+
+/// The kind of the stream `reader` holds, as `from` says or, for `auto`, as its first bytes
+/// suggest (NDJSON when nothing matches); `source` names it in errors.
+pub(crate) fn stream_kind(
+    reader: &mut dyn std::io::BufRead,
+    from: InputFormat,
+    source: &str,
+) -> Result<StreamKind, Failure> {
+    if let Some(format) = from.format() {
+        return Ok(StreamKind::Events(format));
+    }
+    let first = reader.fill_buf().map_err(|e| Failure::Io {
+        message: format!("{source}: {e}"),
+    })?;
+    Ok(if crate::mimi::applies(first, from) {
+        StreamKind::Mimi
+    } else {
+        StreamKind::Events(Format::detect_stream(first).unwrap_or(Format::Json))
+    })
+}
+
 impl InputFormat {
-    /// The format named, or `None` for `auto`.
+    /// The event encoding named, or `None` for `auto` and for MIMI content (which is not an
+    /// event encoding: `crate::mimi` maps it).
     pub(crate) fn format(self) -> Option<Format> {
         match self {
             InputFormat::Auto => None,
             InputFormat::Json => Some(Format::Json),
             InputFormat::Cbor => Some(Format::Cbor),
             InputFormat::Proto => Some(Format::Proto),
-            // MIMI content is not an event encoding: it is mapped, in `crate::mimi`.
             InputFormat::Mimi => None,
         }
     }

@@ -1,16 +1,15 @@
 //! `exev timeline`: a room's events, in the order received (a stream), folded into the items
 //! a client shows.
 
-use std::io::BufRead;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use exev_codec::{Format, Options};
+use exev_codec::Options;
 use exev_registry::{Outcome, Timeline, TimelineItem};
 
 use crate::client::ClientArgs;
-use crate::input::{self, Source};
-use crate::report::{Failure, report_json, write_stdout};
+use crate::input::{self, Source, StreamKind};
+use crate::report::{report_json, write_stdout};
 use crate::{InputFormat, Outcome as CommandOutcome};
 
 /// The forms `exev timeline` prints.
@@ -45,20 +44,14 @@ pub(crate) fn run(args: &TimelineArgs) -> CommandOutcome {
     let source = Source::new(args.file.as_ref());
     let options = Options::default();
     let mut reader = source.reader()?;
-    let format = match args.from.format() {
-        Some(format) => format,
-        None => {
-            let first = reader.fill_buf().map_err(|e| Failure::Io {
-                message: format!("{}: {e}", source.name()),
+    let format = match input::stream_kind(&mut reader, args.from, &source.name())? {
+        StreamKind::Events(format) => format,
+        StreamKind::Mimi => {
+            crate::mimi::stream(reader, &source.name(), true, |event, _| {
+                timeline.push(event);
+                Ok(())
             })?;
-            if crate::mimi::applies(first, args.from) {
-                crate::mimi::stream(reader, &source.name(), true, |event, _| {
-                    timeline.push(event);
-                    Ok(())
-                })?;
-                return write_items(&timeline, args.format);
-            }
-            Format::detect_stream(first).unwrap_or(Format::Json)
+            return write_items(&timeline, args.format);
         }
     };
     for (number, event) in (1..).zip(format.stream_reader_with(reader, options)) {
@@ -92,7 +85,7 @@ fn write_items(timeline: &Timeline, format: TimelineFormat) -> CommandOutcome {
 }
 
 /// One item as a line of text: `$id @sender m.message: text (edited) [👍 2]`.
-fn line(item: &TimelineItem) -> String {
+pub(crate) fn line(item: &TimelineItem) -> String {
     let r = &item.rendering;
     let what = match (r.outcome, &r.rendered_as) {
         (Outcome::Rendered, Some(schema)) => schema.clone(),

@@ -304,13 +304,6 @@ pub fn value_to_diag(value: &Value) -> Result<String, Error> {
 /// walk that builds nothing. An item that cannot be complete is decoded for its error (with
 /// the path to it); one past the size limit is refused once more than the limit is there.
 pub(crate) fn split(pending: &[u8], eof: bool, options: &Options) -> Result<Split, Error> {
-    if pending.is_empty() {
-        return Ok(if eof {
-            Split::End
-        } else {
-            Split::More { scanned: 0 }
-        });
-    }
     let limit = options.max_bytes;
     match read::skip_item(pending, 0, options.effective_max_depth()) {
         Ok(end) if end > limit => Err(crate::error::too_large(end, limit, limit)),

@@ -320,9 +320,6 @@ pub(crate) fn split(
     if line.len() > limit {
         return Err(line_too_large(line, line.len(), limit));
     }
-    if next == 0 {
-        return Ok(Split::End);
-    }
     if line.iter().all(u8::is_ascii_whitespace) {
         return Ok(Split::Skip { next });
     }

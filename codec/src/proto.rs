@@ -273,13 +273,6 @@ pub fn is_typed(name: &str, value: &Value) -> bool {
 /// Length-delimited framing: the message after the varint length at the start of `pending`,
 /// refused before it is read when the length is past the size limit.
 pub(crate) fn split(pending: &[u8], eof: bool, options: &Options) -> Result<Split, Error> {
-    if pending.is_empty() {
-        return Ok(if eof {
-            Split::End
-        } else {
-            Split::More { scanned: 0 }
-        });
-    }
     let mut len: u64 = 0;
     let mut prefix = None;
     for (i, &b) in pending.iter().take(MAX_VARINT_BYTES).enumerate() {

@@ -33,7 +33,7 @@ pub(crate) enum Split {
 
 /// The framing of `format`: where the next event in `pending` is, with errors positioned
 /// from the start of `pending`. `scanned` bytes were already looked at (NDJSON), `eof` says
-/// that no more will come.
+/// that no more will come. Nothing pending is the end at `eof`, in every format.
 fn split(
     format: Format,
     pending: &[u8],
@@ -41,6 +41,13 @@ fn split(
     eof: bool,
     options: &Options,
 ) -> Result<Split, Error> {
+    if pending.is_empty() {
+        return Ok(if eof {
+            Split::End
+        } else {
+            Split::More { scanned: 0 }
+        });
+    }
     match format {
         Format::Json => json::split(pending, scanned, eof, options),
         Format::Cbor => cbor::split(pending, eof, options),

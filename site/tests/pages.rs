@@ -57,6 +57,11 @@ fn a_page_names_each_published_block_and_event_type() {
                 page.contains(&format!("<h1><code>{name}</code></h1>")),
                 "{folder}/{name}.html does not name {name}"
             );
+            // Every fact is said in words, none as a Rust value's debug form.
+            assert!(
+                !page.contains("Also: "),
+                "{folder}/{name}.html shows a constraint it cannot describe"
+            );
             let listed = format!("href=\"{folder}/{name}.html\"");
             assert!(
                 read(&dir, "index.html").contains(&listed),
@@ -65,6 +70,11 @@ fn a_page_names_each_published_block_and_event_type() {
             checked += 1;
         }
     }
+    // MSC3551: a file event's file needs its name to be valid.
+    assert!(
+        read(&dir, "types/m.image.html")
+            .contains("To be valid, its m.file must have a name (clients still show it without).")
+    );
     // The index names every built-in definition, so every one has its page.
     let built_in = exev_registry::Registry::built_in();
     assert_eq!(

@@ -67,13 +67,7 @@ const MSGTYPES: &[Msgtype] = &[
         media: true,
         details: Details::Image,
         thumbnail: true,
-        hybrid_blocks: &[
-            "m.text",
-            "m.file",
-            "m.image_details",
-            "m.thumbnail",
-            "m.caption",
-        ],
+        hybrid_blocks: IMAGE_BLOCKS,
     },
     Msgtype {
         name: "m.file",
@@ -126,6 +120,15 @@ pub(crate) const OTHER: Msgtype = Msgtype {
     hybrid_blocks: &[],
 };
 
+/// The blocks of an image, which MSC4460 hybrids of `m.image` and `m.sticker` carry.
+const IMAGE_BLOCKS: &[&str] = &[
+    "m.text",
+    "m.file",
+    "m.image_details",
+    "m.thumbnail",
+    "m.caption",
+];
+
 /// The `m.sticker` event: an image (MSC3552: a sticker is `m.image` with `m.sticker` in its
 /// details), with the blocks of `msgtype` `m.image` (MSC4460).
 pub(crate) const STICKER: Msgtype = Msgtype {
@@ -134,13 +137,7 @@ pub(crate) const STICKER: Msgtype = Msgtype {
     media: true,
     details: Details::Image,
     thumbnail: true,
-    hybrid_blocks: &[
-        "m.text",
-        "m.file",
-        "m.image_details",
-        "m.thumbnail",
-        "m.caption",
-    ],
+    hybrid_blocks: IMAGE_BLOCKS,
 };
 
 /// The voice marker of MSC3245 v1 on `msgtype` `m.audio`, as written.

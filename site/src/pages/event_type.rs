@@ -86,6 +86,10 @@ fn facts(def: &EventTypeDef) -> Vec<String> {
             Constraint::HasField { block, fields } => {
                 format!("{block} must have {}.", fields.join(" or "))
             }
+            Constraint::RequiredField { block, field } => format!(
+                "To be valid, its {block} must have a {field} (clients still show it without)."
+            ),
+            // The enum is non-exhaustive: a constraint this version cannot describe in words.
             other => format!("Also: {other:?}."),
         });
     }
