@@ -1,9 +1,13 @@
 //! [`Content`]: an event's content blocks, kept as sent, read typed on demand.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
+use crate::lazy_object::LazyObject;
 use crate::tape::{At, Tape};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
+use crate::{
+    AnyBlock, Block, BlockError, KnownBlock, NameStatus, Object, ObjectRef, Path, TextBlock, Value,
+    ValueRef,
+};
 
 /// An event's `content`: every top-level key is a content block (MSC1767).
 ///
@@ -23,25 +27,7 @@ use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, 
 /// ```
 #[derive(Clone, Default)]
 pub struct Content {
-    blocks: Blocks,
-}
-
-/// How a [`Content`] holds its blocks: as values, or (decoded) as the object at a place on a
-/// tape, its values materialised the first time something asks for them as values.
-#[derive(Clone)]
-enum Blocks {
-    Values(Object),
-    Taped {
-        tape: Arc<Tape>,
-        at: At,
-        values: OnceLock<Object>,
-    },
-}
-
-impl Default for Blocks {
-    fn default() -> Blocks {
-        Blocks::Values(Object::new())
-    }
+    blocks: LazyObject,
 }
 
 impl PartialEq for Content {
@@ -57,23 +43,6 @@ impl std::fmt::Debug for Content {
         f.debug_struct("Content")
             .field("blocks", self.as_object())
             .finish()
-    }
-}
-
-/// A block found on a tape or among values: its name and where its value is.
-enum Found<'a> {
-    Value(&'a str, &'a Value),
-    Taped(&'a str, &'a Tape, At),
-}
-
-impl<'a> Found<'a> {
-    /// `read` given the block's name and value; a value on a tape is built for it alone and
-    /// dropped after.
-    fn read<R>(self, read: impl FnOnce(&'a str, &Value) -> R) -> R {
-        match self {
-            Found::Value(name, value) => read(name, value),
-            Found::Taped(name, tape, at) => read(name, &tape.value(at)),
-        }
     }
 }
 
@@ -101,7 +70,7 @@ impl Content {
     /// Content made of these blocks.
     pub fn from_object(blocks: Object) -> Content {
         Content {
-            blocks: Blocks::Values(blocks),
+            blocks: LazyObject::from_object(blocks),
         }
     }
 
@@ -110,53 +79,28 @@ impl Content {
     #[doc(hidden)]
     pub fn from_tape(tape: Arc<Tape>, at: At) -> Content {
         Content {
-            blocks: Blocks::Taped {
-                tape,
-                at,
-                values: OnceLock::new(),
-            },
+            blocks: LazyObject::from_tape(tape, at, &[]),
         }
     }
 
-    /// The blocks by name (materialised from the decoded form the first time, then kept).
+    /// The blocks by name (built from the decoded form the first time, then kept).
     pub fn as_object(&self) -> &Object {
-        match &self.blocks {
-            Blocks::Values(object) => object,
-            Blocks::Taped { tape, at, values } => values.get_or_init(|| tape.object(*at)),
-        }
+        self.blocks.as_object()
     }
 
-    /// The blocks by name, mutably (the decoded form is materialised and dropped).
+    /// The blocks by name, mutably (the decoded form is built and let go).
     pub fn as_object_mut(&mut self) -> &mut Object {
-        if let Blocks::Taped { .. } = self.blocks {
-            let object = std::mem::take(self).into_object();
-            self.blocks = Blocks::Values(object);
-        }
-        match &mut self.blocks {
-            Blocks::Values(object) => object,
-            // Made `Values` just above.
-            Blocks::Taped { .. } => unreachable!("content materialised above"),
-        }
+        self.blocks.as_object_mut()
     }
 
     /// The blocks by name, by value.
     pub fn into_object(self) -> Object {
-        match self.blocks {
-            Blocks::Values(object) => object,
-            Blocks::Taped {
-                tape,
-                at,
-                mut values,
-            } => values.take().unwrap_or_else(|| tape.object(at)),
-        }
+        self.blocks.into_object()
     }
 
     /// The number of blocks.
     pub fn len(&self) -> usize {
-        match &self.blocks {
-            Blocks::Values(object) => object.len(),
-            Blocks::Taped { tape, at, .. } => tape.members(*at).count(),
-        }
+        self.blocks.len()
     }
 
     /// Whether there is no block.
@@ -167,6 +111,17 @@ impl Content {
     /// The raw value under `name`.
     pub fn get_raw(&self, name: &str) -> Option<&Value> {
         self.as_object().get(name)
+    }
+
+    /// The blocks, borrowed where they lie: nothing is built for a decoded event.
+    pub fn as_object_ref(&self) -> ObjectRef<'_> {
+        self.blocks.as_ref()
+    }
+
+    /// The raw value under `name`, borrowed where it lies: nothing is built for a decoded
+    /// event (unlike [`Content::get_raw`], which builds every block's value the first time).
+    pub fn get_ref(&self, name: &str) -> Option<ValueRef<'_>> {
+        self.as_object_ref().get(name)
     }
 
     /// Sets the raw value under `name`, returning the one it replaces.
@@ -181,19 +136,11 @@ impl Content {
 
     /// The first of `names` present, without materialising anything when the blocks are
     /// still in their decoded form.
-    fn locate(&self, names: &'static [(&'static str, NameStatus)]) -> Option<Found<'_>> {
-        match &self.blocks {
-            Blocks::Taped {
-                tape, at, values, ..
-            } if values.get().is_none() => names.iter().find_map(|(name, _)| {
-                tape.members(*at)
-                    .find(|(key, _)| key == name)
-                    .map(|(key, place)| Found::Taped(key, tape, place))
-            }),
-            _ => self
-                .find_named(names)
-                .map(|(name, _, value)| Found::Value(name, value)),
-        }
+    fn locate(&self, names: &'static [(&'static str, NameStatus)]) -> Option<(&str, ValueRef<'_>)> {
+        let blocks = self.as_object_ref();
+        names
+            .iter()
+            .find_map(|(name, _)| blocks.get_key_value(name))
     }
 
     /// The name, name status and value a built-in block is read from: the first of its names
@@ -224,10 +171,8 @@ impl Content {
     ///
     /// Errors carry a path from the event root, e.g. `content["m.file"].size`.
     pub fn get<B: Block>(&self) -> Option<Result<B, BlockError>> {
-        let (name, read) = self
-            .locate(B::NAMES)?
-            .read(|name, value| (name, B::read(name, value)));
-        Some(read.map_err(|e| e.within(&block_path(name))))
+        let (name, value) = self.locate(B::NAMES)?;
+        Some(B::read(name, value).map_err(|e| e.within(&block_path(name))))
     }
 
     /// Writes block `B` under its stable name, replacing what was there under that name.
@@ -265,16 +210,7 @@ impl Content {
         &self,
         name: &str,
     ) -> Option<Result<T, BlockError>> {
-        let read = match &self.blocks {
-            // Straight from the tape: no value is built.
-            Blocks::Taped {
-                tape, at, values, ..
-            } if values.get().is_none() => {
-                let (_, place) = tape.members(*at).find(|(key, _)| *key == name)?;
-                tape.deserialize_at(place)
-            }
-            _ => crate::from_value(self.get_raw(name)?),
-        };
+        let read = self.get_ref(name)?.deserialize();
         Some(read.map_err(|e| e.within(&block_path(name))))
     }
 
@@ -315,15 +251,13 @@ impl Content {
     /// Reads the event's text, applying the MSC1767 v1 rule that pairs the string forms of
     /// `org.matrix.msc1767.text` (plain) and `org.matrix.msc1767.html` into one block.
     pub fn text(&self) -> Option<Result<TextBlock, BlockError>> {
-        let (name, block, is_string) = self
-            .locate(KnownBlock::Text.name_table())?
-            .read(|name, value| (name, TextBlock::read(name, value), value.as_str().is_some()));
-        let block = block.map_err(|e| e.within(&block_path(name)));
+        let (name, value) = self.locate(KnownBlock::Text.name_table())?;
+        let block = TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)));
         if name == "org.matrix.msc1767.text"
-            && is_string
+            && value.as_str().is_some()
             && let Some(html) = self
-                .locate(&[("org.matrix.msc1767.html", NameStatus::Unstable)])
-                .and_then(|found| found.read(|_, value| value.as_str().map(str::to_owned)))
+                .get_ref("org.matrix.msc1767.html")
+                .and_then(ValueRef::as_str)
         {
             return Some(block.map(|plain| plain.with_html(html)));
         }
@@ -333,7 +267,26 @@ impl Content {
     /// Whether the `m.automated` mixin is `true`; any other value counts as `false` (MSC3955).
     pub fn is_automated(&self) -> bool {
         self.locate(KnownBlock::Automated.name_table())
-            .is_some_and(|found| found.read(|_, v| v.as_bool() == Some(true)))
+            .is_some_and(|(_, v)| v.as_bool() == Some(true))
+    }
+
+    /// Every built-in block present, read typed, in key order: its name and the block, or the
+    /// error reading it (with a path from the event root, as [`Content::get`]'s). Blocks
+    /// another name of theirs shadows ([`BlockEntry::shadowed`]) are left out, so this is what
+    /// a renderer reads; unknown blocks are left as they lie, and nothing is built for them.
+    pub fn known_blocks(&self) -> impl Iterator<Item = (&str, Result<AnyBlock, BlockError>)> {
+        self.as_object_ref().iter().filter_map(|(name, value)| {
+            let (block, status) = KnownBlock::from_name(name)?;
+            if status != NameStatus::Stable
+                && self
+                    .locate(block.name_table())
+                    .is_some_and(|(read, _)| read != name)
+            {
+                return None;
+            }
+            let read = AnyBlock::read(block, name, value).map_err(|e| e.within(&block_path(name)));
+            Some((name, read))
+        })
     }
 
     /// Every block with what is known about it, in key order.
@@ -449,16 +402,13 @@ mod tests {
             values.get_as::<Value>("m.file")
         );
         assert!(taped.has(KnownBlock::File));
-        let Blocks::Taped { values: cache, .. } = &taped.blocks else {
-            panic!("not on the tape")
-        };
-        assert!(cache.get().is_none(), "a typed read built the values");
+        assert!(taped.blocks.is_unbuilt(), "a typed read built the values");
         assert_eq!(taped, values);
         assert_eq!(format!("{taped:?}"), format!("{values:?}"));
         assert_eq!(taped.blocks().count(), 4);
         let mut changed = taped.clone();
         changed.remove("m.automated");
-        assert!(matches!(changed.blocks, Blocks::Values(_)));
+        assert!(!changed.blocks.is_unbuilt());
         assert!(!changed.is_automated());
         assert_eq!(taped.into_object(), values.into_object());
     }

@@ -2,6 +2,7 @@
 //! unstable and obsolete aliases they are still sent under (MSC1767 digest §5.3).
 
 use std::fmt;
+use std::sync::OnceLock;
 
 /// How a name relates to the stable specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -219,12 +220,20 @@ impl KnownBlock {
         if !(name.starts_with("m.") || name.starts_with("org.matrix.")) {
             return None;
         }
-        KnownBlock::ALL.into_iter().find_map(|block| {
-            block
-                .names()
-                .find(|(n, _)| *n == name)
-                .map(|(_, status)| (block, status))
-        })
+        // Every name of every block, sorted once: a typed read of each block asks.
+        static BY_NAME: OnceLock<Vec<(&'static str, KnownBlock, NameStatus)>> = OnceLock::new();
+        let by_name = BY_NAME.get_or_init(|| {
+            let mut all: Vec<_> = KnownBlock::ALL
+                .into_iter()
+                .flat_map(|block| block.names().map(move |(n, status)| (n, block, status)))
+                .collect();
+            all.sort_unstable_by_key(|(n, _, _)| *n);
+            all
+        });
+        let found = by_name.binary_search_by_key(&name, |(n, _, _)| n).ok()?;
+        by_name
+            .get(found)
+            .map(|(_, block, status)| (*block, *status))
     }
 
     /// Whether the block is a mixin: meaningful on any event type.

@@ -10,7 +10,8 @@
 #[cfg(feature = "serde")]
 mod de;
 
-use crate::{Number, Object, Value};
+use crate::value_ref::{ArrayRef, ObjectRef};
+use crate::{Number, Object, RefShape, Value};
 
 /// What a token is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -304,7 +305,7 @@ impl Tape {
     }
 
     /// The index after the value at `at`.
-    fn after(&self, at: At) -> At {
+    pub(crate) fn after(&self, at: At) -> At {
         let token = self.token(at);
         match token.kind {
             Kind::Array | Kind::Object => token.b as usize,
@@ -337,6 +338,57 @@ impl Tape {
                 value: None,
             }),
         }
+    }
+
+    /// The value at `at`, borrowed.
+    pub(crate) fn shape(&self, at: At) -> RefShape<'_> {
+        match self.node(at) {
+            Node::Null => RefShape::Null,
+            Node::Bool(b) => RefShape::Bool(b),
+            Node::Integer(i) => RefShape::Integer(i),
+            Node::Number(literal) => RefShape::Number(literal),
+            Node::String(s) => RefShape::String(s),
+            Node::Array(elements) => {
+                RefShape::Array(ArrayRef::taped(self, elements.next, elements.left as usize))
+            }
+            Node::Object(_) => RefShape::Object(ObjectRef::taped(self, at)),
+        }
+    }
+
+    /// The string at `at` (an object's key); empty if it is not a string.
+    pub(crate) fn string_at(&self, at: At) -> &str {
+        match self.token(at) {
+            token @ Token {
+                kind: Kind::String, ..
+            } => self.span(token),
+            _ => "",
+        }
+    }
+
+    /// The number of members of the object at `at` (0 if it is not an object).
+    pub(crate) fn member_count(&self, at: At) -> usize {
+        match self.token(at) {
+            Token {
+                kind: Kind::Object,
+                a,
+                ..
+            } => a as usize,
+            _ => 0,
+        }
+    }
+
+    /// Whether the members of the object at `at` are in key order (as canonical JSON sends
+    /// them).
+    pub(crate) fn members_in_order(&self, at: At) -> bool {
+        let mut keys = self.members(at).map(|(k, _)| k);
+        let Some(mut last) = keys.next() else {
+            return true;
+        };
+        keys.all(|k| {
+            let in_order = last < k;
+            last = k;
+            in_order
+        })
     }
 
     /// The root value's place.

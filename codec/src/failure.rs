@@ -6,7 +6,7 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use exev::tape::Tape;
-use exev::{Content, Event, EventError, Object, Path, Segment, Value};
+use exev::{Event, EventError, Path, Segment, Value};
 
 use crate::{Error, ErrorKind, Position};
 
@@ -187,51 +187,15 @@ pub(crate) struct TopLevel {
     pub(crate) missing_at: usize,
 }
 
-/// The event of a decoded tape: `type` and the other top-level members materialised, the
-/// content kept on the tape to be read on demand; or an [`Error`] placed at the member at
-/// fault, as [`into_event`] places it.
+/// The event of a decoded tape, its content and other members left on the tape to be read on
+/// demand; or an [`Error`] placed at the member at fault.
 pub(crate) fn tape_into_event(
     tape: Tape,
     top: &TopLevel,
     position: impl FnOnce(usize) -> Position,
 ) -> Result<Event, Error> {
     let root = tape.root();
-    if !tape.is_object(root) {
-        return into_event(tape.value(root), top, position);
-    }
-    let (mut event_type, mut content) = (None, None);
-    let mut other = Object::new();
-    for (key, at) in tape.members(root) {
-        match key {
-            "type" => event_type = Some(at),
-            "content" => content = Some(at),
-            _ => {
-                other.insert(key.to_owned(), tape.value(at));
-            }
-        }
-    }
-    let taped = content.filter(|&at| tape.is_object(at));
-    // The shape is checked as for values (same errors, same order); content that is an
-    // object stands in empty, then is replaced by the content on the tape.
-    let content_value = match taped {
-        Some(_) => Some(Value::Object(Object::new())),
-        None => content.map(|at| tape.value(at)),
-    };
-    let mut event = Event::from_members(event_type.map(|at| tape.value(at)), content_value, other)
-        .map_err(|e| event_error(e, top, position))?;
-    if let Some(at) = taped {
-        *event.content_mut() = Content::from_tape(Arc::new(tape), at);
-    }
-    Ok(event)
-}
-
-/// The event of a decoded top-level value, or an [`Error`] placed at the member at fault.
-pub(crate) fn into_event(
-    value: Value,
-    top: &TopLevel,
-    position: impl FnOnce(usize) -> Position,
-) -> Result<Event, Error> {
-    Event::from_value(value).map_err(|e| event_error(e, top, position))
+    Event::from_tape(Arc::new(tape), root).map_err(|e| event_error(e, top, position))
 }
 
 /// The error for an event of the wrong shape, at the member at fault.
