@@ -275,13 +275,20 @@ impl Content {
     /// another name of theirs shadows ([`BlockEntry::shadowed`]) are left out, so this is what
     /// a renderer reads; unknown blocks are left as they lie, and nothing is built for them.
     pub fn known_blocks(&self) -> impl Iterator<Item = (&str, Result<AnyBlock, BlockError>)> {
-        self.as_object_ref().iter().filter_map(|(name, value)| {
-            let (block, status) = KnownBlock::from_name(name)?;
-            if status != NameStatus::Stable
-                && self
-                    .locate(block.name_table())
-                    .is_some_and(|(read, _)| read != name)
+        let blocks = self.as_object_ref();
+        // The rank of the name each built-in block present is read under (the lowest), found
+        // in one pass rather than by looking up each block's other names.
+        let mut read_under = [usize::MAX; KnownBlock::ALL.len()];
+        for (name, _) in blocks.iter_as_held() {
+            if let Some((block, _, rank)) = KnownBlock::lookup(name)
+                && let Some(best) = read_under.get_mut(block as usize)
             {
+                *best = (*best).min(rank);
+            }
+        }
+        blocks.iter().filter_map(move |(name, value)| {
+            let (block, _, rank) = KnownBlock::lookup(name)?;
+            if read_under.get(block as usize) != Some(&rank) {
                 return None;
             }
             let read = AnyBlock::read(block, name, value).map_err(|e| e.within(&block_path(name)));

@@ -216,24 +216,36 @@ impl KnownBlock {
     /// assert_eq!(KnownBlock::from_name("org.example.probe_value"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<(KnownBlock, NameStatus)> {
+        KnownBlock::lookup(name).map(|(block, status, _)| (block, status))
+    }
+
+    /// The built-in block `name` is a name of, its status, and its rank among the block's
+    /// names (0 for the stable one: the lowest rank present is the one read).
+    pub(crate) fn lookup(name: &str) -> Option<(KnownBlock, NameStatus, usize)> {
+        type Entry = (&'static str, KnownBlock, NameStatus, usize);
+        // Every name of every block, sorted once: a typed read of each block asks.
+        static BY_NAME: OnceLock<Vec<Entry>> = OnceLock::new();
         // Every built-in name is `m.*` or `org.matrix.*`: most custom blocks stop here.
         if !(name.starts_with("m.") || name.starts_with("org.matrix.")) {
             return None;
         }
-        // Every name of every block, sorted once: a typed read of each block asks.
-        static BY_NAME: OnceLock<Vec<(&'static str, KnownBlock, NameStatus)>> = OnceLock::new();
         let by_name = BY_NAME.get_or_init(|| {
-            let mut all: Vec<_> = KnownBlock::ALL
+            let mut all: Vec<Entry> = KnownBlock::ALL
                 .into_iter()
-                .flat_map(|block| block.names().map(move |(n, status)| (n, block, status)))
+                .flat_map(|block| {
+                    block
+                        .names()
+                        .enumerate()
+                        .map(move |(rank, (n, status))| (n, block, status, rank))
+                })
                 .collect();
-            all.sort_unstable_by_key(|(n, _, _)| *n);
+            all.sort_unstable_by_key(|(n, ..)| *n);
             all
         });
-        let found = by_name.binary_search_by_key(&name, |(n, _, _)| n).ok()?;
+        let found = by_name.binary_search_by_key(&name, |(n, ..)| n).ok()?;
         by_name
             .get(found)
-            .map(|(_, block, status)| (*block, *status))
+            .map(|(_, block, status, rank)| (*block, *status, *rank))
     }
 
     /// Whether the block is a mixin: meaningful on any event type.

@@ -64,6 +64,8 @@ pub struct TapeBuilder {
     tape: Tape,
     /// The open containers: their token and how many entries they have so far.
     open: Vec<(usize, u32)>,
+    /// How much of the text is the input copied by [`TapeBuilder::for_text`].
+    input_len: usize,
 }
 
 /// An error writing a tape: more than `u32::MAX` tokens or bytes of text, or `end_*` without
@@ -93,7 +95,41 @@ impl TapeBuilder {
                 text: String::with_capacity(input_len),
             },
             open: Vec::new(),
+            input_len: 0,
         }
+    }
+
+    /// An empty builder for the text input `input` whose values take about `bytes_per_token`
+    /// bytes each (as [`TapeBuilder::for_input`]), with the input copied into the tape's text
+    /// in one go, so that a string sent without escapes is written by its place in the input
+    /// ([`TapeBuilder::string_of_input`]) rather than copied on its own. Strings with escapes
+    /// are written unescaped after it; room for a quarter more is reserved for them.
+    pub fn for_text(input: &str, bytes_per_token: usize) -> TapeBuilder {
+        let mut text = String::with_capacity(input.len() + input.len() / 4);
+        text.push_str(input);
+        TapeBuilder {
+            tape: Tape {
+                tokens: Vec::with_capacity(input.len() / bytes_per_token.max(1) + 4),
+                text,
+            },
+            open: Vec::new(),
+            input_len: input.len(),
+        }
+    }
+
+    /// The string at `start..end` of the input a builder made by [`TapeBuilder::for_text`]
+    /// copied.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the range is not one of whole characters of that input.
+    pub fn string_of_input(&mut self, start: usize, end: usize) -> Result<TextSpan, TapeFull> {
+        if end > self.input_len || self.tape.text.get(start..end).is_none() {
+            return Err(TapeFull);
+        }
+        let (start, len) = (index(start)?, index(end - start)?);
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
     }
 
     fn push(&mut self, kind: Kind, a: u32, b: u32) -> Result<(), TapeFull> {
@@ -160,6 +196,51 @@ impl TapeBuilder {
     /// [`TapeFull`].
     pub fn string(&mut self, s: &str) -> Result<TextSpan, TapeFull> {
         let (start, len) = self.text(s)?;
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
+    /// Where the next text written starts: a string written piece by piece
+    /// ([`TapeBuilder::push_text`], [`TapeBuilder::push_char`]) begins here, and is ended
+    /// by [`TapeBuilder::end_text`].
+    pub fn begin_text(&self) -> usize {
+        self.tape.text.len()
+    }
+
+    /// Appends a piece of the string begun at [`TapeBuilder::begin_text`].
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn push_text(&mut self, piece: &str) -> Result<(), TapeFull> {
+        index(self.tape.text.len() + piece.len())?;
+        self.tape.text.push_str(piece);
+        Ok(())
+    }
+
+    /// Appends a character to the string begun at [`TapeBuilder::begin_text`].
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn push_char(&mut self, c: char) -> Result<(), TapeFull> {
+        index(self.tape.text.len() + c.len_utf8())?;
+        self.tape.text.push(c);
+        Ok(())
+    }
+
+    /// The length so far of the string begun at `begin`.
+    pub fn text_since(&self, begin: usize) -> usize {
+        self.tape.text.len().saturating_sub(begin)
+    }
+
+    /// Writes the string begun at `begin` (a string, or an object's key).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn end_text(&mut self, begin: usize) -> Result<TextSpan, TapeFull> {
+        let (start, len) = (index(begin)?, index(self.text_since(begin))?);
         self.push(Kind::String, start, len)?;
         Ok(TextSpan { start, len })
     }

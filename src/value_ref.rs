@@ -362,7 +362,7 @@ impl<'a> ObjectRef<'a> {
                     .members(at)
                     .filter(|(k, _)| !except.contains(k))
                     .collect();
-                members.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+                members.sort_unstable_by_key(|(a, _)| *a);
                 MembersRepr::Sorted {
                     tape,
                     members: members.into_iter(),

@@ -11,8 +11,11 @@ use exev::{AnyBlock, BlockError, Content, Event, Value};
 use exev_codec::{cbor, json, proto};
 use proptest::prelude::*;
 
+/// Every known block of some content read typed, by name.
+type Typed = Vec<(String, Result<AnyBlock, BlockError>)>;
+
 /// Every known block of `content` read typed, by name.
-fn typed(content: &Content) -> Vec<(String, Result<AnyBlock, BlockError>)> {
+fn typed(content: &Content) -> Typed {
     content
         .known_blocks()
         .map(|(name, read)| (name.to_owned(), read))
@@ -20,12 +23,7 @@ fn typed(content: &Content) -> Vec<(String, Result<AnyBlock, BlockError>)> {
 }
 
 /// The event's typed reads on its decoded content, and on the same content as values.
-fn both(
-    event: &Event,
-) -> (
-    Vec<(String, Result<AnyBlock, BlockError>)>,
-    Vec<(String, Result<AnyBlock, BlockError>)>,
-) {
+fn both(event: &Event) -> (Typed, Typed) {
     let decoded = typed(event.content());
     let values = typed(&Content::from_object(event.content().as_object().clone()));
     (decoded, values)

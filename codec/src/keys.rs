@@ -9,10 +9,34 @@ use exev::tape::{TapeBuilder, TextSpan};
 /// Objects with more keys than this check duplicates in a set rather than one by one.
 const LINEAR_KEY_CHECK: usize = 32;
 
-/// The keys of every object open, outermost first.
-#[derive(Default)]
+/// The keys of every object open, outermost first, each with its [`fingerprint`].
 pub(crate) struct OpenKeys {
-    keys: Vec<TextSpan>,
+    keys: Vec<(TextSpan, u64)>,
+}
+
+/// A key's length and last eight bytes in one word: keys that differ there (as nearly all
+/// keys of one object do, `m.text` and `org.matrix.msc1767.text` included) are told apart
+/// without fetching and comparing their text.
+fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let tail = bytes
+        .get(bytes.len().saturating_sub(8)..)
+        .unwrap_or_default();
+    let mut word = [0u8; 8];
+    for (w, b) in word.iter_mut().zip(tail) {
+        *w = *b;
+    }
+    u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_right(8)
+}
+
+impl Default for OpenKeys {
+    /// Room for the keys open in an ordinary event (an event's members, a block's, a
+    /// representation's), reserved once so that the stack does not grow key by key.
+    fn default() -> OpenKeys {
+        OpenKeys {
+            keys: Vec::with_capacity(LINEAR_KEY_CHECK),
+        }
+    }
 }
 
 /// One open object's share of [`OpenKeys`].
@@ -39,16 +63,17 @@ impl OpenKeys {
         key: TextSpan,
     ) -> bool {
         let text = tape.text_of(key);
+        let print = fingerprint(text);
         let earlier = self.keys.get(object.first..).unwrap_or_default();
         let fresh = match &mut object.many {
             Some(set) => set.insert(text.to_owned()),
-            None if earlier.len() < LINEAR_KEY_CHECK => {
-                !earlier.iter().any(|k| tape.text_of(*k) == text)
-            }
+            None if earlier.len() < LINEAR_KEY_CHECK => !earlier
+                .iter()
+                .any(|(k, p)| *p == print && tape.text_of(*k) == text),
             None => {
                 let mut set: BTreeSet<String> = earlier
                     .iter()
-                    .map(|k| tape.text_of(*k).to_owned())
+                    .map(|(k, _)| tape.text_of(*k).to_owned())
                     .collect();
                 let fresh = set.insert(text.to_owned());
                 object.many = Some(set);
@@ -56,7 +81,7 @@ impl OpenKeys {
             }
         };
         if fresh {
-            self.keys.push(key);
+            self.keys.push((key, print));
         }
         fresh
     }

@@ -17,30 +17,37 @@ use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
 
+/// In ordinary events a JSON value with its key, comma and spaces takes about this many bytes:
+/// what the tape's tokens are sized by.
+const BYTES_PER_TOKEN: usize = 6;
+
 /// The decoder's state over one input.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
+    /// The whole input, when it is valid UTF-8 (as nearly every input is): strings are then
+    /// sliced from it, not checked one by one, which costs more per string than one check of
+    /// the whole costs per byte. When it is not, each string is checked as it is read, so the
+    /// error is still the first in reading order.
+    text: Option<&'a str>,
     pos: usize,
     options: &'a Options,
     max_depth: usize,
     tape: TapeBuilder,
     /// The keys of the objects open, for the duplicate check.
     keys: OpenKeys,
-    /// A string with escapes, unescaped (kept to reuse its allocation).
-    unescaped: String,
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], options: &'a Options) -> Reader<'a> {
         Reader {
             bytes,
+            text: None,
             pos: 0,
             options,
             max_depth: options.effective_max_depth(),
-            // In ordinary events a JSON value with its key, comma and spaces takes about 6 bytes.
-            tape: TapeBuilder::for_input(bytes.len(), 6),
+            // Sized for the input once it is known to be within the limits.
+            tape: TapeBuilder::new(),
             keys: OpenKeys::default(),
-            unescaped: String::new(),
         }
     }
 
@@ -70,6 +77,11 @@ impl<'a> Reader<'a> {
         if self.bytes.starts_with(b"\xEF\xBB\xBF") {
             return Err(Failure::new(0, ErrorKind::ByteOrderMark));
         }
+        self.text = std::str::from_utf8(self.bytes).ok();
+        self.tape = match self.text {
+            Some(text) => TapeBuilder::for_text(text, BYTES_PER_TOKEN),
+            None => TapeBuilder::for_input(self.bytes.len(), BYTES_PER_TOKEN),
+        };
         self.skip_whitespace();
         top.start = self.pos;
         match self.peek() {
@@ -267,6 +279,15 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The input from `start` to `end` as text, or an error at its first byte that is not
+    /// UTF-8.
+    fn str_at(&self, start: usize, end: usize) -> Parsed<&'a str> {
+        match self.text.and_then(|text| text.get(start..end)) {
+            Some(text) => Ok(text),
+            None => utf8(span(self.bytes, start..end)?, start),
+        }
+    }
+
     /// A string, the reader at its opening quote, written to the tape.
     fn string(&mut self) -> Parsed<TextSpan> {
         let open = self.pos;
@@ -278,10 +299,14 @@ impl<'a> Reader<'a> {
             self.pos += ordinary_prefix(span(self.bytes, self.pos..self.bytes.len())?);
             match self.peek() {
                 Some(b'"') => {
-                    let raw = span(self.bytes, start..self.pos)?;
-                    self.check_length(raw.len(), open)?;
-                    let text = utf8(raw, start)?;
-                    let written = self.tape.string(text).map_err(|e| self.full(e))?;
+                    self.check_length(self.pos - start, open)?;
+                    let text = self.str_at(start, self.pos)?;
+                    let written = match self.text {
+                        // The input is on the tape already: the string is its place there.
+                        Some(_) => self.tape.string_of_input(start, self.pos),
+                        None => self.tape.string(text),
+                    }
+                    .map_err(|e| self.full(e))?;
                     self.pos += 1;
                     return Ok(written);
                 }
@@ -300,24 +325,26 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let mut out = std::mem::take(&mut self.unescaped);
-        out.clear();
-        out.push_str(utf8(span(self.bytes, start..self.pos)?, start)?);
-        let mut run = self.pos;
+        // Unescaped straight onto the tape's text, run by run.
+        let begin = self.tape.begin_text();
+        let mut run = start;
         loop {
+            self.pos += ordinary_prefix(span(self.bytes, self.pos..self.bytes.len())?);
             match self.peek() {
                 Some(b'"') => {
-                    out.push_str(utf8(span(self.bytes, run..self.pos)?, run)?);
-                    self.check_length(out.len(), open)?;
-                    let written = self.tape.string(&out).map_err(|e| self.full(e))?;
-                    self.unescaped = out;
+                    let piece = self.str_at(run, self.pos)?;
+                    self.tape.push_text(piece).map_err(|e| self.full(e))?;
+                    self.check_length(self.tape.text_since(begin), open)?;
+                    let written = self.tape.end_text(begin).map_err(|e| self.full(e))?;
                     self.pos += 1;
                     return Ok(written);
                 }
                 Some(b'\\') => {
-                    out.push_str(utf8(span(self.bytes, run..self.pos)?, run)?);
-                    self.escape(&mut out)?;
-                    self.check_length(out.len(), open)?;
+                    let piece = self.str_at(run, self.pos)?;
+                    self.tape.push_text(piece).map_err(|e| self.full(e))?;
+                    let c = self.escape()?;
+                    self.tape.push_char(c).map_err(|e| self.full(e))?;
+                    self.check_length(self.tape.text_since(begin), open)?;
                     run = self.pos;
                 }
                 Some(b) if b < 0x20 => {
@@ -350,7 +377,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One escape sequence, the reader at its backslash.
-    fn escape(&mut self, out: &mut String) -> Parsed<()> {
+    fn escape(&mut self) -> Parsed<char> {
         let at = self.pos;
         let c = match self.bytes.get(self.pos + 1) {
             Some(b'"') => '"',
@@ -387,13 +414,7 @@ impl<'a> Reader<'a> {
                     0xDC00..=0xDFFF => None,
                     _ => char::from_u32(u32::from(unit)),
                 };
-                return match c {
-                    Some(c) => {
-                        out.push(c);
-                        Ok(())
-                    }
-                    None => Err(Failure::new(at, ErrorKind::LoneSurrogate(unit))),
-                };
+                return c.ok_or_else(|| Failure::new(at, ErrorKind::LoneSurrogate(unit)));
             }
             Some(&b) => {
                 let shown = if b.is_ascii_graphic() {
@@ -412,9 +433,8 @@ impl<'a> Reader<'a> {
                 ));
             }
         };
-        out.push(c);
         self.pos += 2;
-        Ok(())
+        Ok(c)
     }
 
     fn hex4(&mut self) -> Parsed<u16> {
