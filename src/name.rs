@@ -239,10 +239,14 @@ impl KnownBlock {
                         .map(move |(rank, (n, status))| (n, block, status, rank))
                 })
                 .collect();
-            all.sort_unstable_by_key(|(n, ..)| *n);
+            all.sort_unstable_by_key(|(n, ..)| (n.len(), *n));
             all
         });
-        let found = by_name.binary_search_by_key(&name, |(n, ..)| n).ok()?;
+        // Ordered by length first: most steps of the search compare lengths, not text (the
+        // unstable names share long prefixes).
+        let found = by_name
+            .binary_search_by_key(&(name.len(), name), |(n, ..)| (n.len(), n))
+            .ok()?;
         by_name
             .get(found)
             .map(|(_, block, status, rank)| (*block, *status, *rank))

@@ -77,7 +77,7 @@ impl<'a> Reader<'a> {
         if self.bytes.starts_with(b"\xEF\xBB\xBF") {
             return Err(Failure::new(0, ErrorKind::ByteOrderMark));
         }
-        self.text = std::str::from_utf8(self.bytes).ok();
+        self.text = simdutf8::basic::from_utf8(self.bytes).ok();
         self.tape = match self.text {
             Some(text) => TapeBuilder::for_text(text, BYTES_PER_TOKEN),
             None => TapeBuilder::for_input(self.bytes.len(), BYTES_PER_TOKEN),
@@ -300,11 +300,13 @@ impl<'a> Reader<'a> {
             match self.peek() {
                 Some(b'"') => {
                     self.check_length(self.pos - start, open)?;
-                    let text = self.str_at(start, self.pos)?;
                     let written = match self.text {
                         // The input is on the tape already: the string is its place there.
                         Some(_) => self.tape.string_of_input(start, self.pos),
-                        None => self.tape.string(text),
+                        None => {
+                            let text = self.str_at(start, self.pos)?;
+                            self.tape.string(text)
+                        }
                     }
                     .map_err(|e| self.full(e))?;
                     self.pos += 1;
