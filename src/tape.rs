@@ -57,6 +57,11 @@ pub struct TextSpan {
     len: u32,
 }
 
+/// How many containers a builder sized for an input has room for open at once before its
+/// stack grows: an event's own nesting (event, content, block, list, item, ...) with room to
+/// spare, so that the blocks of an ordinary event add no allocation.
+const OPEN_CONTAINERS: usize = 32;
+
 /// Writes a tape, value by value, in reading order (an array's elements and an object's members
 /// between its `begin_*` and `end_*`).
 #[derive(Debug, Default)]
@@ -94,7 +99,7 @@ impl TapeBuilder {
                 tokens: Vec::with_capacity(input_len / bytes_per_token.max(1) + 4),
                 text: String::with_capacity(input_len),
             },
-            open: Vec::new(),
+            open: Vec::with_capacity(OPEN_CONTAINERS),
             input_len: 0,
         }
     }
@@ -103,16 +108,18 @@ impl TapeBuilder {
     /// bytes each (as [`TapeBuilder::for_input`]), with the input copied into the tape's text
     /// in one go, so that a string sent without escapes is written by its place in the input
     /// ([`TapeBuilder::string_of_input`]) rather than copied on its own. Strings with escapes
-    /// are written unescaped after it; room for a quarter more is reserved for them.
+    /// are written unescaped after it: they never take more bytes than the input, so room for
+    /// as much again is reserved, and the text never grows (the room an input without escapes
+    /// leaves unused is never touched, so it costs address space, not memory).
     pub fn for_text(input: &str, bytes_per_token: usize) -> TapeBuilder {
-        let mut text = String::with_capacity(input.len() + input.len() / 4);
+        let mut text = String::with_capacity(2 * input.len());
         text.push_str(input);
         TapeBuilder {
             tape: Tape {
                 tokens: Vec::with_capacity(input.len() / bytes_per_token.max(1) + 4),
                 text,
             },
-            open: Vec::new(),
+            open: Vec::with_capacity(OPEN_CONTAINERS),
             input_len: input.len(),
         }
     }
