@@ -23,6 +23,13 @@ pub(crate) struct ObjectKeys {
 }
 
 impl OpenKeys {
+    /// An empty stack with room for `keys` keys, so that ordinary events never grow it.
+    pub(crate) fn with_capacity(keys: usize) -> OpenKeys {
+        OpenKeys {
+            keys: Vec::with_capacity(keys),
+        }
+    }
+
     /// The keys of an object opening now.
     pub(crate) fn open(&self) -> ObjectKeys {
         ObjectKeys {
@@ -59,6 +66,19 @@ impl OpenKeys {
             self.keys.push(key);
         }
         fresh
+    }
+
+    /// Whether `object` has `key` among its keys already (without adding it).
+    pub(crate) fn contains(&self, object: &ObjectKeys, tape: &TapeBuilder, key: &str) -> bool {
+        match &object.many {
+            Some(set) => set.contains(key),
+            None => self
+                .keys
+                .get(object.first..)
+                .unwrap_or_default()
+                .iter()
+                .any(|k| tape.text_of(*k) == key),
+        }
     }
 
     /// Forgets the keys of `object`, now closed.
