@@ -279,6 +279,12 @@ impl TapeBuilder {
         self.open.reserve(depth);
     }
 
+    /// Whether the string written at `span` is `s` (lengths compared first, so that a
+    /// duplicate-key check over many keys of different lengths reads few of them).
+    pub fn text_is(&self, span: TextSpan, s: &str) -> bool {
+        span.len as usize == s.len() && self.text_of(span) == s
+    }
+
     /// Copies the value at `at` of `from` (a tape another builder wrote) as the next value,
     /// and returns the place after it in `from`: how a decoder that meets the parts of a value
     /// out of order (Protobuf's repeated fields) writes them where they belong.
@@ -295,8 +301,8 @@ impl TapeBuilder {
             *entries += 1;
         }
         self.tape.tokens.reserve(tokens.len());
-        for &token in tokens {
-            let mut token = token;
+        for token in tokens {
+            let mut token = *token;
             match token.kind {
                 Kind::String | Kind::Number => token.a = self.text(from.span(token))?.0,
                 Kind::Array | Kind::Object => {
@@ -507,7 +513,8 @@ mod tests {
         let source = tape_of(&v);
         let mut b = TapeBuilder::new();
         b.begin_array().unwrap();
-        let _ = b.string("first").unwrap();
+        let first = b.string("first").unwrap();
+        assert!(b.text_is(first, "first") && !b.text_is(first, "firsT") && !b.text_is(first, "f"));
         assert_eq!(
             b.copy_value(&source, source.root()),
             Ok(source.tokens.len())

@@ -50,7 +50,7 @@ impl OpenKeys {
         let fresh = match &mut object.many {
             Some(set) => set.insert(text.to_owned()),
             None if earlier.len() < LINEAR_KEY_CHECK => {
-                !earlier.iter().any(|k| tape.text_of(*k) == text)
+                !earlier.iter().any(|k| tape.text_is(*k, text))
             }
             None => {
                 let mut set: BTreeSet<String> = earlier
@@ -77,7 +77,7 @@ impl OpenKeys {
                 .get(object.first..)
                 .unwrap_or_default()
                 .iter()
-                .any(|k| tape.text_of(*k) == key),
+                .any(|k| tape.text_is(*k, key)),
         }
     }
 

@@ -24,10 +24,11 @@
 //! a test). Decoding reads the wire format directly onto the tape the event's content is read
 //! from on demand, as the JSON and CBOR decoders do, in one pass (a generic object's keys are
 //! found by a second cursor over the same bytes; the tests check the decoder against prost's
-//! generated one): no intermediate messages, allocation bounded by the input, and errors with the exact byte offset ([`Position::Binary`]) and the path in
-//! the event. It checks what the JSON decoder checks: the [`Options`] limits (size, depth,
-//! string length, element count), integers in ±(2^53 - 1) (unless lenient), no duplicate keys,
-//! and the schema's rules; strings are UTF-8 by Protobuf's own rule. Errors are at:
+//! generated one): no intermediate messages, allocation bounded by the input, and errors with
+//! the exact byte offset ([`Position::Binary`]) and the path in the event. It checks what the
+//! JSON decoder checks: the [`Options`] limits (size, depth, string length, element count),
+//! integers in ±(2^53 - 1) (unless lenient), no duplicate keys, and the schema's rules;
+//! strings are UTF-8 by Protobuf's own rule. Errors are at:
 //! - the byte that is wrong: a truncated varint or length, an over-long varint (its first
 //!   byte), a wrong wire type or a singular field given twice (the field's key), invalid UTF-8
 //!   (the first invalid byte), a string over the limit (its first byte), an integer out of
