@@ -361,6 +361,37 @@ impl TapeBuilder {
             }
         }
     }
+
+    /// Copies the value at `at` of `from` (a tape another builder wrote) as the next value,
+    /// and returns the place after it in `from`: how a decoder that meets the parts of a value
+    /// out of order (Protobuf's repeated fields) writes them where they belong.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when `at` is not a place on `from`.
+    pub fn copy_value(&mut self, from: &Tape, at: At) -> Result<At, TapeFull> {
+        let end = from.after(at);
+        let tokens = from.tokens.get(at..end).ok_or(TapeFull)?;
+        let base = self.tape.tokens.len();
+        index(base + tokens.len())?;
+        if let Some((_, entries)) = self.open.last_mut() {
+            *entries += 1;
+        }
+        self.tape.tokens.reserve(tokens.len());
+        for token in tokens {
+            let mut token = *token;
+            match token.kind {
+                Kind::String | Kind::Number => token.a = self.text(from.span(token))?.0,
+                Kind::Array | Kind::Object => {
+                    let after = (token.b as usize).checked_sub(at).ok_or(TapeFull)?;
+                    token.b = index(base + after)?;
+                }
+                _ => {}
+            }
+            self.tape.tokens.push(token);
+        }
+        Ok(end)
+    }
 }
 
 /// What the token at a place holds, borrowed from the tape (an object's members are read
@@ -601,6 +632,28 @@ mod tests {
         b.begin_object().unwrap();
         assert_eq!(b.finish(), Err(TapeFull));
         assert_eq!(TapeBuilder::new().end_array(), Err(TapeFull));
+    }
+
+    #[test]
+    fn a_copied_value_reads_as_the_original() {
+        let v = json(r#"{"a": [1, "x", {"b": null, "c": 1.5}], "d": "e"}"#);
+        let from = tape_of(&json(r#"["skipped", {"z": 1}]"#));
+        let source = tape_of(&v);
+        let mut b = TapeBuilder::new();
+        b.begin_array().unwrap();
+        let first = b.string("first").unwrap();
+        assert_eq!(b.text_of(first), "first");
+        assert_eq!(
+            b.copy_value(&source, source.root()),
+            Ok(source.tokens.len())
+        );
+        // A value inside another, its containers' ends rebased.
+        assert_eq!(b.copy_value(&from, 2), Ok(from.tokens.len()));
+        b.end_array().unwrap();
+        let copied = b.finish().unwrap();
+        let expected = Value::Array(vec![Value::from("first"), v, json(r#"{"z": 1}"#)]);
+        assert_eq!(copied.value(copied.root()), expected);
+        assert_eq!(TapeBuilder::new().copy_value(&from, 99), Err(TapeFull));
     }
 
     /// Typed reads through the tape give what they give through the value, errors included.

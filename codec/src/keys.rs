@@ -86,6 +86,21 @@ impl OpenKeys {
         fresh
     }
 
+    /// Whether `object` has `key` among its keys already (without adding it).
+    pub(crate) fn contains(&self, object: &ObjectKeys, tape: &TapeBuilder, key: &str) -> bool {
+        match &object.many {
+            Some(set) => set.contains(key),
+            None => {
+                let print = fingerprint(key);
+                self.keys
+                    .get(object.first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(k, p)| *p == print && tape.text_of(*k) == key)
+            }
+        }
+    }
+
     /// Forgets the keys of `object`, now closed.
     pub(crate) fn close(&mut self, object: &ObjectKeys) {
         self.keys.truncate(object.first);
