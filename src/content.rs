@@ -270,8 +270,9 @@ impl Content {
             .is_some_and(|(_, v)| v.as_bool() == Some(true))
     }
 
-    /// Every built-in block present, read typed, in key order: its name and the block, or the
-    /// error reading it (with a path from the event root, as [`Content::get`]'s). Blocks
+    /// Every built-in block present, read typed: its name and the block, or the error reading
+    /// it (with a path from the event root, as [`Content::get`]'s), in the order the blocks
+    /// are held (as sent, for a decoded event; by name, for content built as values). Blocks
     /// another name of theirs shadows ([`BlockEntry::shadowed`]) are left out, so this is what
     /// a renderer reads; unknown blocks are left as they lie, and nothing is built for them.
     pub fn known_blocks(&self) -> impl Iterator<Item = (&str, Result<AnyBlock, BlockError>)> {
@@ -286,7 +287,7 @@ impl Content {
                 *best = (*best).min(rank);
             }
         }
-        blocks.iter().filter_map(move |(name, value)| {
+        blocks.iter_as_held().filter_map(move |(name, value)| {
             let (block, _, rank) = KnownBlock::lookup(name)?;
             if read_under.get(block as usize) != Some(&rank) {
                 return None;

@@ -14,12 +14,15 @@ use proptest::prelude::*;
 /// Every known block of some content read typed, by name.
 type Typed = Vec<(String, Result<AnyBlock, BlockError>)>;
 
-/// Every known block of `content` read typed, by name.
+/// Every known block of `content` read typed, by name (sorted: blocks come in the order held,
+/// which is the order sent).
 fn typed(content: &Content) -> Typed {
-    content
+    let mut typed: Typed = content
         .known_blocks()
         .map(|(name, read)| (name.to_owned(), read))
-        .collect()
+        .collect();
+    typed.sort_by(|(a, _), (b, _)| a.cmp(b));
+    typed
 }
 
 /// The event's typed reads on its decoded content, and on the same content as values.
