@@ -1,8 +1,9 @@
-//! The decoded form of an event that builds only what is read (issue 14, stage 2; work in
-//! progress, not yet written by any decoder): one token per value in one `Vec`, every string in
-//! one side buffer, so that a decoded event costs two buffers however many blocks it has.
-//! [`Value`]s are materialised from it on demand; typed reads deserialize from it through
-//! serde ([`Tape::deserialize_at`]) with the same errors and paths as from a [`Value`].
+//! The decoded form of an event, which every decoder (JSON, CBOR, Protobuf) writes so that
+//! decoding builds only what is read: one token per value in one `Vec`, every string in one
+//! text buffer, so that a decoded event costs two buffers however many blocks it has. Typed
+//! blocks read from it in place ([`crate::ValueRef`]); [`Value`]s are materialised from it on
+//! demand; serde types deserialize from it ([`Tape::deserialize_at`]) with the same errors and
+//! paths as from a [`Value`].
 //!
 //! Codecs write a tape through [`TapeBuilder`] after (or while) checking the input against the
 //! data model and the limits; the tape itself trusts what it is given.
@@ -90,9 +91,10 @@ impl TapeBuilder {
 
     /// An empty builder for an input of `input_len` bytes whose values take about
     /// `bytes_per_token` bytes each in an ordinary event, so that neither buffer grows in the
-    /// common case: the strings never take more bytes than the input (all of it is reserved),
+    /// common case: `input_len` bytes of text are reserved (all the strings of a JSON or CBOR
+    /// input; a Protobuf decoder passes more, for the names its wire format leaves out), and
     /// the tokens (12 bytes each) grow past the estimate when they must. Memory stays within
-    /// `1 + 12 / bytes_per_token` times the input before any growth.
+    /// `1 + 12 / bytes_per_token` times `input_len` before any growth.
     pub fn for_input(input_len: usize, bytes_per_token: usize) -> TapeBuilder {
         TapeBuilder {
             tape: Tape {
@@ -598,12 +600,13 @@ struct Members<'t> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::blocks::testing::json;
     use crate::{AnyBlock, KnownBlock};
 
-    fn tape_of(value: &Value) -> Tape {
+    /// The tape of `value` (for the tests of what reads a tape).
+    pub(crate) fn tape_of(value: &Value) -> Tape {
         let mut builder = TapeBuilder::new();
         builder.value(value).unwrap();
         builder.finish().unwrap()

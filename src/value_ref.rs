@@ -482,13 +482,7 @@ impl<'a> Iterator for ObjectMembers<'a> {
 mod tests {
     use super::*;
     use crate::blocks::testing::json;
-    use crate::tape::TapeBuilder;
-
-    fn tape_of(value: &Value) -> Tape {
-        let mut builder = TapeBuilder::new();
-        builder.value(value).unwrap();
-        builder.finish().unwrap()
-    }
+    use crate::tape::tests::tape_of;
 
     /// Every accessor answers the same borrowed from a value and from a tape.
     #[test]

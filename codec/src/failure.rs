@@ -34,6 +34,20 @@ impl Failure {
         }))
     }
 
+    /// A tape past `u32::MAX` tokens or bytes of text ([`exev::tape::TapeFull`]), at byte
+    /// `offset` of an input of `size` bytes: refused as too large an input. Every decoder's
+    /// limits keep ordinary input far below it.
+    #[cold]
+    pub(crate) fn tape_full(offset: usize, size: usize) -> Failure {
+        Failure::new(
+            offset,
+            ErrorKind::TooLarge {
+                size,
+                limit: u32::MAX as usize,
+            },
+        )
+    }
+
     /// The input ended at `offset` where `expected` was needed.
     #[cold]
     pub(crate) fn end(offset: usize, expected: &'static str) -> Failure {

@@ -53,13 +53,7 @@ impl<'a> Reader<'a> {
 
     /// A tape past `u32::MAX` tokens or bytes of text: refused as too large an input.
     fn full(&self, _: TapeFull) -> Failure {
-        Failure::new(
-            self.pos,
-            ErrorKind::TooLarge {
-                size: self.bytes.len(),
-                limit: u32::MAX as usize,
-            },
-        )
+        Failure::tape_full(self.pos, self.bytes.len())
     }
 
     /// Reads one whole document: optional whitespace, one value, optional whitespace, and

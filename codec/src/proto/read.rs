@@ -434,13 +434,7 @@ struct Members {
 /// refused as too large an input.
 #[cold]
 fn full(_: TapeFull) -> Failure {
-    Failure::new(
-        0,
-        ErrorKind::TooLarge {
-            size: u32::MAX as usize,
-            limit: u32::MAX as usize,
-        },
-    )
+    Failure::tape_full(0, u32::MAX as usize)
 }
 
 impl Out {
