@@ -60,8 +60,9 @@ pub struct TextSpan {
 
 /// How many containers a builder sized for an input has room for open at once before its
 /// stack grows: an event's own nesting (event, content, block, list, item, ...) with room to
-/// spare, so that the blocks of an ordinary event add no allocation.
-const OPEN_CONTAINERS: usize = 32;
+/// spare, so that the blocks of an ordinary event add no allocation. Decoders that keep a
+/// stack of their own (CBOR's) size it by this too.
+pub const OPEN_CONTAINERS: usize = 32;
 
 /// Writes a tape, value by value, in reading order (an array's elements and an object's members
 /// between its `begin_*` and `end_*`).

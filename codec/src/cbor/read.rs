@@ -118,7 +118,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Tape> {
         top.start = self.pos;
         top.missing_at = self.pos;
-        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(8);
+        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(exev::tape::OPEN_CONTAINERS);
         self.run(&mut stack, top)
             .map_err(|f| f.within(stack_path(&stack, &self.tape)))?;
         let tape = std::mem::take(&mut self.tape);
