@@ -58,6 +58,21 @@ pub struct TextSpan {
     len: u32,
 }
 
+/// A key's length and last eight bytes in one word: keys that differ there (as nearly all
+/// keys of one object do, and every built-in block name) are told apart without comparing
+/// their text. The decoders' duplicate-key check and [`crate::KnownBlock::from_name`] use it.
+pub fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let tail = bytes
+        .get(bytes.len().saturating_sub(8)..)
+        .unwrap_or_default();
+    let mut word = [0u8; 8];
+    for (w, b) in word.iter_mut().zip(tail) {
+        *w = *b;
+    }
+    u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_right(8)
+}
+
 /// How many containers a builder sized for an input has room for open at once before its
 /// stack grows: an event's own nesting (event, content, block, list, item, ...) with room to
 /// spare, so that the blocks of an ordinary event add no allocation. Decoders that keep a

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use exev::tape::{TapeBuilder, TextSpan};
+use exev::tape::{TapeBuilder, TextSpan, fingerprint};
 
 /// Objects with more keys than this check duplicates in a set rather than one by one.
 const LINEAR_KEY_CHECK: usize = 32;
@@ -12,21 +12,6 @@ const LINEAR_KEY_CHECK: usize = 32;
 /// The keys of every object open, outermost first, each with its [`fingerprint`].
 pub(crate) struct OpenKeys {
     keys: Vec<(TextSpan, u64)>,
-}
-
-/// A key's length and last eight bytes in one word: keys that differ there (as nearly all
-/// keys of one object do, `m.text` and `org.matrix.msc1767.text` included) are told apart
-/// without fetching and comparing their text.
-fn fingerprint(key: &str) -> u64 {
-    let bytes = key.as_bytes();
-    let tail = bytes
-        .get(bytes.len().saturating_sub(8)..)
-        .unwrap_or_default();
-    let mut word = [0u8; 8];
-    for (w, b) in word.iter_mut().zip(tail) {
-        *w = *b;
-    }
-    u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_right(8)
 }
 
 impl Default for OpenKeys {
