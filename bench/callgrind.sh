@@ -1,7 +1,8 @@
 #!/bin/sh
 # Instructions per event of every operation on every corpus, under valgrind's callgrind: one
 # run per corpus, each operation's inclusive instructions (exev_bench::ops::op_*) divided by
-# the events. Steady on a loaded machine, unlike wall-clock time.
+# the events (the largest of the lines callgrind_annotate gives a function: its whole
+# inclusive cost). Steady on a loaded machine, unlike wall-clock time.
 # Usage: sh bench/callgrind.sh [CORPUS...]   (corpora: msc-ruma gen-ruma exev-bench)
 set -eu
 cd "$(dirname "$0")"
@@ -16,6 +17,6 @@ for corpus in ${*:-msc-ruma gen-ruma exev-bench}; do
   echo "== $corpus ($events events): instructions per event"
   callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null |
     grep -E 'exev_bench::ops::op_[a-z_]+' |
-    sed -E 's/^ *([0-9,]+) .*exev_bench::ops::(op_[a-z_]+).*/\1 \2/' | tr -d , | sort -u -k2,2 |
+    sed -E 's/^ *([0-9,]+) .*exev_bench::ops::(op_[a-z_]+).*/\1 \2/' | tr -d , | sort -k2,2 -k1,1nr | awk '!seen[$2]++' |
     awk -v n="$events" '{ printf "  %-24s %10.0f\n", $2, $1 / n }'
 done

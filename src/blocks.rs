@@ -47,7 +47,7 @@ pub use topic::TopicBlock;
 pub use ts::TsBlock;
 pub use video_details::VideoDetailsBlock;
 
-use crate::{BlockError, KnownBlock, NameStatus, Value};
+use crate::{BlockError, KnownBlock, NameStatus, Value, ValueRef};
 
 /// A typed content block: the built-in ones, and any an application or registrar defines.
 ///
@@ -56,8 +56,12 @@ use crate::{BlockError, KnownBlock, NameStatus, Value};
 /// of `org.matrix.msc1767.text`, the unstable poll shape, the v1 audio block in milliseconds).
 /// `to_value` writes the stable shape, with the block's unknown members.
 ///
+/// `read` takes the value borrowed where it lies ([`ValueRef`]): in a [`Value`], or in the form
+/// a decoder left the event in, so that reading a block builds only what the block keeps.
+/// [`ValueRef::deserialize`] reads it into any serde type.
+///
 /// ```
-/// use exev::{Block, BlockError, BlockErrorKind, Content, NameStatus, Path, Value};
+/// use exev::{Block, BlockError, BlockErrorKind, Content, NameStatus, Path, Value, ValueRef};
 ///
 /// /// A registrar's block: a temperature in millidegrees.
 /// #[derive(Debug, PartialEq)]
@@ -67,7 +71,7 @@ use crate::{BlockError, KnownBlock, NameStatus, Value};
 ///     const NAMES: &'static [(&'static str, NameStatus)] =
 ///         &[("org.example.temperature", NameStatus::Stable)];
 ///
-///     fn read(_name: &str, value: &Value) -> Result<Temperature, BlockError> {
+///     fn read(_name: &str, value: ValueRef<'_>) -> Result<Temperature, BlockError> {
 ///         let found = value.kind();
 ///         value.as_i64().map(Temperature).ok_or_else(|| {
 ///             BlockError::new(Path::root(), BlockErrorKind::WrongType { expected: "an integer", found })
@@ -94,7 +98,7 @@ pub trait Block: Sized {
     ///
     /// A [`BlockError`] with the path and reason when the value does not fit the block's
     /// schema.
-    fn read(name: &str, value: &Value) -> Result<Self, BlockError>;
+    fn read(name: &str, value: ValueRef<'_>) -> Result<Self, BlockError>;
 
     /// Writes the block's value in its stable shape.
     fn to_value(&self) -> Value;
@@ -110,7 +114,7 @@ pub trait Block: Sized {
     ///
     /// As [`Block::read`].
     fn from_value(value: &Value) -> Result<Self, BlockError> {
-        Self::read(Self::stable_name(), value)
+        Self::read(Self::stable_name(), value.into())
     }
 }
 
@@ -211,7 +215,12 @@ macro_rules! any_block_impls {
             /// # Errors
             ///
             /// As the block type's [`Block::read`].
-            pub fn read(block: KnownBlock, name: &str, value: &Value) -> Result<AnyBlock, BlockError> {
+            pub fn read<'v>(
+                block: KnownBlock,
+                name: &str,
+                value: impl Into<ValueRef<'v>>,
+            ) -> Result<AnyBlock, BlockError> {
+                let value = value.into();
                 match block {
                     $(KnownBlock::$variant => $ty::read(name, value).map(AnyBlock::$variant),)*
                 }
@@ -251,7 +260,10 @@ impl AnyBlock {
     /// # Errors
     ///
     /// The inner result is an error as the block type's [`Block::read`].
-    pub fn read_named(name: &str, value: &Value) -> Option<Result<AnyBlock, BlockError>> {
+    pub fn read_named<'v>(
+        name: &str,
+        value: impl Into<ValueRef<'v>>,
+    ) -> Option<Result<AnyBlock, BlockError>> {
         let (block, _) = KnownBlock::from_name(name)?;
         Some(AnyBlock::read(block, name, value))
     }
@@ -269,11 +281,12 @@ impl AnyBlock {
     /// # Errors
     ///
     /// As [`AnyBlock::read`], except for the values clamped.
-    pub fn read_clamped(
+    pub fn read_clamped<'v>(
         block: KnownBlock,
         name: &str,
-        value: &Value,
+        value: impl Into<ValueRef<'v>>,
     ) -> Result<(AnyBlock, Vec<BlockError>), BlockError> {
+        let value = value.into();
         match block {
             KnownBlock::AudioDetails => AudioDetailsBlock::read_clamped(name, value)
                 .map(|(b, notes)| (AnyBlock::AudioDetails(b), notes)),

@@ -1,6 +1,13 @@
 //! [`Content`]: an event's content blocks, kept as sent, read typed on demand.
 
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
+use std::sync::Arc;
+
+use crate::lazy_object::LazyObject;
+use crate::tape::{At, Tape};
+use crate::{
+    AnyBlock, Block, BlockError, KnownBlock, NameStatus, Object, ObjectRef, Path, TextBlock, Value,
+    ValueRef,
+};
 
 /// An event's `content`: every top-level key is a content block (MSC1767).
 ///
@@ -18,9 +25,25 @@ use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, 
 /// assert_eq!(file.name.as_deref(), Some("matrix.pdf"));
 /// assert_eq!(content.text().unwrap().unwrap().plain_text(), Some("matrix.pdf"));
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Content {
-    blocks: Object,
+    blocks: LazyObject,
+}
+
+impl PartialEq for Content {
+    fn eq(&self, other: &Content) -> bool {
+        self.as_object() == other.as_object()
+    }
+}
+
+impl Eq for Content {}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Content")
+            .field("blocks", self.as_object())
+            .finish()
+    }
 }
 
 /// One block of a [`Content`], as [`Content::blocks`] lists it.
@@ -46,22 +69,33 @@ impl Content {
 
     /// Content made of these blocks.
     pub fn from_object(blocks: Object) -> Content {
-        Content { blocks }
+        Content {
+            blocks: LazyObject::from_object(blocks),
+        }
     }
 
-    /// The blocks by name.
+    /// Content made of the members of the object at `at` on `tape`, which a decoder wrote
+    /// after checking them; nothing is built until it is read.
+    #[doc(hidden)]
+    pub fn from_tape(tape: Arc<Tape>, at: At) -> Content {
+        Content {
+            blocks: LazyObject::from_tape(tape, at, &[]),
+        }
+    }
+
+    /// The blocks by name (built from the decoded form the first time, then kept).
     pub fn as_object(&self) -> &Object {
-        &self.blocks
+        self.blocks.as_object()
     }
 
-    /// The blocks by name, mutably.
+    /// The blocks by name, mutably (the decoded form is built and let go).
     pub fn as_object_mut(&mut self) -> &mut Object {
-        &mut self.blocks
+        self.blocks.as_object_mut()
     }
 
     /// The blocks by name, by value.
     pub fn into_object(self) -> Object {
-        self.blocks
+        self.blocks.into_object()
     }
 
     /// The number of blocks.
@@ -71,22 +105,42 @@ impl Content {
 
     /// Whether there is no block.
     pub fn is_empty(&self) -> bool {
-        self.blocks.is_empty()
+        self.len() == 0
     }
 
     /// The raw value under `name`.
     pub fn get_raw(&self, name: &str) -> Option<&Value> {
-        self.blocks.get(name)
+        self.as_object().get(name)
+    }
+
+    /// The blocks, borrowed where they lie: nothing is built for a decoded event.
+    pub fn as_object_ref(&self) -> ObjectRef<'_> {
+        self.blocks.as_ref()
+    }
+
+    /// The raw value under `name`, borrowed where it lies: nothing is built for a decoded
+    /// event (unlike [`Content::get_raw`], which builds every block's value the first time).
+    pub fn get_ref(&self, name: &str) -> Option<ValueRef<'_>> {
+        self.as_object_ref().get(name)
     }
 
     /// Sets the raw value under `name`, returning the one it replaces.
     pub fn insert_raw(&mut self, name: impl Into<String>, value: Value) -> Option<Value> {
-        self.blocks.insert(name.into(), value)
+        self.as_object_mut().insert(name.into(), value)
     }
 
     /// Removes the block under `name`.
     pub fn remove(&mut self, name: &str) -> Option<Value> {
-        self.blocks.remove(name)
+        self.as_object_mut().remove(name)
+    }
+
+    /// The first of `names` present, without materialising anything when the blocks are
+    /// still in their decoded form.
+    fn locate(&self, names: &'static [(&'static str, NameStatus)]) -> Option<(&str, ValueRef<'_>)> {
+        let blocks = self.as_object_ref();
+        names
+            .iter()
+            .find_map(|(name, _)| blocks.get_key_value(name))
     }
 
     /// The name, name status and value a built-in block is read from: the first of its names
@@ -100,8 +154,9 @@ impl Content {
         &self,
         names: &'static [(&'static str, NameStatus)],
     ) -> Option<(&str, NameStatus, &Value)> {
+        let blocks = self.as_object();
         names.iter().find_map(|(name, status)| {
-            self.blocks
+            blocks
                 .get_key_value(*name)
                 .map(|(k, v)| (k.as_str(), *status, v))
         })
@@ -109,20 +164,20 @@ impl Content {
 
     /// Whether a built-in block is present under any of its names.
     pub fn has(&self, block: KnownBlock) -> bool {
-        self.find(block).is_some()
+        self.locate(block.name_table()).is_some()
     }
 
     /// Reads block `B` typed, or `None` when it is absent under every name.
     ///
     /// Errors carry a path from the event root, e.g. `content["m.file"].size`.
     pub fn get<B: Block>(&self) -> Option<Result<B, BlockError>> {
-        let (name, _, value) = self.find_named(B::NAMES)?;
+        let (name, value) = self.locate(B::NAMES)?;
         Some(B::read(name, value).map_err(|e| e.within(&block_path(name))))
     }
 
     /// Writes block `B` under its stable name, replacing what was there under that name.
     pub fn set<B: Block>(&mut self, block: &B) {
-        self.blocks
+        self.as_object_mut()
             .insert(B::stable_name().to_owned(), block.to_value());
     }
 
@@ -155,8 +210,8 @@ impl Content {
         &self,
         name: &str,
     ) -> Option<Result<T, BlockError>> {
-        let value = self.blocks.get(name)?;
-        Some(crate::from_value(value).map_err(|e| e.within(&block_path(name))))
+        let read = self.get_ref(name)?.deserialize();
+        Some(read.map_err(|e| e.within(&block_path(name))))
     }
 
     /// Writes any serde type as the block `name`, replacing what was there under that name.
@@ -189,21 +244,20 @@ impl Content {
         block: &T,
     ) -> Result<(), crate::ValueError> {
         let value = crate::to_value(block)?;
-        self.blocks.insert(name.into(), value);
+        self.as_object_mut().insert(name.into(), value);
         Ok(())
     }
 
     /// Reads the event's text, applying the MSC1767 v1 rule that pairs the string forms of
     /// `org.matrix.msc1767.text` (plain) and `org.matrix.msc1767.html` into one block.
     pub fn text(&self) -> Option<Result<TextBlock, BlockError>> {
-        let (name, _, value) = self.find(KnownBlock::Text)?;
+        let (name, value) = self.locate(KnownBlock::Text.name_table())?;
         let block = TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)));
         if name == "org.matrix.msc1767.text"
             && value.as_str().is_some()
             && let Some(html) = self
-                .blocks
-                .get("org.matrix.msc1767.html")
-                .and_then(Value::as_str)
+                .get_ref("org.matrix.msc1767.html")
+                .and_then(ValueRef::as_str)
         {
             return Some(block.map(|plain| plain.with_html(html)));
         }
@@ -212,13 +266,40 @@ impl Content {
 
     /// Whether the `m.automated` mixin is `true`; any other value counts as `false` (MSC3955).
     pub fn is_automated(&self) -> bool {
-        self.find(KnownBlock::Automated)
-            .is_some_and(|(_, _, v)| v.as_bool() == Some(true))
+        self.locate(KnownBlock::Automated.name_table())
+            .is_some_and(|(_, v)| v.as_bool() == Some(true))
+    }
+
+    /// Every built-in block present, read typed: its name and the block, or the error reading
+    /// it (with a path from the event root, as [`Content::get`]'s), in the order the blocks
+    /// are held (as sent, for a decoded event; by name, for content built as values). Blocks
+    /// another name of theirs shadows ([`BlockEntry::shadowed`]) are left out, so this is what
+    /// a renderer reads; unknown blocks are left as they lie, and nothing is built for them.
+    pub fn known_blocks(&self) -> impl Iterator<Item = (&str, Result<AnyBlock, BlockError>)> {
+        let blocks = self.as_object_ref();
+        // The rank of the name each built-in block present is read under (the lowest), found
+        // in one pass rather than by looking up each block's other names.
+        let mut read_under = [usize::MAX; KnownBlock::ALL.len()];
+        for (name, _) in blocks.iter_as_held() {
+            if let Some((block, _, rank)) = KnownBlock::lookup(name)
+                && let Some(best) = read_under.get_mut(block as usize)
+            {
+                *best = (*best).min(rank);
+            }
+        }
+        blocks.iter_as_held().filter_map(move |(name, value)| {
+            let (block, _, rank) = KnownBlock::lookup(name)?;
+            if read_under.get(block as usize) != Some(&rank) {
+                return None;
+            }
+            let read = AnyBlock::read(block, name, value).map_err(|e| e.within(&block_path(name)));
+            Some((name, read))
+        })
     }
 
     /// Every block with what is known about it, in key order.
     pub fn blocks(&self) -> impl Iterator<Item = BlockEntry<'_>> {
-        self.blocks.iter().map(|(name, value)| {
+        self.as_object().iter().map(|(name, value)| {
             let known = KnownBlock::from_name(name);
             // A stable name is always the one read; another name only when nothing before it is.
             let shadowed = known.is_some_and(|(block, status)| {
@@ -242,7 +323,7 @@ pub fn block_path(name: &str) -> Path {
 
 impl From<Object> for Content {
     fn from(blocks: Object) -> Content {
-        Content { blocks }
+        Content::from_object(blocks)
     }
 }
 
@@ -299,6 +380,45 @@ mod tests {
             e.to_string(),
             r#"content["m.file"]: expected an object, found integer"#
         );
+    }
+
+    /// Content on a tape: every read agrees with the same content as values, typed reads
+    /// leave the values unbuilt, and mutation moves it to values.
+    #[test]
+    fn taped_content_reads_as_its_values() {
+        let values = content(&[
+            ("org.matrix.msc1767.text", "Hello".into()),
+            ("org.matrix.msc1767.html", "<b>Hello</b>".into()),
+            ("m.file", Value::from(1)),
+            ("m.automated", Value::Bool(true)),
+        ]);
+        let mut builder = crate::tape::TapeBuilder::new();
+        builder
+            .value(&Value::Object(values.as_object().clone()))
+            .unwrap();
+        let tape = Arc::new(builder.finish().unwrap());
+        let taped = Content::from_tape(tape, 0);
+        assert_eq!(taped.len(), 4);
+        assert_eq!(taped.text(), values.text());
+        assert_eq!(
+            taped.get::<crate::FileBlock>(),
+            values.get::<crate::FileBlock>()
+        );
+        assert_eq!(taped.is_automated(), values.is_automated());
+        assert_eq!(
+            taped.get_as::<Value>("m.file"),
+            values.get_as::<Value>("m.file")
+        );
+        assert!(taped.has(KnownBlock::File));
+        assert!(taped.blocks.is_unbuilt(), "a typed read built the values");
+        assert_eq!(taped, values);
+        assert_eq!(format!("{taped:?}"), format!("{values:?}"));
+        assert_eq!(taped.blocks().count(), 4);
+        let mut changed = taped.clone();
+        changed.remove("m.automated");
+        assert!(!changed.blocks.is_unbuilt());
+        assert!(!changed.is_automated());
+        assert_eq!(taped.into_object(), values.into_object());
     }
 
     #[test]

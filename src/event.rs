@@ -1,6 +1,12 @@
 //! [`Event`]: an event's type, its content blocks, and every other top-level member.
 
-use crate::{Content, EventError, NameStatus, Object, Value, stable_event_type};
+use std::sync::Arc;
+
+use crate::lazy_object::LazyObject;
+use crate::tape::{At, Tape};
+use crate::{
+    Content, EventError, NameStatus, Object, ObjectRef, Value, ValueRef, stable_event_type,
+};
 
 /// An event: its `type`, its [`Content`], and every other top-level member (`sender`,
 /// `state_key`, `unsigned`, `signatures`, ...) kept as sent.
@@ -17,11 +23,32 @@ use crate::{Content, EventError, NameStatus, Object, Value, stable_event_type};
 /// let back = Event::from_value(event.to_value()).unwrap();
 /// assert_eq!(back, event);
 /// ```
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default)]
 pub struct Event {
     event_type: String,
     content: Content,
-    other: Object,
+    /// Kept where a decoder left them, like the content, until asked for as values.
+    other: LazyObject,
+}
+
+impl PartialEq for Event {
+    fn eq(&self, other: &Event) -> bool {
+        self.event_type == other.event_type
+            && self.content == other.content
+            && self.other() == other.other()
+    }
+}
+
+impl Eq for Event {}
+
+impl std::fmt::Debug for Event {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Event")
+            .field("event_type", &self.event_type)
+            .field("content", &self.content)
+            .field("other", self.other())
+            .finish()
+    }
 }
 
 impl Event {
@@ -30,7 +57,7 @@ impl Event {
         Event {
             event_type: event_type.into(),
             content,
-            other: Object::new(),
+            other: LazyObject::default(),
         }
     }
 
@@ -69,7 +96,7 @@ impl Event {
         Ok(Event {
             event_type,
             content,
-            other,
+            other: LazyObject::from_object(other),
         })
     }
 
@@ -125,29 +152,43 @@ impl Event {
         content: Option<Value>,
         other: Object,
     ) -> Result<Event, EventError> {
-        let event_type = match event_type {
-            Some(Value::String(s)) => s,
-            Some(v) => {
-                return Err(EventError::WrongType {
-                    field: "type",
-                    expected: "a string",
-                    found: v.kind(),
-                });
-            }
-            None => return Err(EventError::Missing("type")),
+        check_type_and_content(
+            event_type.as_ref().map(ValueRef::from),
+            content.as_ref().map(ValueRef::from),
+        )?;
+        let (Some(Value::String(event_type)), Some(Value::Object(blocks))) = (event_type, content)
+        else {
+            // Checked just above.
+            return Err(EventError::Missing("type"));
         };
-        let content = match content {
-            Some(Value::Object(blocks)) => Content::from_object(blocks),
-            Some(v) => {
-                return Err(EventError::WrongType {
-                    field: "content",
-                    expected: "an object",
-                    found: v.kind(),
-                });
-            }
-            None => return Err(EventError::Missing("content")),
+        Event::from_parts(event_type, Content::from_object(blocks), other)
+    }
+
+    /// The event of the value at `root` on `tape`, which a decoder wrote after checking it:
+    /// the rules and errors of [`Event::from_value`], with the content and the other members
+    /// left on the tape until they are read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Event::from_value`].
+    #[doc(hidden)]
+    pub fn from_tape(tape: Arc<Tape>, root: At) -> Result<Event, EventError> {
+        let Some(members) = ValueRef::taped(&tape, root).as_object() else {
+            return Err(EventError::NotAnObject {
+                found: ValueRef::taped(&tape, root).kind(),
+            });
         };
-        Event::from_parts(event_type, content, other)
+        let (event_type, content) =
+            check_type_and_content(members.get("type"), members.get("content"))?;
+        let content = match content.place() {
+            Some(at) => Content::from_tape(Arc::clone(&tape), at),
+            None => Content::from_object(content.to_object()),
+        };
+        Ok(Event {
+            event_type: event_type.to_owned(),
+            content,
+            other: LazyObject::from_tape(Arc::clone(&tape), root, &["type", "content"]),
+        })
     }
 
     /// The event as a value, `type` and `content` among the other members.
@@ -157,7 +198,7 @@ impl Event {
 
     /// The event as a value, consuming it.
     pub fn into_value(self) -> Value {
-        let mut object = self.other;
+        let mut object = self.other.into_object();
         object.insert("type".to_owned(), Value::String(self.event_type));
         object.insert(
             "content".to_owned(),
@@ -193,12 +234,24 @@ impl Event {
 
     /// Every top-level member other than `type` and `content`.
     pub fn other(&self) -> &Object {
-        &self.other
+        self.other.as_object()
+    }
+
+    /// Every top-level member other than `type` and `content`, borrowed where they lie:
+    /// nothing is built for a decoded event (unlike [`Event::other`]).
+    pub fn other_ref(&self) -> ObjectRef<'_> {
+        self.other.as_ref()
     }
 
     /// A top-level member other than `type` and `content`.
     pub fn field(&self, name: &str) -> Option<&Value> {
-        self.other.get(name)
+        self.other().get(name)
+    }
+
+    /// A top-level member other than `type` and `content`, borrowed where it lies (see
+    /// [`Event::other_ref`]).
+    pub fn field_ref(&self, name: &str) -> Option<ValueRef<'_>> {
+        self.other.as_ref().get(name)
     }
 
     /// Sets a top-level member other than `type` and `content`; those two are set with
@@ -209,13 +262,13 @@ impl Event {
         if name == "type" || name == "content" {
             return false;
         }
-        self.other.insert(name, value);
+        self.other.as_object_mut().insert(name, value);
         true
     }
 
     /// The `state_key`, present on state events.
     pub fn state_key(&self) -> Option<&str> {
-        self.field("state_key").and_then(Value::as_str)
+        self.field_ref("state_key").and_then(ValueRef::as_str)
     }
 
     /// Whether this is a state event (it has a string `state_key`).
@@ -225,22 +278,48 @@ impl Event {
 
     /// The `sender`.
     pub fn sender(&self) -> Option<&str> {
-        self.field("sender").and_then(Value::as_str)
+        self.field_ref("sender").and_then(ValueRef::as_str)
     }
 
     /// The `event_id`.
     pub fn event_id(&self) -> Option<&str> {
-        self.field("event_id").and_then(Value::as_str)
+        self.field_ref("event_id").and_then(ValueRef::as_str)
     }
 
     /// The `room_id`.
     pub fn room_id(&self) -> Option<&str> {
-        self.field("room_id").and_then(Value::as_str)
+        self.field_ref("room_id").and_then(ValueRef::as_str)
     }
 
     /// The `origin_server_ts`, in milliseconds since the Unix epoch.
     pub fn origin_server_ts(&self) -> Option<i64> {
-        self.field("origin_server_ts").and_then(Value::as_i64)
+        self.field_ref("origin_server_ts")
+            .and_then(ValueRef::as_i64)
+    }
+}
+
+/// The rules an event's `type` and `content` follow, in the order they are checked: the type
+/// and the content they give.
+fn check_type_and_content<'v>(
+    event_type: Option<ValueRef<'v>>,
+    content: Option<ValueRef<'v>>,
+) -> Result<(&'v str, ObjectRef<'v>), EventError> {
+    let event_type = match event_type {
+        Some(t) => t.as_str().ok_or(EventError::WrongType {
+            field: "type",
+            expected: "a string",
+            found: t.kind(),
+        })?,
+        None => return Err(EventError::Missing("type")),
+    };
+    match content.map(|c| (c, c.as_object())) {
+        Some((_, Some(blocks))) => Ok((event_type, blocks)),
+        Some((c, None)) => Err(EventError::WrongType {
+            field: "content",
+            expected: "an object",
+            found: c.kind(),
+        }),
+        None => Err(EventError::Missing("content")),
     }
 }
 

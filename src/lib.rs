@@ -39,6 +39,7 @@ mod content;
 mod error;
 mod event;
 pub mod generate;
+mod lazy_object;
 pub mod legacy;
 mod mimetype;
 mod name;
@@ -51,7 +52,10 @@ pub mod schema;
 #[cfg(feature = "serde")]
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 mod serde_support;
+#[doc(hidden)]
+pub mod tape;
 mod value;
+mod value_ref;
 
 pub use blocks::{
     AltTextBlock, AnyBlock, AssetBlock, AudioDetailsBlock, AutomatedBlock, Block, CaptionBlock,
@@ -74,6 +78,7 @@ pub use relations::{NEW_CONTENT, Replacement, ReplacementForm, strip_reply_fallb
 #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
 pub use serde_support::{from_value, to_value};
 pub use value::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Value};
+pub use value_ref::{ArrayElements, ArrayRef, ObjectMembers, ObjectRef, RefShape, ValueRef};
 
 // The README's library example is compiled and run as a doctest.
 #[cfg(doctest)]

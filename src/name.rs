@@ -2,6 +2,9 @@
 //! unstable and obsolete aliases they are still sent under (MSC1767 digest §5.3).
 
 use std::fmt;
+use std::sync::OnceLock;
+
+use crate::tape::fingerprint;
 
 /// How a name relates to the stable specification.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -215,16 +218,41 @@ impl KnownBlock {
     /// assert_eq!(KnownBlock::from_name("org.example.probe_value"), None);
     /// ```
     pub fn from_name(name: &str) -> Option<(KnownBlock, NameStatus)> {
+        KnownBlock::lookup(name).map(|(block, status, _)| (block, status))
+    }
+
+    /// The built-in block `name` is a name of, its status, and its rank among the block's
+    /// names (0 for the stable one: the lowest rank present is the one read).
+    pub(crate) fn lookup(name: &str) -> Option<(KnownBlock, NameStatus, usize)> {
+        type Entry = (u64, &'static str, KnownBlock, NameStatus, usize);
+        // Every name of every block by its fingerprint, sorted once: a typed read of each block
+        // asks, and a search over words costs a fraction of one over text.
+        static BY_NAME: OnceLock<Vec<Entry>> = OnceLock::new();
         // Every built-in name is `m.*` or `org.matrix.*`: most custom blocks stop here.
         if !(name.starts_with("m.") || name.starts_with("org.matrix.")) {
             return None;
         }
-        KnownBlock::ALL.into_iter().find_map(|block| {
-            block
-                .names()
-                .find(|(n, _)| *n == name)
-                .map(|(_, status)| (block, status))
-        })
+        let by_name = BY_NAME.get_or_init(|| {
+            let mut all: Vec<Entry> = KnownBlock::ALL
+                .into_iter()
+                .flat_map(|block| {
+                    block
+                        .names()
+                        .enumerate()
+                        .map(move |(rank, (n, status))| (fingerprint(n), n, block, status, rank))
+                })
+                .collect();
+            all.sort_unstable_by_key(|(print, n, ..)| (*print, *n));
+            all
+        });
+        let print = fingerprint(name);
+        let first = by_name.partition_point(|(p, ..)| *p < print);
+        by_name
+            .get(first..)?
+            .iter()
+            .take_while(|(p, ..)| *p == print)
+            .find(|(_, n, ..)| *n == name)
+            .map(|(_, _, block, status, rank)| (*block, *status, *rank))
     }
 
     /// Whether the block is a mixin: meaningful on any event type.
@@ -399,6 +427,28 @@ mod tests {
             assert!(seen.insert(name), "{name} twice");
             assert!(is_namespaced_identifier(name), "{name}");
         }
+    }
+
+    /// Every name of the table finds its block, status and rank; a name that shares its
+    /// namespace, length and last eight bytes with one of them, or a prefix, finds nothing.
+    #[test]
+    fn every_name_looks_up_to_its_block() {
+        for block in KnownBlock::ALL {
+            for (rank, (name, status)) in block.names().enumerate() {
+                assert_eq!(
+                    KnownBlock::lookup(name),
+                    Some((block, status, rank)),
+                    "{name}"
+                );
+                // The same namespace, length and (for long names) last eight bytes.
+                let mut near = name.to_owned();
+                near.replace_range(2..3, "X");
+                assert_eq!(KnownBlock::lookup(&near), None, "{near}");
+                assert_eq!(KnownBlock::lookup(&name[..name.len() - 1]), None, "{name}");
+            }
+        }
+        assert_eq!(KnownBlock::lookup("m.textt"), None);
+        assert_eq!(KnownBlock::lookup("x.m.text"), None);
     }
 
     #[test]

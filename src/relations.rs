@@ -128,7 +128,7 @@ impl Event {
                     return Some(Err(crate::blocks::fields::wrong_type(
                         new_content_path(),
                         "an object",
-                        other,
+                        other.into(),
                     )));
                 }
                 None if LEGACY_TYPES.contains(&self.event_type()) => {

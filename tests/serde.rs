@@ -256,8 +256,8 @@ fn a_registrar_block_is_a_block_like_the_built_in_ones() {
             ("org.example.level", exev::NameStatus::Stable),
             ("org.example.msc0000.level", exev::NameStatus::Unstable),
         ];
-        fn read(_: &str, value: &Value) -> Result<Level, exev::BlockError> {
-            exev::from_value(value).map(Level)
+        fn read(_: &str, value: exev::ValueRef<'_>) -> Result<Level, exev::BlockError> {
+            value.deserialize().map(Level)
         }
         fn to_value(&self) -> Value {
             Value::Integer(self.0)

@@ -30,7 +30,6 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 use exev::Event;
 use exev::Value;
-use exev::blocks::AnyBlock;
 use exev_codec::{cbor, json, proto};
 
 const CORPUS_SIZE: usize = 2_000;
@@ -45,9 +44,8 @@ fn decode_and_read_typed(bytes: &[u8]) -> usize {
 fn typed_blocks(event: &Event) -> usize {
     event
         .content()
-        .blocks()
-        .filter_map(|entry| entry.known.map(|(block, _)| (block, entry)))
-        .filter(|(block, entry)| AnyBlock::read(*block, entry.name, entry.value).is_ok())
+        .known_blocks()
+        .filter(|(_, block)| block.is_ok())
         .count()
 }
 

@@ -86,7 +86,7 @@ use std::io::{Read, Write};
 
 use exev::{Event, Value};
 
-use crate::failure::{TopLevel, parts_into_event};
+use crate::failure::{TopLevel, tape_into_event};
 use crate::format::read_at_most;
 use crate::stream::{Split, format_streams};
 use crate::{Error, Format, Options, Position};
@@ -129,9 +129,9 @@ pub fn from_slice(bytes: &[u8]) -> Result<Event, Error> {
 /// assert!(cbor::from_slice_with(&loose, &Options::default().deterministic(true)).is_err());
 /// ```
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
-    let (value, top, _) = read::decode(bytes, options, true, TopLevel::capturing())
+    let (tape, top, _) = read::decode(bytes, options, true, TopLevel::default())
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))?;
-    parts_into_event(value, top, |offset| Position::Binary { offset })
+    tape_into_event(tape, &top, |offset| Position::Binary { offset })
 }
 
 /// Decodes any one CBOR item (not necessarily an event) with `options`.
@@ -149,7 +149,7 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 /// ```
 pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error> {
     read::decode(bytes, options, true, TopLevel::default())
-        .map(|(value, _, _)| value)
+        .map(|(tape, _, _)| tape.value(tape.root()))
         .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
 }
 
@@ -321,7 +321,7 @@ pub(crate) fn split(pending: &[u8], eof: bool, options: &Options) -> Result<Spli
             // limit, so that running out of the window means the item is too large.
             let window = pending.get(..limit).unwrap_or(pending);
             Err(
-                match read::decode(window, options, false, TopLevel::capturing()) {
+                match read::decode(window, options, false, TopLevel::default()) {
                     Err(g) if g.is_end() && window.len() < pending.len() => {
                         crate::error::too_large(limit.saturating_add(1), limit, limit)
                     }

@@ -3,7 +3,9 @@
 //! event's shape, and the encoders' [`Unwritable`].
 
 use std::ops::Range;
+use std::sync::Arc;
 
+use exev::tape::Tape;
 use exev::{Event, EventError, Path, Segment, Value};
 
 use crate::{Error, ErrorKind, Position};
@@ -30,6 +32,20 @@ impl Failure {
             kind,
             reversed_path: Vec::new(),
         }))
+    }
+
+    /// A tape past `u32::MAX` tokens or bytes of text ([`exev::tape::TapeFull`]), at byte
+    /// `offset` of an input of `size` bytes: refused as too large an input. Every decoder's
+    /// limits keep ordinary input far below it.
+    #[cold]
+    pub(crate) fn tape_full(offset: usize, size: usize) -> Failure {
+        Failure::new(
+            offset,
+            ErrorKind::TooLarge {
+                size,
+                limit: u32::MAX as usize,
+            },
+        )
     }
 
     /// The input ended at `offset` where `expected` was needed.
@@ -183,63 +199,17 @@ pub(crate) struct TopLevel {
     /// Where an absent member is reported: the end of the top-level value in text, its start
     /// in binary encodings.
     pub(crate) missing_at: usize,
-    /// Whether the decoder sets the top-level `type` and `content` aside in
-    /// [`TopLevel::parts`] instead of putting them among the members, so that the event is
-    /// built from its parts ([`parts_into_event`]) without taking them out again.
-    pub(crate) capture: bool,
-    /// The top-level `type` and `content` values, when captured.
-    pub(crate) parts: (Option<Value>, Option<Value>),
 }
 
-impl TopLevel {
-    /// Offsets for decoding an event, its `type` and `content` set aside.
-    pub(crate) fn capturing() -> TopLevel {
-        TopLevel {
-            capture: true,
-            ..TopLevel::default()
-        }
-    }
-
-    /// How many top-level members are captured so far.
-    pub(crate) fn captured(&self) -> usize {
-        usize::from(self.parts.0.is_some()) + usize::from(self.parts.1.is_some())
-    }
-
-    /// The slot for the top-level member `key` when it is captured: `type` or `content`.
-    pub(crate) fn slot(&mut self, key: &str) -> Option<&mut Option<Value>> {
-        if !self.capture {
-            return None;
-        }
-        match key {
-            "type" => Some(&mut self.parts.0),
-            "content" => Some(&mut self.parts.1),
-            _ => None,
-        }
-    }
-}
-
-/// The event of a decoded top-level value whose `type` and `content` were captured in `top`
-/// ([`TopLevel::capturing`]), or an [`Error`] placed at the member at fault, as
-/// [`into_event`] places it.
-pub(crate) fn parts_into_event(
-    value: Value,
-    mut top: TopLevel,
-    position: impl FnOnce(usize) -> Position,
-) -> Result<Event, Error> {
-    let Value::Object(other) = value else {
-        return into_event(value, &top, position);
-    };
-    let (event_type, content) = std::mem::take(&mut top.parts);
-    Event::from_members(event_type, content, other).map_err(|e| event_error(e, &top, position))
-}
-
-/// The event of a decoded top-level value, or an [`Error`] placed at the member at fault.
-pub(crate) fn into_event(
-    value: Value,
+/// The event of a decoded tape, its content and other members left on the tape to be read on
+/// demand; or an [`Error`] placed at the member at fault.
+pub(crate) fn tape_into_event(
+    tape: Tape,
     top: &TopLevel,
     position: impl FnOnce(usize) -> Position,
 ) -> Result<Event, Error> {
-    Event::from_value(value).map_err(|e| event_error(e, top, position))
+    let root = tape.root();
+    Event::from_tape(Arc::new(tape), root).map_err(|e| event_error(e, top, position))
 }
 
 /// The error for an event of the wrong shape, at the member at fault.

@@ -38,7 +38,7 @@ use std::io::{Read, Write};
 
 use exev::{Event, Value};
 
-use crate::failure::{TopLevel, parts_into_event};
+use crate::failure::{TopLevel, tape_into_event};
 use crate::format::read_at_most;
 use crate::stream::{Split, format_streams};
 use crate::{Error, Format, Options, Position};
@@ -98,11 +98,11 @@ pub fn from_str(text: &str) -> Result<Event, Error> {
 /// # Ok::<(), exev_codec::Error>(())
 /// ```
 pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> {
-    let mut top = TopLevel::capturing();
-    let value = read::Reader::new(bytes, options)
+    let mut top = TopLevel::default();
+    let tape = read::Reader::new(bytes, options)
         .document(&mut top)
         .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))?;
-    parts_into_event(value, top, |o| Position::in_text(bytes, o))
+    tape_into_event(tape, &top, |o| Position::in_text(bytes, o))
 }
 
 /// Decodes any one JSON value (not necessarily an event) with `options`.
@@ -119,9 +119,10 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
 /// # Ok::<(), exev_codec::Error>(())
 /// ```
 pub fn value_from_slice(bytes: &[u8], options: &Options) -> Result<Value, Error> {
-    read::Reader::new(bytes, options)
+    let tape = read::Reader::new(bytes, options)
         .document(&mut TopLevel::default())
-        .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))
+        .map_err(|f| f.into_error(|o| Position::in_text(bytes, o)))?;
+    Ok(tape.value(tape.root()))
 }
 
 crate::typed::typed_readers!(

@@ -60,6 +60,7 @@ mod error;
 mod failure;
 mod format;
 pub mod json;
+mod keys;
 mod options;
 pub mod oracle;
 pub mod proto;

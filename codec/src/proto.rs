@@ -21,13 +21,14 @@
 //! [`is_typed`] tells which way a block goes.
 //!
 //! Encoding uses the code prost-build generates from the schema (committed, checked fresh by
-//! a test). Decoding reads the wire format directly into the model, in one pass (a generic
-//! object's keys are found by a second cursor over the same bytes; the tests check the
-//! decoder against prost's generated one): no intermediate messages, allocation bounded
-//! by the input, and errors with the exact byte offset ([`Position::Binary`]) and the path in
-//! the event. It checks what the JSON decoder checks: the [`Options`] limits (size, depth,
-//! string length, element count), integers in ±(2^53 - 1) (unless lenient), no duplicate keys,
-//! and the schema's rules; strings are UTF-8 by Protobuf's own rule. Errors are at:
+//! a test). Decoding reads the wire format directly onto the tape the event's content is read
+//! from on demand, as the JSON and CBOR decoders do, in one pass (a generic object's keys are
+//! found by a second cursor over the same bytes; the tests check the decoder against prost's
+//! generated one): no intermediate messages, allocation bounded by the input, and errors with
+//! the exact byte offset ([`Position::Binary`]) and the path in the event. It checks what the
+//! JSON decoder checks: the [`Options`] limits (size, depth, string length, element count),
+//! integers in ±(2^53 - 1) (unless lenient), no duplicate keys, and the schema's rules;
+//! strings are UTF-8 by Protobuf's own rule. Errors are at:
 //! - the byte that is wrong: a truncated varint or length, an over-long varint (its first
 //!   byte), a wrong wire type or a singular field given twice (the field's key), invalid UTF-8
 //!   (the first invalid byte), a string over the limit (its first byte), an integer out of
@@ -75,6 +76,7 @@ use std::io::{Read, Write};
 use exev::{Event, Value};
 use prost::Message as _;
 
+use crate::failure::{TopLevel, tape_into_event};
 use crate::format::read_at_most;
 use crate::stream::{Split, format_streams};
 use crate::{Error, ErrorKind, Format, Options, Position};
@@ -152,9 +154,12 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
             options.max_bytes,
         ));
     }
-    read::Reader::new(options)
+    let position = |offset| Position::Binary { offset };
+    let tape = read::Reader::new(options)
         .event(bytes, 0)
-        .map_err(|f| f.into_error(|offset| Position::Binary { offset }))
+        .map_err(|f| f.into_error(position))?;
+    // The decoder has checked the event's shape: what is left to place cannot fail.
+    tape_into_event(tape, &TopLevel::default(), position)
 }
 
 /// Reads at most the default [`Options::max_bytes`] from `reader` and decodes one event.

@@ -1,7 +1,7 @@
 //! `m.alt_text`: accessibility text for an image (MSC3552).
 
 use crate::blocks::text::{read_text_wrapper, text_wrapper_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value, ValueRef};
 
 /// `m.alt_text`: the text that describes an image to those who cannot see it, used as the
 /// HTML `alt` attribute. It wraps a nested `m.text` block, which is required.
@@ -53,7 +53,7 @@ impl AltTextBlock {
     }
 
     /// Reads an `m.alt_text` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<AltTextBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<AltTextBlock, BlockError> {
         let (text, extra) = read_text_wrapper(value, path)?;
         Ok(AltTextBlock { text, extra })
     }
@@ -62,7 +62,7 @@ impl AltTextBlock {
 impl Block for AltTextBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::AltText.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<AltTextBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<AltTextBlock, BlockError> {
         AltTextBlock::read_at(value, &Path::root())
     }
 
@@ -87,7 +87,7 @@ mod tests {
     #[test]
     fn html_only_means_no_alt_text() {
         let v = json(r#"{"m.text": [{"body": "<b>logo</b>", "mimetype": "text/html"}]}"#);
-        let a = AltTextBlock::read("org.matrix.msc1767.alt_text", &v).unwrap();
+        let a = AltTextBlock::read("org.matrix.msc1767.alt_text", ValueRef::from(&v)).unwrap();
         assert_eq!(a.plain_text(), None);
         assert_eq!(a.text.html(), Some("<b>logo</b>"));
     }

@@ -1,7 +1,7 @@
 //! `m.asset`: what a location is of (MSC3488).
 
 use crate::blocks::fields::{Fields, ObjectWriter};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// `m.asset`: what a shared location describes, as a namespaced `type`. MSC3488 defines
 /// [`AssetBlock::SELF`], the sender's own position; `m.pin` (a dropped pin) is used by clients
@@ -59,7 +59,7 @@ impl AssetBlock {
     }
 
     /// Reads an `m.asset` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<AssetBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<AssetBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let asset_type = fields.required_string("type")?;
         Ok(AssetBlock {
@@ -72,7 +72,7 @@ impl AssetBlock {
 impl Block for AssetBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Asset.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<AssetBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<AssetBlock, BlockError> {
         AssetBlock::read_at(value, &Path::root())
     }
 
@@ -94,8 +94,11 @@ mod tests {
         let a = AssetBlock::from_value(&v).unwrap();
         assert!(a.is_self());
         assert_eq!(a.to_value(), v);
-        let a =
-            AssetBlock::read("org.matrix.msc3488.asset", &json(r#"{"type": "m.pin"}"#)).unwrap();
+        let a = AssetBlock::read(
+            "org.matrix.msc3488.asset",
+            ValueRef::from(&json(r#"{"type": "m.pin"}"#)),
+        )
+        .unwrap();
         assert_eq!(a.asset_type, "m.pin");
         assert!(!a.is_self());
     }

@@ -4,7 +4,7 @@
 use crate::blocks::fields::{
     Fields, ObjectWriter, read_uint_clamped, read_uint_in, uint_value, wrong_type,
 };
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// The obsolete v1 name whose `duration` is in milliseconds and whose waveform runs to 1024.
 const V1_NAME: &str = "org.matrix.msc1767.audio";
@@ -71,14 +71,14 @@ impl DurationUnit {
 /// that values are never rescaled behind the caller's back.
 ///
 /// ```
-/// use exev::{AudioDetailsBlock, Block, DurationUnit};
+/// use exev::{AudioDetailsBlock, Block, DurationUnit, ValueRef};
 ///
 /// let voice = AudioDetailsBlock::new(90).waveform(vec![0, 128, 256]);
 /// assert_eq!(voice.duration_ms(), 90_000);
 /// assert_eq!(AudioDetailsBlock::from_value(&voice.to_value()).unwrap(), voice);
 ///
 /// // The v1 block Element sends on voice messages: milliseconds, waveform up to 1024.
-/// let v1 = AudioDetailsBlock::read("org.matrix.msc1767.audio", &voice_v1()).unwrap();
+/// let v1 = AudioDetailsBlock::read("org.matrix.msc1767.audio", ValueRef::from(&voice_v1())).unwrap();
 /// assert_eq!(v1.unit, DurationUnit::Milliseconds);
 /// assert_eq!(v1.duration_secs(), 7);
 /// assert_eq!(v1.waveform_scaled(256), Some(vec![0, 64, 256]));
@@ -201,7 +201,7 @@ impl AudioDetailsBlock {
     /// Reads an audio details value as sent under `name`; paths in errors start at `path`.
     pub(crate) fn read_at(
         name: &str,
-        value: &Value,
+        value: ValueRef<'_>,
         path: &Path,
     ) -> Result<AudioDetailsBlock, BlockError> {
         AudioDetailsBlock::read_with(name, value, path, None)
@@ -232,12 +232,13 @@ impl AudioDetailsBlock {
     /// # Errors
     ///
     /// As [`Block::read`], for everything but a waveform value out of range.
-    pub fn read_clamped(
+    pub fn read_clamped<'v>(
         name: &str,
-        value: &Value,
+        value: impl Into<ValueRef<'v>>,
     ) -> Result<(AudioDetailsBlock, Vec<BlockError>), BlockError> {
         let mut clamped = Vec::new();
-        let block = AudioDetailsBlock::read_with(name, value, &Path::root(), Some(&mut clamped))?;
+        let block =
+            AudioDetailsBlock::read_with(name, value.into(), &Path::root(), Some(&mut clamped))?;
         Ok((block, clamped))
     }
 
@@ -245,7 +246,7 @@ impl AudioDetailsBlock {
     /// noted there.
     fn read_with(
         name: &str,
-        value: &Value,
+        value: ValueRef<'_>,
         path: &Path,
         clamp: Option<&mut Vec<BlockError>>,
     ) -> Result<AudioDetailsBlock, BlockError> {
@@ -286,7 +287,7 @@ impl AudioDetailsBlock {
 }
 
 fn read_waveform(
-    value: &Value,
+    value: ValueRef<'_>,
     path: &Path,
     (max, allowed): (u64, &'static str),
     mut clamp: Option<&mut Vec<BlockError>>,
@@ -311,7 +312,7 @@ fn read_waveform(
 impl Block for AudioDetailsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::AudioDetails.name_table();
 
-    fn read(name: &str, value: &Value) -> Result<AudioDetailsBlock, BlockError> {
+    fn read(name: &str, value: ValueRef<'_>) -> Result<AudioDetailsBlock, BlockError> {
         AudioDetailsBlock::read_at(name, value, &Path::root())
     }
 
@@ -346,7 +347,8 @@ mod tests {
         );
         assert_eq!(a.duration_ms(), 90_000);
         assert_eq!(a.to_value(), v);
-        let a = AudioDetailsBlock::read("org.matrix.msc1767.audio_details", &v).unwrap();
+        let a = AudioDetailsBlock::read("org.matrix.msc1767.audio_details", ValueRef::from(&v))
+            .unwrap();
         assert_eq!(a.unit, DurationUnit::Seconds);
     }
 
@@ -354,7 +356,7 @@ mod tests {
     fn reads_the_v1_voice_block_in_milliseconds() {
         // MSC3245 v1 as deployed (V32).
         let v = json(r#"{"duration": 6541, "waveform": [0, 256, 1024]}"#);
-        let a = AudioDetailsBlock::read(V1_NAME, &v).unwrap();
+        let a = AudioDetailsBlock::read(V1_NAME, ValueRef::from(&v)).unwrap();
         assert_eq!(a.unit, DurationUnit::Milliseconds);
         assert_eq!((a.duration_ms(), a.duration_secs()), (6541, 7));
         assert_eq!(a.waveform_max, 1024);
@@ -365,7 +367,8 @@ mod tests {
             a.to_value(),
             json(r#"{"duration": 7, "org.matrix.msc3246.waveform": [0, 256, 1024]}"#)
         );
-        let b = AudioDetailsBlock::read(V1_NAME, &json(r#"{"duration": 499}"#)).unwrap();
+        let b = AudioDetailsBlock::read(V1_NAME, ValueRef::from(&json(r#"{"duration": 499}"#)))
+            .unwrap();
         assert_eq!((b.duration_secs(), b.waveform_max), (0, 1024));
     }
 
@@ -439,8 +442,8 @@ mod tests {
             r#"["org.matrix.msc3246.waveform"][0]: 1025 is outside the allowed range 0..=1024"#
         );
 
-        assert!(AudioDetailsBlock::read(V1_NAME, &stable(1024)).is_ok());
-        let e = AudioDetailsBlock::read(V1_NAME, &stable(1025)).unwrap_err();
+        assert!(AudioDetailsBlock::read(V1_NAME, ValueRef::from(&stable(1024))).is_ok());
+        let e = AudioDetailsBlock::read(V1_NAME, ValueRef::from(&stable(1025))).unwrap_err();
         assert_eq!(
             e.to_string(),
             "waveform[1]: 1025 is outside the allowed range 0..=1024"

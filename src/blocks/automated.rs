@@ -1,6 +1,6 @@
 //! `m.automated`: the mixin marking events sent by automation (MSC3955).
 
-use crate::{Block, BlockError, KnownBlock, NameStatus, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Value, ValueRef};
 
 /// `m.automated`: a boolean mixin, meaningful on any event type, saying that the event was
 /// sent by automation (a bot, a bridge notice) rather than typed by a person. Clients may
@@ -36,12 +36,12 @@ impl AutomatedBlock {
 
     /// Whether `value` is a boolean, the type MSC3955 gives the block; any other value reads
     /// as `false`.
-    pub fn is_boolean(value: &Value) -> bool {
-        value.as_bool().is_some()
+    pub fn is_boolean<'v>(value: impl Into<ValueRef<'v>>) -> bool {
+        value.into().as_bool().is_some()
     }
 
     /// Reads an `m.automated` value: `true` only for `true` (MSC3955).
-    pub(crate) fn read_value(value: &Value) -> AutomatedBlock {
+    pub(crate) fn read_value(value: ValueRef<'_>) -> AutomatedBlock {
         AutomatedBlock(value.as_bool() == Some(true))
     }
 }
@@ -49,7 +49,7 @@ impl AutomatedBlock {
 impl Block for AutomatedBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Automated.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<AutomatedBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<AutomatedBlock, BlockError> {
         Ok(AutomatedBlock::read_value(value))
     }
 
@@ -76,7 +76,11 @@ mod tests {
                 .unwrap()
                 .is_automated()
         );
-        let a = AutomatedBlock::read("org.matrix.msc1767.automated", &json("true")).unwrap();
+        let a = AutomatedBlock::read(
+            "org.matrix.msc1767.automated",
+            ValueRef::from(&json("true")),
+        )
+        .unwrap();
         assert_eq!(a, AutomatedBlock(true));
     }
 

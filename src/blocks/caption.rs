@@ -1,7 +1,7 @@
 //! `m.caption`: text shown above or below media (MSC3551).
 
 use crate::blocks::text::{read_text_wrapper, text_wrapper_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value, ValueRef};
 
 /// `m.caption`: a message placed above or below the rendered media, or shown as a tooltip on
 /// stickers. It wraps a nested `m.text` block, which is required.
@@ -49,7 +49,7 @@ impl CaptionBlock {
     }
 
     /// Reads an `m.caption` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<CaptionBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<CaptionBlock, BlockError> {
         let (text, extra) = read_text_wrapper(value, path)?;
         Ok(CaptionBlock { text, extra })
     }
@@ -58,7 +58,7 @@ impl CaptionBlock {
 impl Block for CaptionBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Caption.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<CaptionBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<CaptionBlock, BlockError> {
         CaptionBlock::read_at(value, &Path::root())
     }
 
@@ -84,7 +84,7 @@ mod tests {
     #[test]
     fn reads_the_unstable_nested_text() {
         let v = json(r#"{"org.matrix.msc1767.text": "a caption"}"#);
-        let c = CaptionBlock::read("org.matrix.msc1767.caption", &v).unwrap();
+        let c = CaptionBlock::read("org.matrix.msc1767.caption", ValueRef::from(&v)).unwrap();
         assert_eq!(c.text.plain_text(), Some("a caption"));
         assert_eq!(c.to_value(), json(r#"{"m.text": [{"body": "a caption"}]}"#));
     }

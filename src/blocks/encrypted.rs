@@ -1,7 +1,7 @@
 //! `m.encrypted`: an encrypted payload (MSC3956, a draft).
 
 use crate::blocks::fields::{Fields, ObjectWriter};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// `m.encrypted`: the content of today's `m.room.encrypted` events, carried as a block of the
 /// `m.encrypted` event type. Only `algorithm` is typed; everything else (`ciphertext`,
@@ -78,7 +78,7 @@ impl EncryptedBlock {
     }
 
     /// Reads an `m.encrypted` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<EncryptedBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<EncryptedBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let algorithm = fields.required_string("algorithm")?;
         Ok(EncryptedBlock {
@@ -91,7 +91,7 @@ impl EncryptedBlock {
 impl Block for EncryptedBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Encrypted.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<EncryptedBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<EncryptedBlock, BlockError> {
         EncryptedBlock::read_at(value, &Path::root())
     }
 
@@ -130,7 +130,7 @@ mod tests {
         assert_eq!(b.device_id(), Some("<sender_device_id>"));
         assert_eq!(b.extra.len(), 4);
         assert_eq!(b.to_value(), v);
-        let b = EncryptedBlock::read("org.matrix.msc1767.encrypted", &v).unwrap();
+        let b = EncryptedBlock::read("org.matrix.msc1767.encrypted", ValueRef::from(&v)).unwrap();
         assert_eq!(b.algorithm, "m.megolm.v1.aes-sha2");
     }
 

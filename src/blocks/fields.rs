@@ -1,7 +1,7 @@
 //! [`Fields`]: reads the members of a block's object one by one, with paths in its errors, and
 //! hands back whatever it was not asked for so that typed blocks keep unknown fields.
 
-use crate::{BlockError, BlockErrorKind, Object, Path, Value};
+use crate::{BlockError, BlockErrorKind, Object, ObjectRef, Path, RefShape, Value, ValueRef};
 
 /// The keys a [`Fields`] has read: a handful inline, so that reading a block allocates
 /// nothing for its bookkeeping (blocks have few fields).
@@ -47,13 +47,13 @@ pub(crate) fn at_index<T>(
 
 /// Reads a block's object member by member.
 pub(crate) struct Fields<'a> {
-    object: &'a Object,
+    object: ObjectRef<'a>,
     path: &'a Path,
     taken: TakenKeys<'a>,
 }
 
 /// An error at `path` saying `value` is not `expected`.
-pub(crate) fn wrong_type(path: Path, expected: &'static str, value: &Value) -> BlockError {
+pub(crate) fn wrong_type(path: Path, expected: &'static str, value: ValueRef<'_>) -> BlockError {
     BlockError::new(
         path,
         BlockErrorKind::WrongType {
@@ -64,9 +64,9 @@ pub(crate) fn wrong_type(path: Path, expected: &'static str, value: &Value) -> B
 }
 
 /// A non-negative integer, or an error at `path`.
-pub(crate) fn read_uint(value: &Value, path: &Path) -> Result<u64, BlockError> {
-    match value {
-        Value::Integer(i) => u64::try_from(*i).map_err(|_| {
+pub(crate) fn read_uint(value: ValueRef<'_>, path: &Path) -> Result<u64, BlockError> {
+    match value.shape() {
+        RefShape::Integer(i) => u64::try_from(i).map_err(|_| {
             BlockError::new(
                 path.clone(),
                 BlockErrorKind::OutOfRange {
@@ -75,29 +75,29 @@ pub(crate) fn read_uint(value: &Value, path: &Path) -> Result<u64, BlockError> {
                 },
             )
         }),
-        Value::Number(n) => Err(BlockError::new(
+        RefShape::Number(n) => Err(BlockError::new(
             path.clone(),
             BlockErrorKind::OutOfRange {
-                value: n.to_string(),
+                value: n.to_owned(),
                 allowed: "integers in [0, 2^53-1]",
             },
         )),
-        other => Err(wrong_type(path.clone(), "a non-negative integer", other)),
+        _ => Err(wrong_type(path.clone(), "a non-negative integer", value)),
     }
 }
 
 /// A string, or an error at `path`.
-pub(crate) fn read_string(value: &Value, path: &Path) -> Result<String, BlockError> {
-    match value {
-        Value::String(s) => Ok(s.clone()),
-        other => Err(wrong_type(path.clone(), "a string", other)),
+pub(crate) fn read_string(value: ValueRef<'_>, path: &Path) -> Result<String, BlockError> {
+    match value.as_str() {
+        Some(s) => Ok(s.to_owned()),
+        None => Err(wrong_type(path.clone(), "a string", value)),
     }
 }
 
 /// An integer in `min..=max`, or an error at `path`; `allowed` names the range in errors
 /// (`"0..=20"`).
 pub(crate) fn read_uint_in(
-    value: &Value,
+    value: ValueRef<'_>,
     path: &Path,
     min: u64,
     max: u64,
@@ -112,13 +112,13 @@ pub(crate) fn read_uint_in(
             },
         )
     };
-    match value {
-        Value::Integer(i) => match u64::try_from(*i) {
+    match value.shape() {
+        RefShape::Integer(i) => match u64::try_from(i) {
             Ok(n) if (min..=max).contains(&n) => Ok(n),
             _ => Err(out_of_range(i.to_string())),
         },
-        Value::Number(n) => Err(out_of_range(n.to_string())),
-        other => Err(wrong_type(path.clone(), "an integer", other)),
+        RefShape::Number(n) => Err(out_of_range(n.to_owned())),
+        _ => Err(wrong_type(path.clone(), "an integer", value)),
     }
 }
 
@@ -127,7 +127,7 @@ pub(crate) fn read_uint_in(
 /// renderer does with one value out of range (a waveform sample, a zoom level) rather than
 /// voiding the whole block. A value that is not an integer is still an error.
 pub(crate) fn read_uint_clamped(
-    value: &Value,
+    value: ValueRef<'_>,
     path: &Path,
     (min, max, allowed): (u64, u64, &'static str),
     notes: &mut Vec<BlockError>,
@@ -135,9 +135,9 @@ pub(crate) fn read_uint_clamped(
     match read_uint_in(value, path, min, max, allowed) {
         Ok(n) => Ok(n),
         Err(e) => {
-            let below = match value {
-                Value::Integer(i) => *i < 0 || u64::try_from(*i).is_ok_and(|n| n < min),
-                Value::Number(n) => n.as_str().starts_with('-'),
+            let below = match value.shape() {
+                RefShape::Integer(i) => i < 0 || u64::try_from(i).is_ok_and(|n| n < min),
+                RefShape::Number(n) => n.starts_with('-'),
                 _ => return Err(e),
             };
             notes.push(e);
@@ -147,14 +147,17 @@ pub(crate) fn read_uint_clamped(
 }
 
 /// A boolean, or an error at `path`.
-pub(crate) fn read_bool(value: &Value, path: &Path) -> Result<bool, BlockError> {
+pub(crate) fn read_bool(value: ValueRef<'_>, path: &Path) -> Result<bool, BlockError> {
     value
         .as_bool()
         .ok_or_else(|| wrong_type(path.clone(), "a boolean", value))
 }
 
 /// An array of strings, or an error at `path` (or at the offending element's index).
-pub(crate) fn read_string_array(value: &Value, path: &Path) -> Result<Vec<String>, BlockError> {
+pub(crate) fn read_string_array(
+    value: ValueRef<'_>,
+    path: &Path,
+) -> Result<Vec<String>, BlockError> {
     let items = value
         .as_array()
         .ok_or_else(|| wrong_type(path.clone(), "an array of strings", value))?;
@@ -172,14 +175,14 @@ pub(crate) fn string_array_value(items: &[String]) -> Value {
 
 impl<'a> Fields<'a> {
     /// Starts reading `value`, which must be an object.
-    pub(crate) fn new(value: &'a Value, path: &'a Path) -> Result<Fields<'a>, BlockError> {
-        match value {
-            Value::Object(object) => Ok(Fields {
+    pub(crate) fn new(value: ValueRef<'a>, path: &'a Path) -> Result<Fields<'a>, BlockError> {
+        match value.as_object() {
+            Some(object) => Ok(Fields {
                 object,
                 path,
                 taken: TakenKeys::default(),
             }),
-            other => Err(wrong_type(path.clone(), "an object", other)),
+            None => Err(wrong_type(path.clone(), "an object", value)),
         }
     }
 
@@ -199,15 +202,15 @@ impl<'a> Fields<'a> {
     }
 
     /// The raw member `key`, marked as read.
-    pub(crate) fn take(&mut self, key: &'a str) -> Option<&'a Value> {
+    pub(crate) fn take(&mut self, key: &'a str) -> Option<ValueRef<'a>> {
         let (k, v) = self.object.get_key_value(key)?;
-        self.taken.insert(k.as_str());
+        self.taken.insert(k);
         Some(v)
     }
 
     /// The first of `keys` present, with the key it was found under; all present ones are
     /// marked as read, since the first wins over the others.
-    pub(crate) fn take_first(&mut self, keys: &[&'a str]) -> Option<(&'a str, &'a Value)> {
+    pub(crate) fn take_first(&mut self, keys: &[&'a str]) -> Option<(&'a str, ValueRef<'a>)> {
         let mut found = None;
         for key in keys {
             if let Some(v) = self.take(key) {
@@ -221,7 +224,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn optional<T>(
         &mut self,
         key: &'a str,
-        read: impl FnOnce(&Value, &Path) -> Result<T, BlockError>,
+        read: impl FnOnce(ValueRef<'a>, &Path) -> Result<T, BlockError>,
     ) -> Result<Option<T>, BlockError> {
         match self.take(key) {
             Some(v) => self.at(key, |p| read(v, p)).map(Some),
@@ -233,7 +236,7 @@ impl<'a> Fields<'a> {
     pub(crate) fn required<T>(
         &mut self,
         key: &'static str,
-        read: impl FnOnce(&Value, &Path) -> Result<T, BlockError>,
+        read: impl FnOnce(ValueRef<'a>, &Path) -> Result<T, BlockError>,
     ) -> Result<T, BlockError> {
         match self.take(key) {
             Some(v) => self.at(key, |p| read(v, p)),
@@ -276,11 +279,13 @@ impl<'a> Fields<'a> {
         if self.taken.len() == self.object.len() {
             return Object::new();
         }
-        self.object
-            .iter()
-            .filter(|(k, _)| !self.taken.contains(k))
-            .map(|(k, v)| (k.clone(), v.clone()))
-            .collect()
+        let mut rest = Object::new();
+        for (k, v) in self.object.iter_as_held() {
+            if !self.taken.contains(k) {
+                rest.insert(k.to_owned(), v.to_value());
+            }
+        }
+        rest
     }
 }
 

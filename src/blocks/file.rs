@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_string, uint_value, wrong_type};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, ObjectRef, Path, Value, ValueRef};
 
 /// `m.file`: where a file is, what it is called, its type and size, and its decryption keys
 /// when it is encrypted.
@@ -95,7 +95,7 @@ impl FileBlock {
     }
 
     /// Reads an `m.file` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<FileBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<FileBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let url = match fields.take_first(&["url", "uri"]) {
             Some((key, v)) => fields.at(key, |p| read_string(v, p))?,
@@ -107,7 +107,7 @@ impl FileBlock {
         // `key` marks an encrypted file; the rest of EncryptedFile is then required.
         let encryption = match fields.take("key") {
             Some(key) => {
-                let key = key.as_object().cloned().ok_or_else(|| {
+                let key = key.as_object().map(ObjectRef::to_object).ok_or_else(|| {
                     wrong_type(fields.path_of("key"), "a JSON Web Key object", key)
                 })?;
                 let iv = fields.required_string("iv")?;
@@ -128,15 +128,15 @@ impl FileBlock {
     }
 }
 
-fn read_hashes(value: &Value, path: &Path) -> Result<BTreeMap<String, String>, BlockError> {
+fn read_hashes(value: ValueRef<'_>, path: &Path) -> Result<BTreeMap<String, String>, BlockError> {
     let object = value
         .as_object()
         .ok_or_else(|| wrong_type(path.clone(), "an object of hashes", value))?;
     let mut hashes = BTreeMap::new();
-    for (algorithm, hash) in object {
+    for (algorithm, hash) in object.iter() {
         hashes.insert(
-            algorithm.clone(),
-            read_string(hash, &path.clone().key(algorithm.as_str()))?,
+            algorithm.to_owned(),
+            read_string(hash, &path.clone().key(algorithm))?,
         );
     }
     if !hashes.contains_key("sha256") {
@@ -151,7 +151,7 @@ fn read_hashes(value: &Value, path: &Path) -> Result<BTreeMap<String, String>, B
 impl Block for FileBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::File.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<FileBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<FileBlock, BlockError> {
         FileBlock::read_at(value, &Path::root())
     }
 

@@ -1,7 +1,7 @@
 //! `m.image_details`: an image's size in pixels and whether it is a sticker (MSC3552).
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_bool, uint_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// `m.image_details`: the width and height of an image in pixels (both required), and the
 /// `m.sticker` flag that asks clients to render the image as a sticker.
@@ -60,7 +60,10 @@ impl ImageDetailsBlock {
     }
 
     /// Reads an `m.image_details` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<ImageDetailsBlock, BlockError> {
+    pub(crate) fn read_at(
+        value: ValueRef<'_>,
+        path: &Path,
+    ) -> Result<ImageDetailsBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let width = fields.required_uint("width")?;
         let height = fields.required_uint("height")?;
@@ -80,7 +83,7 @@ impl ImageDetailsBlock {
 impl Block for ImageDetailsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::ImageDetails.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<ImageDetailsBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<ImageDetailsBlock, BlockError> {
         ImageDetailsBlock::read_at(value, &Path::root())
     }
 
@@ -114,7 +117,8 @@ mod tests {
         let v = json(r#"{"height": 1, "width": 1, "m.sticker": true}"#);
         assert!(ImageDetailsBlock::from_value(&v).unwrap().sticker);
         let v = json(r#"{"height": 1, "width": 1, "org.matrix.msc1767.sticker": true}"#);
-        let d = ImageDetailsBlock::read("org.matrix.msc1767.image_details", &v).unwrap();
+        let d = ImageDetailsBlock::read("org.matrix.msc1767.image_details", ValueRef::from(&v))
+            .unwrap();
         assert!(d.sticker);
         assert!(d.extra.is_empty());
         assert_eq!(

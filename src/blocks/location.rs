@@ -1,7 +1,9 @@
 //! `m.location`: a place, as a geo URI (MSC3488).
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_uint_clamped, read_uint_in, uint_value};
-use crate::{Block, BlockError, BlockErrorKind, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{
+    Block, BlockError, BlockErrorKind, KnownBlock, NameStatus, Object, Path, Value, ValueRef,
+};
 
 /// `m.location`: a place on Earth as an RFC 5870 `geo:` URI (required), with an optional
 /// label and an optional map zoom level (0 to 20, the OpenStreetMap levels).
@@ -64,7 +66,7 @@ impl LocationBlock {
     }
 
     /// Reads an `m.location` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<LocationBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<LocationBlock, BlockError> {
         LocationBlock::read_with(value, path, None)
     }
 
@@ -75,14 +77,16 @@ impl LocationBlock {
     /// # Errors
     ///
     /// As [`Block::read`], for everything but the zoom level's range.
-    pub fn read_clamped(value: &Value) -> Result<(LocationBlock, Vec<BlockError>), BlockError> {
+    pub fn read_clamped<'v>(
+        value: impl Into<ValueRef<'v>>,
+    ) -> Result<(LocationBlock, Vec<BlockError>), BlockError> {
         let mut clamped = Vec::new();
-        let block = LocationBlock::read_with(value, &Path::root(), Some(&mut clamped))?;
+        let block = LocationBlock::read_with(value.into(), &Path::root(), Some(&mut clamped))?;
         Ok((block, clamped))
     }
 
     fn read_with(
-        value: &Value,
+        value: ValueRef<'_>,
         path: &Path,
         clamp: Option<&mut Vec<BlockError>>,
     ) -> Result<LocationBlock, BlockError> {
@@ -136,7 +140,7 @@ fn short(s: &str) -> String {
 impl Block for LocationBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Location.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<LocationBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<LocationBlock, BlockError> {
         LocationBlock::read_at(value, &Path::root())
     }
 
@@ -166,7 +170,7 @@ mod tests {
         assert_eq!(l.to_value(), v);
         // V25's unstable block.
         let v = json(r#"{"uri": "geo:8.95752746197222,12.494122581370175;u=10"}"#);
-        let l = LocationBlock::read("org.matrix.msc3488.location", &v).unwrap();
+        let l = LocationBlock::read("org.matrix.msc3488.location", ValueRef::from(&v)).unwrap();
         assert_eq!(l.description, None);
     }
 

@@ -1,7 +1,7 @@
 //! `m.mentions`: who an event mentions, for push rules (spec; a mixin under MSC4053).
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_string_array, string_array_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// `m.mentions`: the users an event mentions and whether it mentions the whole room
 /// (`@room`). Both members are optional; an empty block mentions nobody.
@@ -73,7 +73,7 @@ impl MentionsBlock {
     }
 
     /// Reads an `m.mentions` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<MentionsBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<MentionsBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let user_ids = fields.optional("user_ids", read_string_array)?;
         let room = fields.boolean("room")?;
@@ -88,7 +88,7 @@ impl MentionsBlock {
 impl Block for MentionsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Mentions.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<MentionsBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<MentionsBlock, BlockError> {
         MentionsBlock::read_at(value, &Path::root())
     }
 

@@ -3,7 +3,7 @@
 
 use crate::blocks::fields::{Fields, ObjectWriter, read_uint_in, uint_value, wrong_type};
 use crate::blocks::text::required_nested_text;
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value, ValueRef};
 
 /// The unstable block name, whose shape differs from the stable one.
 const UNSTABLE_NAME: &str = "org.matrix.msc3381.poll.start";
@@ -147,7 +147,7 @@ impl PollQuestion {
         self
     }
 
-    fn read_at(value: &Value, path: &Path) -> Result<PollQuestion, BlockError> {
+    fn read_at(value: ValueRef<'_>, path: &Path) -> Result<PollQuestion, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let text = required_nested_text(&mut fields)?;
         Ok(PollQuestion {
@@ -191,7 +191,11 @@ impl PollAnswer {
         self
     }
 
-    fn read_at(value: &Value, path: &Path, id_key: &'static str) -> Result<PollAnswer, BlockError> {
+    fn read_at(
+        value: ValueRef<'_>,
+        path: &Path,
+        id_key: &'static str,
+    ) -> Result<PollAnswer, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let id = fields.required_string(id_key)?;
         let text = required_nested_text(&mut fields)?;
@@ -282,7 +286,11 @@ impl PollBlock {
     }
 
     /// Reads a poll value as sent under `name`; paths in errors start at `path`.
-    pub(crate) fn read_at(name: &str, value: &Value, path: &Path) -> Result<PollBlock, BlockError> {
+    pub(crate) fn read_at(
+        name: &str,
+        value: ValueRef<'_>,
+        path: &Path,
+    ) -> Result<PollBlock, BlockError> {
         let id_key = if name == UNSTABLE_NAME { "id" } else { "m.id" };
         let mut fields = Fields::new(value, path)?;
         // The unstable shape spells the known kinds its own way: the typed poll is the same.
@@ -315,7 +323,7 @@ impl PollBlock {
     /// when a text is more than one plain representation, which a string cannot say.
     ///
     /// ```
-    /// use exev::{Block, PollAnswer, PollBlock, PollKind, TextBlock};
+    /// use exev::{Block, PollAnswer, PollBlock, PollKind, TextBlock, ValueRef};
     ///
     /// let poll = PollBlock::new(TextBlock::plain("Lunch?"), vec![PollAnswer::plain("a", "Pizza")])
     ///     .with_kind(PollKind::Disclosed);
@@ -324,7 +332,7 @@ impl PollBlock {
     ///     unstable.get("kind").and_then(|k| k.as_str()),
     ///     Some("org.matrix.msc3381.poll.disclosed")
     /// );
-    /// assert_eq!(PollBlock::read("org.matrix.msc3381.poll.start", &unstable).unwrap(), poll);
+    /// assert_eq!(PollBlock::read("org.matrix.msc3381.poll.start", ValueRef::from(&unstable)).unwrap(), poll);
     /// assert!(PollBlock::new(TextBlock::plain("q").with_html("<b>q</b>"), vec![]).unstable_value().is_none());
     /// ```
     pub fn unstable_value(&self) -> Option<Value> {
@@ -364,7 +372,7 @@ impl PollBlock {
 const UNSTABLE_TEXT: &str = "org.matrix.msc1767.text";
 
 fn read_answers(
-    value: &Value,
+    value: ValueRef<'_>,
     path: &Path,
     id_key: &'static str,
 ) -> Result<Vec<PollAnswer>, BlockError> {
@@ -383,7 +391,7 @@ fn read_answers(
 impl Block for PollBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Poll.name_table();
 
-    fn read(name: &str, value: &Value) -> Result<PollBlock, BlockError> {
+    fn read(name: &str, value: ValueRef<'_>) -> Result<PollBlock, BlockError> {
         PollBlock::read_at(name, value, &Path::root())
     }
 
@@ -455,24 +463,32 @@ mod tests {
     #[test]
     fn the_unstable_shape_is_the_same_typed_poll() {
         let stable = PollBlock::from_value(&json(V13)).unwrap();
-        let unstable = PollBlock::read(UNSTABLE_NAME, &json(V16)).unwrap();
+        let unstable = PollBlock::read(UNSTABLE_NAME, ValueRef::from(&json(V16))).unwrap();
         assert_eq!(stable, unstable);
         assert_eq!(stable.unstable_value(), Some(json(V16)));
         // A kind exev does not know keeps its spelling both ways.
         let custom = stable.clone().with_kind(PollKind::Undisclosed);
         let mut custom_kind = custom.clone();
         custom_kind.kind = Some("org.example.ranked".to_owned());
-        let back = PollBlock::read(UNSTABLE_NAME, &custom_kind.unstable_value().unwrap()).unwrap();
+        let back = PollBlock::read(
+            UNSTABLE_NAME,
+            ValueRef::from(&custom_kind.unstable_value().unwrap()),
+        )
+        .unwrap();
         assert_eq!(back, custom_kind);
         assert_eq!(
-            PollBlock::read(UNSTABLE_NAME, &custom.unstable_value().unwrap()).unwrap(),
+            PollBlock::read(
+                UNSTABLE_NAME,
+                ValueRef::from(&custom.unstable_value().unwrap())
+            )
+            .unwrap(),
             custom
         );
     }
 
     #[test]
     fn reads_the_unstable_shape_and_writes_the_stable_one() {
-        let p = PollBlock::read(UNSTABLE_NAME, &json(V16)).unwrap();
+        let p = PollBlock::read(UNSTABLE_NAME, ValueRef::from(&json(V16))).unwrap();
         assert_eq!(p.kind.as_deref(), Some("m.disclosed"));
         assert!(p.is_disclosed());
         assert_eq!(
@@ -486,10 +502,10 @@ mod tests {
             r#"{"question": {"org.matrix.msc1767.text": [{"body": "Q"}]},
                 "answers": [{"id": "a", "org.matrix.msc1767.text": [{"body": "A"}]}]}"#,
         );
-        let p = PollBlock::read(UNSTABLE_NAME, &v).unwrap();
+        let p = PollBlock::read(UNSTABLE_NAME, ValueRef::from(&v)).unwrap();
         assert_eq!(p.answers[0].text.plain_text(), Some("A"));
         // The stable shape's `m.id` is not the unstable `id`.
-        let e = PollBlock::read(UNSTABLE_NAME, &json(V13)).unwrap_err();
+        let e = PollBlock::read(UNSTABLE_NAME, ValueRef::from(&json(V13))).unwrap_err();
         assert_eq!(e.to_string(), "answers[0]: missing required field `id`");
     }
 

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use crate::blocks::fields::{read_uint, uint_value, wrong_type};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// `m.poll.results`: the number of votes per answer identifier, sent on `m.poll.end`.
 ///
@@ -58,18 +58,16 @@ impl PollResultsBlock {
     }
 
     /// Reads an `m.poll.results` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<PollResultsBlock, BlockError> {
+    pub(crate) fn read_at(
+        value: ValueRef<'_>,
+        path: &Path,
+    ) -> Result<PollResultsBlock, BlockError> {
         let object = value
             .as_object()
             .ok_or_else(|| wrong_type(path.clone(), "an object of vote counts", value))?;
         object
             .iter()
-            .map(|(id, count)| {
-                Ok((
-                    id.clone(),
-                    read_uint(count, &path.clone().key(id.as_str()))?,
-                ))
-            })
+            .map(|(id, count)| Ok((id.to_owned(), read_uint(count, &path.clone().key(id))?)))
             .collect::<Result<BTreeMap<_, _>, BlockError>>()
             .map(PollResultsBlock)
     }
@@ -78,7 +76,7 @@ impl PollResultsBlock {
 impl Block for PollResultsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::PollResults.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<PollResultsBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<PollResultsBlock, BlockError> {
         PollResultsBlock::read_at(value, &Path::root())
     }
 

@@ -1,7 +1,7 @@
 //! `m.relates_to`: a relation to another event (spec relations; a possible mixin).
 
 use crate::blocks::fields::{Fields, ObjectWriter};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// The key of the reply member.
 const IN_REPLY_TO: &str = "m.in_reply_to";
@@ -151,7 +151,7 @@ impl RelatesToBlock {
     }
 
     /// Reads an `m.relates_to` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<RelatesToBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<RelatesToBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let rel_type = fields.string("rel_type")?;
         let event_id = fields.string("event_id")?;
@@ -183,7 +183,7 @@ impl RelatesToBlock {
 impl Block for RelatesToBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::RelatesTo.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<RelatesToBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<RelatesToBlock, BlockError> {
         RelatesToBlock::read_at(value, &Path::root())
     }
 

@@ -2,7 +2,7 @@
 //! `org.matrix.msc3381.poll.response` shape.
 
 use crate::blocks::fields::{Fields, read_string_array, string_array_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Path, PollBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Path, PollBlock, Value, ValueRef};
 
 /// The unstable block name, whose value wraps the array in `{"answers": [...]}`.
 const UNSTABLE_NAME: &str = "org.matrix.msc3381.poll.response";
@@ -73,7 +73,7 @@ impl SelectionsBlock {
     /// Reads a selections value as sent under `name`; paths in errors start at `path`.
     pub(crate) fn read_at(
         name: &str,
-        value: &Value,
+        value: ValueRef<'_>,
         path: &Path,
     ) -> Result<SelectionsBlock, BlockError> {
         if name == UNSTABLE_NAME {
@@ -106,7 +106,7 @@ impl From<Vec<String>> for SelectionsBlock {
 impl Block for SelectionsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Selections.name_table();
 
-    fn read(name: &str, value: &Value) -> Result<SelectionsBlock, BlockError> {
+    fn read(name: &str, value: ValueRef<'_>) -> Result<SelectionsBlock, BlockError> {
         SelectionsBlock::read_at(name, value, &Path::root())
     }
 
@@ -134,7 +134,11 @@ mod tests {
     #[test]
     fn reads_the_unstable_shape() {
         // V17.
-        let s = SelectionsBlock::read(UNSTABLE_NAME, &json(r#"{"answers": ["pizza"]}"#)).unwrap();
+        let s = SelectionsBlock::read(
+            UNSTABLE_NAME,
+            ValueRef::from(&json(r#"{"answers": ["pizza"]}"#)),
+        )
+        .unwrap();
         assert_eq!(s, SelectionsBlock::default().with("pizza"));
         assert_eq!(s.unstable_value(), json(r#"{"answers": ["pizza"]}"#));
         assert_eq!(s.to_value(), json(r#"["pizza"]"#));
@@ -159,11 +163,16 @@ mod tests {
             e.to_string(),
             "$: expected an array of strings, found object"
         );
-        let e = SelectionsBlock::read(UNSTABLE_NAME, &json(r#"["a"]"#)).unwrap_err();
+        let e =
+            SelectionsBlock::read(UNSTABLE_NAME, ValueRef::from(&json(r#"["a"]"#))).unwrap_err();
         assert_eq!(e.to_string(), "$: expected an object, found array");
-        let e = SelectionsBlock::read(UNSTABLE_NAME, &json(r#"{"answers": [null]}"#)).unwrap_err();
+        let e = SelectionsBlock::read(
+            UNSTABLE_NAME,
+            ValueRef::from(&json(r#"{"answers": [null]}"#)),
+        )
+        .unwrap_err();
         assert_eq!(e.to_string(), "answers[0]: expected a string, found null");
-        let e = SelectionsBlock::read(UNSTABLE_NAME, &json(r#"{}"#)).unwrap_err();
+        let e = SelectionsBlock::read(UNSTABLE_NAME, ValueRef::from(&json(r#"{}"#))).unwrap_err();
         assert_eq!(e.to_string(), "$: missing required field `answers`");
     }
 

@@ -1,7 +1,9 @@
 //! `m.text`: an ordered list of representations of one piece of text (MSC1767).
 
 use crate::blocks::fields::{Fields, ObjectWriter, wrong_type};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{
+    ArrayRef, Block, BlockError, KnownBlock, NameStatus, Object, Path, RefShape, Value, ValueRef,
+};
 
 /// The mimetype a representation has when it names none.
 pub const DEFAULT_MIMETYPE: &str = "text/plain";
@@ -84,7 +86,7 @@ impl TextRepresentation {
         self
     }
 
-    fn read(value: &Value, path: &Path) -> Result<TextRepresentation, BlockError> {
+    fn read(value: ValueRef<'_>, path: &Path) -> Result<TextRepresentation, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let body = fields.required_string("body")?;
         let mimetype = fields.string("mimetype")?;
@@ -178,7 +180,7 @@ impl TextBlock {
     }
 
     /// Reads the array form.
-    fn read_array(items: &[Value], path: &Path) -> TextBlock {
+    fn read_array(items: ArrayRef<'_>, path: &Path) -> TextBlock {
         let mut block = TextBlock::default();
         for (index, item) in items.iter().enumerate() {
             match crate::blocks::fields::at_index(path, index, |p| {
@@ -187,7 +189,7 @@ impl TextBlock {
                 Ok(r) => block.representations.push(r),
                 Err(error) => block.skipped.push(SkippedRepresentation {
                     index,
-                    value: item.clone(),
+                    value: item.to_value(),
                     error,
                 }),
             }
@@ -196,17 +198,23 @@ impl TextBlock {
     }
 
     /// Reads a text block's value as sent under `name`; paths in errors start at the value.
-    pub(crate) fn read_at(name: &str, value: &Value, path: &Path) -> Result<TextBlock, BlockError> {
-        match (name, value) {
-            (_, Value::Array(items)) if name != "m.html" && name != "org.matrix.msc1767.html" => {
+    pub(crate) fn read_at(
+        name: &str,
+        value: ValueRef<'_>,
+        path: &Path,
+    ) -> Result<TextBlock, BlockError> {
+        match (name, value.shape()) {
+            (_, RefShape::Array(items))
+                if name != "m.html" && name != "org.matrix.msc1767.html" =>
+            {
                 Ok(TextBlock::read_array(items, path))
             }
             // The string forms of MSC1767 v1: plain text, or HTML under the `html` names.
-            ("org.matrix.msc1767.text", Value::String(s)) => Ok(TextBlock::plain(s.as_str())),
-            ("m.html" | "org.matrix.msc1767.html", Value::String(s)) => {
-                Ok(TextBlock::default().with_html(s.as_str()))
+            ("org.matrix.msc1767.text", RefShape::String(s)) => Ok(TextBlock::plain(s)),
+            ("m.html" | "org.matrix.msc1767.html", RefShape::String(s)) => {
+                Ok(TextBlock::default().with_html(s))
             }
-            ("m.text", Value::String(_)) => Err(BlockError::new(
+            ("m.text", RefShape::String(_)) => Err(BlockError::new(
                 path.clone(),
                 crate::BlockErrorKind::Invalid(
                     "expected an array of text representations, found a string \
@@ -214,18 +222,18 @@ impl TextBlock {
                         .to_owned(),
                 ),
             )),
-            ("m.html" | "org.matrix.msc1767.html", other) => {
-                Err(wrong_type(path.clone(), "an HTML string", other))
+            ("m.html" | "org.matrix.msc1767.html", _) => {
+                Err(wrong_type(path.clone(), "an HTML string", value))
             }
-            ("org.matrix.msc1767.text", other) => Err(wrong_type(
+            ("org.matrix.msc1767.text", _) => Err(wrong_type(
                 path.clone(),
                 "an array of text representations or a string",
-                other,
+                value,
             )),
-            (_, other) => Err(wrong_type(
+            (_, _) => Err(wrong_type(
                 path.clone(),
                 "an array of text representations",
-                other,
+                value,
             )),
         }
     }
@@ -234,7 +242,7 @@ impl TextBlock {
 impl Block for TextBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Text.name_table();
 
-    fn read(name: &str, value: &Value) -> Result<TextBlock, BlockError> {
+    fn read(name: &str, value: ValueRef<'_>) -> Result<TextBlock, BlockError> {
         TextBlock::read_at(name, value, &Path::root())
     }
 
@@ -282,7 +290,7 @@ pub(crate) fn required_nested_text(fields: &mut Fields<'_>) -> Result<TextBlock,
 /// Reads a wrapper block (`m.caption`, `m.alt_text`, `m.topic`): an object holding a required
 /// nested `m.text`, and the members it does not know.
 pub(crate) fn read_text_wrapper(
-    value: &Value,
+    value: ValueRef<'_>,
     path: &Path,
 ) -> Result<(TextBlock, Object), BlockError> {
     let mut fields = Fields::new(value, path)?;
@@ -352,23 +360,23 @@ mod tests {
     fn string_forms_by_name() {
         let s = Value::from("hello");
         assert_eq!(
-            TextBlock::read("org.matrix.msc1767.text", &s)
+            TextBlock::read("org.matrix.msc1767.text", ValueRef::from(&s))
                 .unwrap()
                 .plain_text(),
             Some("hello")
         );
         assert_eq!(
-            TextBlock::read("org.matrix.msc1767.html", &s)
+            TextBlock::read("org.matrix.msc1767.html", ValueRef::from(&s))
                 .unwrap()
                 .html(),
             Some("hello")
         );
-        let err = TextBlock::read("m.text", &s).unwrap_err();
+        let err = TextBlock::read("m.text", ValueRef::from(&s)).unwrap_err();
         assert!(
             err.to_string().contains("obsolete MSC1767 v1 string form"),
             "{err}"
         );
-        let err = TextBlock::read("m.text", &Value::from(1)).unwrap_err();
+        let err = TextBlock::read("m.text", ValueRef::from(&Value::from(1))).unwrap_err();
         assert_eq!(
             err.to_string(),
             "$: expected an array of text representations, found integer"

@@ -3,7 +3,7 @@
 use crate::blocks::fields::{Fields, ObjectWriter, wrong_type};
 use crate::{
     Block, BlockError, BlockErrorKind, EncryptedFile, FileBlock, ImageDetailsBlock, KnownBlock,
-    NameStatus, Object, Path, Value,
+    NameStatus, Object, Path, Value, ValueRef,
 };
 
 /// `m.thumbnail`: an array of (usually smaller) versions of an image, or poster images of a
@@ -103,7 +103,7 @@ impl Thumbnail {
     }
 
     /// Reads one entry; paths in errors start at `path` (the entry's index).
-    fn read_at(value: &Value, path: &Path) -> Result<Thumbnail, BlockError> {
+    fn read_at(value: ValueRef<'_>, path: &Path) -> Result<Thumbnail, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let file = match fields.take_first(&["m.file", "org.matrix.msc1767.file"]) {
             Some((key, v)) => fields.at(key, |p| {
@@ -166,7 +166,7 @@ impl ThumbnailBlock {
     }
 
     /// Reads an `m.thumbnail` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<ThumbnailBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<ThumbnailBlock, BlockError> {
         let items = value
             .as_array()
             .ok_or_else(|| wrong_type(path.clone(), "an array of thumbnails", value))?;
@@ -190,7 +190,7 @@ impl From<Vec<Thumbnail>> for ThumbnailBlock {
 impl Block for ThumbnailBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Thumbnail.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<ThumbnailBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<ThumbnailBlock, BlockError> {
         ThumbnailBlock::read_at(value, &Path::root())
     }
 
@@ -230,7 +230,7 @@ mod tests {
                 "org.matrix.msc1767.image_details": {"height": 1, "width": 2}
             }]"#,
         );
-        let b = ThumbnailBlock::read("org.matrix.msc1767.thumbnail", &v).unwrap();
+        let b = ThumbnailBlock::read("org.matrix.msc1767.thumbnail", ValueRef::from(&v)).unwrap();
         assert_eq!(b.thumbnails[0].file.url, "mxc://a/b");
         assert!(b.thumbnails[0].extra.is_empty());
         assert!(b.to_value().as_array().unwrap()[0].get("m.file").is_some());

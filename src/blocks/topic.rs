@@ -1,7 +1,7 @@
 //! `m.topic`: a room topic in one or more mimetypes (MSC3765, in the spec since v1.15).
 
 use crate::blocks::text::{read_text_wrapper, text_wrapper_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, TextBlock, Value, ValueRef};
 
 /// `m.topic`: the rich topic of an `m.room.topic` state event. It wraps a nested `m.text`
 /// block, so that clients do not mistake the topic for a timeline message.
@@ -54,7 +54,7 @@ impl TopicBlock {
     }
 
     /// Reads an `m.topic` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<TopicBlock, BlockError> {
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<TopicBlock, BlockError> {
         let (text, extra) = read_text_wrapper(value, path)?;
         Ok(TopicBlock { text, extra })
     }
@@ -63,7 +63,7 @@ impl TopicBlock {
 impl Block for TopicBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Topic.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<TopicBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<TopicBlock, BlockError> {
         TopicBlock::read_at(value, &Path::root())
     }
 
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn reads_the_unstable_name() {
         let v = json(r#"{"m.text": [{"body": "pizza"}]}"#);
-        let t = TopicBlock::read("org.matrix.msc3765.topic", &v).unwrap();
+        let t = TopicBlock::read("org.matrix.msc3765.topic", ValueRef::from(&v)).unwrap();
         assert_eq!(t.plain_text(), Some("pizza"));
     }
 

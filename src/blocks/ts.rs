@@ -5,7 +5,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use crate::blocks::fields::wrong_type;
 use crate::{
     Block, BlockError, BlockErrorKind, KnownBlock, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, NameStatus,
-    Path, Value,
+    Path, RefShape, Value, ValueRef,
 };
 
 /// `m.ts`: when something happened, as an integer of milliseconds since the Unix epoch. Sent
@@ -60,20 +60,20 @@ impl TsBlock {
     }
 
     /// Reads an `m.ts` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<TsBlock, BlockError> {
-        match value {
-            Value::Integer(i) => Ok(TsBlock(*i)),
-            Value::Number(n) => Err(BlockError::new(
+    pub(crate) fn read_at(value: ValueRef<'_>, path: &Path) -> Result<TsBlock, BlockError> {
+        match value.shape() {
+            RefShape::Integer(i) => Ok(TsBlock(i)),
+            RefShape::Number(n) => Err(BlockError::new(
                 path.clone(),
                 BlockErrorKind::OutOfRange {
-                    value: n.to_string(),
+                    value: n.to_owned(),
                     allowed: "integers in [-(2^53)+1, (2^53)-1]",
                 },
             )),
-            other => Err(wrong_type(
+            _ => Err(wrong_type(
                 path.clone(),
                 "an integer (milliseconds since the Unix epoch)",
-                other,
+                value,
             )),
         }
     }
@@ -82,7 +82,7 @@ impl TsBlock {
 impl Block for TsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::Ts.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<TsBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<TsBlock, BlockError> {
         TsBlock::read_at(value, &Path::root())
     }
 
@@ -102,7 +102,11 @@ mod tests {
     fn reads_the_msc3488_shape() {
         let t = TsBlock::from_value(&json("1636829458432")).unwrap();
         assert_eq!(t.millis(), 1_636_829_458_432);
-        let t = TsBlock::read("org.matrix.msc3488.ts", &json("651066205621")).unwrap();
+        let t = TsBlock::read(
+            "org.matrix.msc3488.ts",
+            ValueRef::from(&json("651066205621")),
+        )
+        .unwrap();
         assert_eq!(t, TsBlock(651_066_205_621));
     }
 

@@ -1,7 +1,7 @@
 //! `m.video_details`: a video's size in pixels and its duration (MSC3553).
 
 use crate::blocks::fields::{Fields, ObjectWriter, uint_value};
-use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value};
+use crate::{Block, BlockError, KnownBlock, NameStatus, Object, Path, Value, ValueRef};
 
 /// `m.video_details`: the width and height of a video in pixels (both required) and its
 /// duration in seconds (optional). Marks an event as renderable as a video.
@@ -51,7 +51,10 @@ impl VideoDetailsBlock {
     }
 
     /// Reads an `m.video_details` value; paths in errors start at `path`.
-    pub(crate) fn read_at(value: &Value, path: &Path) -> Result<VideoDetailsBlock, BlockError> {
+    pub(crate) fn read_at(
+        value: ValueRef<'_>,
+        path: &Path,
+    ) -> Result<VideoDetailsBlock, BlockError> {
         let mut fields = Fields::new(value, path)?;
         let width = fields.required_uint("width")?;
         let height = fields.required_uint("height")?;
@@ -68,7 +71,7 @@ impl VideoDetailsBlock {
 impl Block for VideoDetailsBlock {
     const NAMES: &'static [(&'static str, NameStatus)] = KnownBlock::VideoDetails.name_table();
 
-    fn read(_name: &str, value: &Value) -> Result<VideoDetailsBlock, BlockError> {
+    fn read(_name: &str, value: ValueRef<'_>) -> Result<VideoDetailsBlock, BlockError> {
         VideoDetailsBlock::read_at(value, &Path::root())
     }
 
@@ -92,7 +95,8 @@ mod tests {
         let d = VideoDetailsBlock::from_value(&v).unwrap();
         assert_eq!((d.width, d.height, d.duration), (640, 480, Some(90)));
         assert_eq!(d.to_value(), v);
-        let d = VideoDetailsBlock::read("org.matrix.msc1767.video_details", &v).unwrap();
+        let d = VideoDetailsBlock::read("org.matrix.msc1767.video_details", ValueRef::from(&v))
+            .unwrap();
         assert_eq!(d.duration, Some(90));
     }
 

@@ -161,7 +161,7 @@ fn audio_details(content: &Object, info: Option<&Object>, voice: bool) -> Option
     let v1 = content
         .get(V1_AUDIO)
         .filter(|_| voice)
-        .and_then(|v| AudioDetailsBlock::read(V1_AUDIO, v).ok());
+        .and_then(|v| AudioDetailsBlock::read(V1_AUDIO, v.into()).ok());
     let details = AudioDetailsBlock::new(DurationUnit::Milliseconds.seconds(millis));
     let details = match v1.and_then(|b| b.waveform) {
         Some(waveform) => details.unstable_waveform(waveform),

@@ -95,21 +95,7 @@ impl<'de> Deserializer<'de> for &'de Value {
             Value::Null => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(*b),
             Value::Integer(i) => visitor.visit_i64(*i),
-            Value::Number(n) => {
-                let literal = n.as_str();
-                if let Ok(u) = literal.parse::<u64>() {
-                    visitor.visit_u64(u)
-                } else if let Ok(i) = literal.parse::<i64>() {
-                    visitor.visit_i64(i)
-                } else {
-                    match n.as_f64() {
-                        Some(f) => visitor.visit_f64(f),
-                        None => Err(de::Error::custom(format_args!(
-                            "number {literal} is beyond the range of a 64-bit float"
-                        ))),
-                    }
-                }
-            }
+            Value::Number(n) => visit_number(n.as_str(), visitor),
             Value::String(s) => visitor.visit_borrowed_str(s),
             Value::Array(items) => visitor.visit_seq(Elements {
                 items: items.iter(),
@@ -164,6 +150,25 @@ impl<'de> Deserializer<'de> for &'de Value {
     serde::forward_to_deserialize_any! {
         bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
         bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+/// A lenient number's literal, as the nearest number serde has: `u64`, `i64`, then `f64`.
+pub(crate) fn visit_number<'de, V: Visitor<'de>>(
+    literal: &str,
+    visitor: V,
+) -> Result<V::Value, BlockError> {
+    if let Ok(u) = literal.parse::<u64>() {
+        visitor.visit_u64(u)
+    } else if let Ok(i) = literal.parse::<i64>() {
+        visitor.visit_i64(i)
+    } else {
+        match literal.parse::<f64>().ok().filter(|f| f.is_finite()) {
+            Some(f) => visitor.visit_f64(f),
+            None => Err(de::Error::custom(format_args!(
+                "number {literal} is beyond the range of a 64-bit float"
+            ))),
+        }
     }
 }
 

@@ -1,5 +1,5 @@
-//! The CBOR decoder: one pass over a byte slice that reads each item head itself and builds
-//! [`Value`]s, enforcing the data model, the [`Options`] limits and, when asked, the
+//! The CBOR decoder: one pass over a byte slice that reads each item head itself and writes a
+//! [`Tape`] (values are built from it only when read), enforcing the data model, the [`Options`] limits and, when asked, the
 //! deterministic-encoding rules as it goes.
 //!
 //! The heads are read here rather than through `ciborium_ll::Decoder`, whose `Read`-based API
@@ -9,7 +9,8 @@
 //! such even when a data-model problem comes first) are the shared primitives of
 //! [`super::head`].
 
-use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
+use exev::tape::{Tape, TapeBuilder, TapeFull, TextSpan};
+use exev::{MAX_SAFE_INTEGER, Number, Segment, Value};
 
 use super::head::{
     Head, INDEFINITE, ItemError, RULE_DEFINITE, RULE_FLOAT, RULE_KEY_ORDER, RULE_SHORTEST,
@@ -17,6 +18,7 @@ use super::head::{
 };
 use crate::failure::span;
 pub(crate) use crate::failure::{Failure, TopLevel};
+use crate::keys::{ObjectKeys, OpenKeys};
 use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
@@ -25,28 +27,34 @@ type Parsed<T> = Result<T, Failure>;
 /// so no input can exhaust the thread's stack whatever the depth limit).
 enum Frame<'a> {
     Array {
-        items: Vec<Value>,
+        /// Elements read.
+        count: usize,
         /// Elements still due; `None` for an indefinite length.
         left: Option<usize>,
     },
     Map {
-        members: Object,
+        /// Members read.
+        count: usize,
         /// Members still due; `None` for an indefinite length.
         left: Option<usize>,
         /// The key whose value comes next, and where it starts.
-        key: Option<(String, usize)>,
+        key: Option<(TextSpan, usize)>,
         /// The encoded form of the previous key, for the deterministic order check.
         previous: &'a [u8],
+        /// Its keys so far, for the duplicate check.
+        keys: ObjectKeys,
     },
 }
 
 /// The path to where the decoder is, from its stack of open containers.
-fn stack_path(stack: &[Frame<'_>]) -> Vec<Segment> {
+fn stack_path(stack: &[Frame<'_>], tape: &TapeBuilder) -> Vec<Segment> {
     stack
         .iter()
         .filter_map(|frame| match frame {
-            Frame::Array { items, .. } => Some(Segment::Index(items.len())),
-            Frame::Map { key, .. } => key.as_ref().map(|(k, _)| Segment::Key(k.clone())),
+            Frame::Array { count, .. } => Some(Segment::Index(*count)),
+            Frame::Map { key, .. } => key
+                .as_ref()
+                .map(|(k, _)| Segment::Key(tape.text_of(*k).to_owned())),
         })
         .collect()
 }
@@ -59,6 +67,11 @@ pub(crate) struct Reader<'a> {
     max_depth: usize,
     deterministic: bool,
     lenient: bool,
+    tape: TapeBuilder,
+    /// The keys of the maps open, for the duplicate check.
+    keys: OpenKeys,
+    /// An indefinite-length text string's chunks, joined (kept to reuse its allocation).
+    joined: String,
 }
 
 impl<'a> Reader<'a> {
@@ -70,11 +83,20 @@ impl<'a> Reader<'a> {
             max_depth: options.effective_max_depth(),
             deterministic: options.deterministic,
             lenient: options.numbers == NumberPolicy::Lenient,
+            // In ordinary events a CBOR value with its key takes about 5 bytes.
+            tape: TapeBuilder::for_input(bytes.len(), 5),
+            keys: OpenKeys::default(),
+            joined: String::new(),
         }
     }
 
+    /// A tape past `u32::MAX` tokens or bytes of text: refused as too large an input.
+    fn full(&self, _: TapeFull) -> Failure {
+        Failure::tape_full(self.pos, self.bytes.len())
+    }
+
     /// Reads exactly one item filling the whole input.
-    pub(crate) fn document(&mut self, top: &mut TopLevel) -> Parsed<Value> {
+    pub(crate) fn document(&mut self, top: &mut TopLevel) -> Parsed<Tape> {
         if self.bytes.len() > self.options.max_bytes {
             return Err(Failure::new(
                 self.options.max_bytes,
@@ -93,12 +115,14 @@ impl<'a> Reader<'a> {
 
     /// Reads one item from the current position (the start of an item of a sequence);
     /// records where the top-level `type` and `content` are.
-    pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Value> {
+    pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Tape> {
         top.start = self.pos;
         top.missing_at = self.pos;
-        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(8);
+        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(exev::tape::OPEN_CONTAINERS);
         self.run(&mut stack, top)
-            .map_err(|f| f.within(stack_path(&stack)))
+            .map_err(|f| f.within(stack_path(&stack, &self.tape)))?;
+        let tape = std::mem::take(&mut self.tape);
+        tape.finish().map_err(|e| self.full(e))
     }
 
     /// Where the reader is.
@@ -107,28 +131,29 @@ impl<'a> Reader<'a> {
     }
 
     /// The decoding loop: reads heads, opening and closing containers on `stack`.
-    fn run(&mut self, stack: &mut Vec<Frame<'a>>, top: &mut TopLevel) -> Parsed<Value> {
+    fn run(&mut self, stack: &mut Vec<Frame<'a>>, top: &mut TopLevel) -> Parsed<()> {
         loop {
             // Close a finished container, or read the next key of a map.
             let mut finished = false;
             let depth = stack.len();
             match stack.last_mut() {
-                Some(Frame::Array { items, left }) => {
+                Some(Frame::Array { count, left }) => {
                     let done = match left {
                         Some(n) => *n == 0,
                         None => self.take_break(),
                     };
                     if done {
                         finished = true;
-                    } else if left.is_none() && items.len() == self.options.max_elements {
+                    } else if left.is_none() && *count == self.options.max_elements {
                         return Err(self.too_many(self.pos));
                     }
                 }
                 Some(Frame::Map {
-                    members,
+                    count,
                     left,
                     key,
                     previous,
+                    ..
                 }) if key.is_none() => {
                     let done = match left {
                         Some(n) => *n == 0,
@@ -137,9 +162,7 @@ impl<'a> Reader<'a> {
                     if done {
                         finished = true;
                     } else {
-                        // Captured top-level members count as members.
-                        let captured = if depth == 1 { top.captured() } else { 0 };
-                        if left.is_none() && members.len() + captured == self.options.max_elements {
+                        if left.is_none() && *count == self.options.max_elements {
                             return Err(self.too_many(self.pos));
                         }
                         let key_at = self.pos;
@@ -151,12 +174,12 @@ impl<'a> Reader<'a> {
                                     key_at,
                                     ErrorKind::NotDeterministic(RULE_KEY_ORDER),
                                 )
-                                .at(Segment::Key(name)));
+                                .key(self.tape.text_of(name)));
                             }
                             *previous = raw;
                         }
                         if depth == 1 {
-                            match name.as_str() {
+                            match self.tape.text_of(name) {
                                 "type" => top.type_at = Some(self.pos),
                                 "content" => top.content_at = Some(self.pos),
                                 _ => {}
@@ -169,13 +192,17 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
             if finished {
-                let value = match stack.pop() {
-                    Some(Frame::Array { items, .. }) => Value::Array(items),
-                    Some(Frame::Map { members, .. }) => Value::Object(members),
-                    None => Value::Null,
-                };
-                if let Some(done) = deliver(stack, value, top)? {
-                    return Ok(done);
+                match stack.pop() {
+                    Some(Frame::Array { .. }) => self.tape.end_array(),
+                    Some(Frame::Map { keys, .. }) => {
+                        self.keys.close(&keys);
+                        self.tape.end_object()
+                    }
+                    None => Err(TapeFull),
+                }
+                .map_err(|e| self.full(e))?;
+                if self.deliver(stack)? {
+                    return Ok(());
                 }
                 continue;
             }
@@ -194,16 +221,16 @@ impl<'a> Reader<'a> {
                     }
                     let left = self.count(head, at)?;
                     stack.push(if head.major == 4 {
-                        Frame::Array {
-                            items: Vec::with_capacity(left.unwrap_or(0)),
-                            left,
-                        }
+                        self.tape.begin_array().map_err(|e| self.full(e))?;
+                        Frame::Array { count: 0, left }
                     } else {
+                        self.tape.begin_object().map_err(|e| self.full(e))?;
                         Frame::Map {
-                            members: Object::new(),
+                            count: 0,
                             left,
                             key: None,
                             previous: &[],
+                            keys: self.keys.open(),
                         }
                     });
                     continue;
@@ -216,7 +243,13 @@ impl<'a> Reader<'a> {
                         ErrorKind::Unsupported("a byte string".into()),
                     ));
                 }
-                3 => Value::String(self.text(head, at)?),
+                3 => {
+                    self.text(head, at)?;
+                    if self.deliver(stack)? {
+                        return Ok(());
+                    }
+                    continue;
+                }
                 6 => {
                     return Err(Failure::new(
                         at,
@@ -225,8 +258,48 @@ impl<'a> Reader<'a> {
                 }
                 _ => self.simple(head, at)?,
             };
-            if let Some(done) = deliver(stack, value, top)? {
-                return Ok(done);
+            // A scalar: no allocation on the tape whatever it is.
+            self.tape.value(&value).map_err(|e| self.full(e))?;
+            if self.deliver(stack)? {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Counts the value just written on the tape in the container on top of `stack`, its
+    /// key checked against the map's others; `true` when there is none (the value is the
+    /// whole item).
+    #[inline(always)]
+    fn deliver(&mut self, stack: &mut [Frame<'_>]) -> Parsed<bool> {
+        match stack.last_mut() {
+            None => Ok(true),
+            Some(Frame::Array { count, left }) => {
+                *count += 1;
+                if let Some(n) = left {
+                    *n -= 1;
+                }
+                Ok(false)
+            }
+            Some(Frame::Map {
+                count,
+                left,
+                key,
+                keys,
+                ..
+            }) => {
+                // A map's value always follows its key, which the loop has just set: a value
+                // without one is the decoder's bug, reported rather than filed under "".
+                let Some((name, key_at)) = key.take() else {
+                    return Err(Failure::internal(0, "a map value without its key"));
+                };
+                if !self.keys.insert(keys, &self.tape, name) {
+                    return Err(duplicate(self.tape.text_of(name), key_at));
+                }
+                *count += 1;
+                if let Some(n) = left {
+                    *n -= 1;
+                }
+                Ok(false)
             }
         }
     }
@@ -262,7 +335,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A map key: a text string.
-    fn key(&mut self) -> Parsed<String> {
+    fn key(&mut self) -> Parsed<TextSpan> {
         let at = self.pos;
         let head = self.head()?;
         if head.major == 3 {
@@ -419,25 +492,31 @@ impl<'a> Reader<'a> {
         )
     }
 
-    /// The text string whose head, at `at`, has just been read.
+    /// The text string whose head, at `at`, has just been read, written on the tape.
     #[inline]
-    fn text(&mut self, head: Head, at: usize) -> Parsed<String> {
-        if !head.indefinite() {
-            return self.text_chunk(head.arg, at).map(str::to_owned);
-        }
-        self.chunked_text(at)
+    fn text(&mut self, head: Head, at: usize) -> Parsed<TextSpan> {
+        let mut joined = std::mem::take(&mut self.joined);
+        let text = if head.indefinite() {
+            self.chunked_text(at, &mut joined)?;
+            joined.as_str()
+        } else {
+            self.text_chunk(head.arg, at)?
+        };
+        let written = self.tape.string(text).map_err(|e| self.full(e))?;
+        self.joined = joined;
+        Ok(written)
     }
 
-    /// An indefinite-length text string, its head at `at` just read.
+    /// An indefinite-length text string, its head at `at` just read, joined in `out`.
     #[inline(never)]
-    fn chunked_text(&mut self, at: usize) -> Parsed<String> {
+    fn chunked_text(&mut self, at: usize, out: &mut String) -> Parsed<()> {
         self.refuse_indefinite(at)?;
-        let mut out = String::new();
+        out.clear();
         loop {
             let chunk_at = self.pos;
             let chunk = self.head()?;
             if chunk.is_break() {
-                return Ok(out);
+                return Ok(());
             }
             if chunk.major != 3 || chunk.indefinite() {
                 return Err(Failure::syntax(
@@ -470,53 +549,6 @@ impl<'a> Reader<'a> {
             .map_err(|e| Failure::new(start + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
         self.pos = start + len;
         Ok(text)
-    }
-}
-
-/// Puts a finished value into the container on top of `stack`; returns it back when there is
-/// none (the value is the whole item).
-#[inline(always)]
-fn deliver(stack: &mut [Frame<'_>], value: Value, top: &mut TopLevel) -> Parsed<Option<Value>> {
-    let depth = stack.len();
-    match stack.last_mut() {
-        None => Ok(Some(value)),
-        Some(Frame::Array { items, left }) => {
-            items.push(value);
-            if let Some(n) = left {
-                *n -= 1;
-            }
-            Ok(None)
-        }
-        Some(Frame::Map {
-            members, left, key, ..
-        }) => {
-            // A map's value always follows its key, which the loop has just set: a value
-            // without one is the decoder's bug, reported rather than filed under "".
-            let Some((name, key_at)) = key.take() else {
-                return Err(Failure::internal(0, "a map value without its key"));
-            };
-            if depth == 1
-                && let Some(slot) = top.slot(&name)
-            {
-                if slot.is_some() {
-                    return Err(duplicate(&name, key_at));
-                }
-                *slot = Some(value);
-            } else {
-                match members.entry(name) {
-                    std::collections::btree_map::Entry::Vacant(slot) => {
-                        slot.insert(value);
-                    }
-                    std::collections::btree_map::Entry::Occupied(slot) => {
-                        return Err(duplicate(slot.key(), key_at));
-                    }
-                }
-            }
-            if let Some(n) = left {
-                *n -= 1;
-            }
-            Ok(None)
-        }
     }
 }
 
@@ -557,7 +589,7 @@ pub(crate) fn decode(
     options: &Options,
     whole: bool,
     top: TopLevel,
-) -> Result<(Value, TopLevel, usize), Failure> {
+) -> Result<(Tape, TopLevel, usize), Failure> {
     let mut top = top;
     let mut reader = Reader::new(bytes, options);
     let result = if whole {

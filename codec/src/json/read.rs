@@ -1,40 +1,64 @@
-//! The JSON decoder: a single pass over the bytes that builds [`Value`]s, enforcing the
-//! canonical-JSON data model and the [`Options`] limits as it goes.
+//! The JSON decoder: a single pass over the bytes that writes a [`Tape`], enforcing the
+//! canonical-JSON data model and the [`Options`] limits as it goes; values are built from the
+//! tape only when they are read.
 //!
 //! It is written by hand rather than on `serde_json` so that every rule of the data model
 //! (duplicate keys, lone surrogates, exact integer checks on `1e10` and `-0`) is decided at the
 //! byte where it happens, with the path to it, and so that lenient numbers keep their exact
 //! literal.
 
-use exev::{MAX_SAFE_INTEGER, Number, Object, Segment, Value};
+use exev::tape::{Tape, TapeBuilder, TapeFull, TextSpan};
+use exev::{MAX_SAFE_INTEGER, Number, Segment};
 
 use super::scan::ordinary_prefix;
 use crate::failure::{Failure, TopLevel, span};
+use crate::keys::OpenKeys;
 use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
 
+/// In ordinary events a JSON value with its key, comma and spaces takes about this many bytes:
+/// what the tape's tokens are sized by.
+const BYTES_PER_TOKEN: usize = 6;
+
 /// The decoder's state over one input.
 pub(crate) struct Reader<'a> {
     bytes: &'a [u8],
+    /// The whole input, when it is valid UTF-8 (as nearly every input is): strings are then
+    /// sliced from it, not checked one by one, which costs more per string than one check of
+    /// the whole costs per byte. When it is not, each string is checked as it is read, so the
+    /// error is still the first in reading order.
+    text: Option<&'a str>,
     pos: usize,
     options: &'a Options,
     max_depth: usize,
+    tape: TapeBuilder,
+    /// The keys of the objects open, for the duplicate check.
+    keys: OpenKeys,
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(bytes: &'a [u8], options: &'a Options) -> Reader<'a> {
         Reader {
             bytes,
+            text: None,
             pos: 0,
             options,
             max_depth: options.effective_max_depth(),
+            // Sized for the input once it is known to be within the limits.
+            tape: TapeBuilder::new(),
+            keys: OpenKeys::default(),
         }
+    }
+
+    /// A tape past `u32::MAX` tokens or bytes of text: refused as too large an input.
+    fn full(&self, _: TapeFull) -> Failure {
+        Failure::tape_full(self.pos, self.bytes.len())
     }
 
     /// Reads one whole document: optional whitespace, one value, optional whitespace, and
     /// nothing else. Records where the top-level `type` and `content` are.
-    pub(crate) fn document(&mut self, top: &mut TopLevel) -> Parsed<Value> {
+    pub(crate) fn document(mut self, top: &mut TopLevel) -> Parsed<Tape> {
         if self.bytes.len() > self.options.max_bytes {
             return Err(Failure::new(
                 self.options.max_bytes,
@@ -47,18 +71,24 @@ impl<'a> Reader<'a> {
         if self.bytes.starts_with(b"\xEF\xBB\xBF") {
             return Err(Failure::new(0, ErrorKind::ByteOrderMark));
         }
+        self.text = simdutf8::basic::from_utf8(self.bytes).ok();
+        self.tape = match self.text {
+            Some(text) => TapeBuilder::for_text(text, BYTES_PER_TOKEN),
+            None => TapeBuilder::for_input(self.bytes.len(), BYTES_PER_TOKEN),
+        };
         self.skip_whitespace();
         top.start = self.pos;
-        let value = match self.peek() {
-            Some(b'{') => Value::Object(self.object(0, Some(top))?),
+        match self.peek() {
+            Some(b'{') => self.object(0, Some(top))?,
             _ => self.value(0)?,
-        };
+        }
         top.missing_at = self.pos.saturating_sub(1);
         self.skip_whitespace();
         if self.pos < self.bytes.len() {
             return Err(Failure::new(self.pos, ErrorKind::TrailingData));
         }
-        Ok(value)
+        let tape = std::mem::take(&mut self.tape);
+        tape.finish().map_err(|e| self.full(e))
     }
 
     fn peek(&self) -> Option<u8> {
@@ -82,24 +112,31 @@ impl<'a> Reader<'a> {
     }
 
     /// One value at nesting `depth` (the number of containers around it).
-    fn value(&mut self, depth: usize) -> Parsed<Value> {
+    fn value(&mut self, depth: usize) -> Parsed<()> {
         match self.peek() {
-            Some(b'"') => self.string().map(Value::String),
-            Some(b'{') => self.object(depth, None).map(Value::Object),
-            Some(b'[') => self.array(depth).map(Value::Array),
-            Some(b't') => self.literal(b"true", Value::Bool(true)),
-            Some(b'f') => self.literal(b"false", Value::Bool(false)),
-            Some(b'n') => self.literal(b"null", Value::Null),
+            Some(b'"') => self.string().map(|_| ()),
+            Some(b'{') => self.object(depth, None),
+            Some(b'[') => self.array(depth),
+            Some(b't') => self.literal(b"true", TapeBuilder::bool, true),
+            Some(b'f') => self.literal(b"false", TapeBuilder::bool, false),
+            Some(b'n') => self.literal(b"null", |t, ()| t.null(), ()),
             Some(b'-' | b'0'..=b'9') => self.number(),
             _ => Err(self.unexpected("a value")),
         }
     }
 
-    fn literal(&mut self, word: &'static [u8], value: Value) -> Parsed<Value> {
+    /// The literal `word`, written to the tape by `write` with `arg`.
+    fn literal<A>(
+        &mut self,
+        word: &'static [u8],
+        write: impl FnOnce(&mut TapeBuilder, A) -> Result<(), TapeFull>,
+        arg: A,
+    ) -> Parsed<()> {
         let end = self.pos + word.len();
         if self.bytes.get(self.pos..end) == Some(word) {
+            write(&mut self.tape, arg).map_err(|e| self.full(e))?;
             self.pos = end;
-            return Ok(value);
+            return Ok(());
         }
         // `tru` at the end of the input is truncated input, not a syntax error.
         let rest = span(self.bytes, self.pos..self.bytes.len())?;
@@ -131,35 +168,36 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Parsed<Vec<Value>> {
+    fn array(&mut self, depth: usize) -> Parsed<()> {
         let depth = self.enter(depth)?;
         self.pos += 1; // '['
-        let mut items = Vec::new();
+        self.tape.begin_array().map_err(|e| self.full(e))?;
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return Ok(items);
+            return self.tape.end_array().map_err(|e| self.full(e));
         }
+        let mut index = 0;
         loop {
-            self.check_elements(items.len())?;
-            let index = items.len();
-            let item = self.value(depth).map_err(|f| f.at(Segment::Index(index)))?;
-            items.push(item);
+            self.check_elements(index)?;
+            self.value(depth).map_err(|f| f.at(Segment::Index(index)))?;
+            index += 1;
             if self.after_element(b']', "`,` or `]` after an array element")? {
-                return Ok(items);
+                return self.tape.end_array().map_err(|e| self.full(e));
             }
         }
     }
 
-    fn object(&mut self, depth: usize, mut top: Option<&mut TopLevel>) -> Parsed<Object> {
+    fn object(&mut self, depth: usize, mut top: Option<&mut TopLevel>) -> Parsed<()> {
         let depth = self.enter(depth)?;
         self.pos += 1; // '{'
-        let mut members = Object::new();
+        self.tape.begin_object().map_err(|e| self.full(e))?;
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return Ok(members);
+            return self.tape.end_object().map_err(|e| self.full(e));
         }
+        let mut keys = self.keys.open();
         let mut count = 0usize;
         loop {
             self.check_elements(count)?;
@@ -172,46 +210,36 @@ impl<'a> Reader<'a> {
             if self.peek() != Some(b':') {
                 return Err(self
                     .unexpected("`:` after an object key")
-                    .at(Segment::Key(key)));
+                    .key(self.text(key)));
             }
             self.pos += 1;
             self.skip_whitespace();
             if let Some(top) = top.as_deref_mut() {
-                match key.as_str() {
+                match self.text(key) {
                     "type" => top.type_at = Some(self.pos),
                     "content" => top.content_at = Some(self.pos),
                     _ => {}
                 }
             }
-            let value = match self.value(depth) {
-                Ok(v) => v,
-                Err(f) => return Err(f.at(Segment::Key(key))),
-            };
-            // The event's `type` and `content` are set aside (see `TopLevel::capturing`).
-            let captured = top.as_deref_mut().and_then(|t| t.slot(&key));
-            let duplicate = match captured {
-                Some(Some(_)) => Some(key),
-                Some(slot) => {
-                    *slot = Some(value);
-                    None
-                }
-                None => match members.entry(key) {
-                    std::collections::btree_map::Entry::Vacant(slot) => {
-                        slot.insert(value);
-                        None
-                    }
-                    std::collections::btree_map::Entry::Occupied(slot) => Some(slot.key().clone()),
-                },
-            };
-            if let Some(key) = duplicate {
+            if let Err(f) = self.value(depth) {
+                return Err(f.key(self.text(key)));
+            }
+            if !self.keys.insert(&mut keys, &self.tape, key) {
+                let key = self.text(key).to_owned();
                 return Err(Failure::new(key_at, ErrorKind::DuplicateKey(key.clone()))
                     .at(Segment::Key(key)));
             }
             count += 1;
             if self.after_element(b'}', "`,` or `}` after an object member")? {
-                return Ok(members);
+                self.keys.close(&keys);
+                return self.tape.end_object().map_err(|e| self.full(e));
             }
         }
+    }
+
+    /// A string the tape holds.
+    fn text(&self, span: TextSpan) -> &str {
+        self.tape.text_of(span)
     }
 
     /// Refuses one more element when `count` are already there and that is the limit.
@@ -245,8 +273,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// A string, the reader at its opening quote.
-    fn string(&mut self) -> Parsed<String> {
+    /// The input from `start` to `end` as text, or an error at its first byte that is not
+    /// UTF-8.
+    fn str_at(&self, start: usize, end: usize) -> Parsed<&'a str> {
+        match self.text.and_then(|text| text.get(start..end)) {
+            Some(text) => Ok(text),
+            None => utf8(span(self.bytes, start..end)?, start),
+        }
+    }
+
+    /// A string, the reader at its opening quote, written to the tape.
+    fn string(&mut self) -> Parsed<TextSpan> {
         let open = self.pos;
         self.pos += 1;
         let start = self.pos;
@@ -256,11 +293,18 @@ impl<'a> Reader<'a> {
             self.pos += ordinary_prefix(span(self.bytes, self.pos..self.bytes.len())?);
             match self.peek() {
                 Some(b'"') => {
-                    let raw = span(self.bytes, start..self.pos)?;
-                    self.check_length(raw.len(), open)?;
-                    let text = utf8(raw, start)?;
+                    self.check_length(self.pos - start, open)?;
+                    let written = match self.text {
+                        // The input is on the tape already: the string is its place there.
+                        Some(_) => self.tape.string_of_input(start, self.pos),
+                        None => {
+                            let text = self.str_at(start, self.pos)?;
+                            self.tape.string(text)
+                        }
+                    }
+                    .map_err(|e| self.full(e))?;
                     self.pos += 1;
-                    return Ok(text.to_owned());
+                    return Ok(written);
                 }
                 Some(b'\\') => break,
                 Some(b) if b < 0x20 => {
@@ -277,20 +321,26 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        let mut out = String::from(utf8(span(self.bytes, start..self.pos)?, start)?);
-        let mut run = self.pos;
+        // Unescaped straight onto the tape's text, run by run.
+        let begin = self.tape.begin_text();
+        let mut run = start;
         loop {
+            self.pos += ordinary_prefix(span(self.bytes, self.pos..self.bytes.len())?);
             match self.peek() {
                 Some(b'"') => {
-                    out.push_str(utf8(span(self.bytes, run..self.pos)?, run)?);
-                    self.check_length(out.len(), open)?;
+                    let piece = self.str_at(run, self.pos)?;
+                    self.tape.push_text(piece).map_err(|e| self.full(e))?;
+                    self.check_length(self.tape.text_since(begin), open)?;
+                    let written = self.tape.end_text(begin).map_err(|e| self.full(e))?;
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(written);
                 }
                 Some(b'\\') => {
-                    out.push_str(utf8(span(self.bytes, run..self.pos)?, run)?);
-                    self.escape(&mut out)?;
-                    self.check_length(out.len(), open)?;
+                    let piece = self.str_at(run, self.pos)?;
+                    self.tape.push_text(piece).map_err(|e| self.full(e))?;
+                    let c = self.escape()?;
+                    self.tape.push_char(c).map_err(|e| self.full(e))?;
+                    self.check_length(self.tape.text_since(begin), open)?;
                     run = self.pos;
                 }
                 Some(b) if b < 0x20 => {
@@ -323,7 +373,7 @@ impl<'a> Reader<'a> {
     }
 
     /// One escape sequence, the reader at its backslash.
-    fn escape(&mut self, out: &mut String) -> Parsed<()> {
+    fn escape(&mut self) -> Parsed<char> {
         let at = self.pos;
         let c = match self.bytes.get(self.pos + 1) {
             Some(b'"') => '"',
@@ -360,13 +410,7 @@ impl<'a> Reader<'a> {
                     0xDC00..=0xDFFF => None,
                     _ => char::from_u32(u32::from(unit)),
                 };
-                return match c {
-                    Some(c) => {
-                        out.push(c);
-                        Ok(())
-                    }
-                    None => Err(Failure::new(at, ErrorKind::LoneSurrogate(unit))),
-                };
+                return c.ok_or_else(|| Failure::new(at, ErrorKind::LoneSurrogate(unit)));
             }
             Some(&b) => {
                 let shown = if b.is_ascii_graphic() {
@@ -385,9 +429,8 @@ impl<'a> Reader<'a> {
                 ));
             }
         };
-        out.push(c);
         self.pos += 2;
-        Ok(())
+        Ok(c)
     }
 
     fn hex4(&mut self) -> Parsed<u16> {
@@ -420,7 +463,7 @@ impl<'a> Reader<'a> {
 
     /// A number. Strictly, only integers of the data model come out, however they are
     /// written (`1e10`, `-0`, `2.50e1`); leniently, anything else is kept verbatim.
-    fn number(&mut self) -> Parsed<Value> {
+    fn number(&mut self) -> Parsed<()> {
         let start = self.pos;
         let negative = self.peek() == Some(b'-');
         if negative {
@@ -485,30 +528,31 @@ impl<'a> Reader<'a> {
             exact_integer(int_digits, frac_digits, exponent)
         };
         match exact {
-            Some(magnitude) => Ok(Value::Integer(if negative {
-                -magnitude
-            } else {
-                magnitude
-            })),
+            Some(magnitude) => {
+                let n = if negative { -magnitude } else { magnitude };
+                self.tape.integer(n).map_err(|e| self.full(e))
+            }
             None => self.out_of_model(start, literal, frac_digits, exponent, int_digits),
         }
     }
 
     fn out_of_model(
-        &self,
+        &mut self,
         start: usize,
         literal: &[u8],
         frac_digits: &[u8],
         exponent: i64,
         int_digits: &[u8],
-    ) -> Parsed<Value> {
+    ) -> Parsed<()> {
         let text = String::from_utf8_lossy(literal).into_owned();
         if self.options.numbers == NumberPolicy::Lenient {
-            return Number::from_literal(&text)
-                .map(Value::Number)
-                .ok_or_else(|| {
-                    Failure::new(start, ErrorKind::Syntax(format!("invalid number {text}")))
-                });
+            if Number::from_literal(&text).is_none() {
+                return Err(Failure::new(
+                    start,
+                    ErrorKind::Syntax(format!("invalid number {text}")),
+                ));
+            }
+            return self.tape.number(&text).map_err(|e| self.full(e));
         }
         let integral = is_integral(int_digits, frac_digits, exponent);
         let kind = if integral {
@@ -589,7 +633,8 @@ mod tests {
     fn int(s: &str) -> Option<i64> {
         let opts = Options::default();
         let mut r = Reader::new(s.as_bytes(), &opts);
-        r.number().ok().and_then(|v| v.as_i64())
+        r.number().ok()?;
+        std::mem::take(&mut r.tape).finish().ok()?.value(0).as_i64()
     }
 
     #[test]

@@ -1,10 +1,23 @@
-//! The Protobuf decoder: one pass over the wire bytes of an `exev.v1.Event`, straight into the
-//! model, with the byte offset of whatever is wrong.
+//! The Protobuf decoder: one pass over the wire bytes of an `exev.v1.Event` that writes a
+//! [`Tape`], as the JSON and CBOR decoders do (values are built from it only when read), with
+//! the byte offset of whatever is wrong.
 //!
-//! Built for speed where the model lets it: the event is built from its parts (never a map
-//! holding `type` and `content` to be taken out again), fields are read inline so they stay
-//! in registers, and a generic object in the order exev writes it (the marker, its items, its
-//! keys) is read item by item with each key found by a second cursor, gathering nothing.
+//! The tape is written in reading order, but Protobuf lets the parts of one value come apart:
+//! a repeated field's elements (an event's blocks, a poll's answers, an encrypted file's key
+//! members and hashes) may be interleaved with other fields, a generic `Value`'s items may
+//! come before its kind and its keys. Every runtime writes them in one run, kind first, so
+//! that is the path taken: a repeated field's container is opened where its first element is
+//! and closed at the next field; when the elements do not come in one run (found by a scan of
+//! the message's field keys, or for an event's blocks when a block comes after the container
+//! was closed, which reads the event again) they go to a tape of their own, copied in when
+//! the message ends ([`TapeBuilder::copy_value`]). Either way every check happens where and in
+//! the order it did when this decoder built values, so errors and their offsets are the same.
+//!
+//! Built for speed where the model lets it: fields are read inline so they stay in registers,
+//! strings are checked and copied once (onto the tape), a generic object in the order exev
+//! writes it (the marker, its items, its keys) is read item by item with each key found by a
+//! second cursor, and a typed block's own keys stay out of the duplicate check's set (each is
+//! read once; only the `extra` members are checked against them).
 //!
 //! It reads the wire format with the schema's field numbers (the same `.proto` prost's code is
 //! generated from, which encodes; the tests decode with prost's code too and compare). Reading
@@ -18,13 +31,15 @@
 //! "last one wins" or a merge, and so is a key given twice in a map, as duplicate keys are in
 //! JSON. Unknown fields are skipped; groups (wire types 3 and 4), unused by proto3, are errors.
 
-use exev::{
-    Content, Event, EventError, MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Object, Segment, Value,
-};
+#[cfg(test)]
+use exev::Object;
+use exev::tape::{At, Tape, TapeBuilder, TapeFull, TextSpan};
+use exev::{MAX_SAFE_INTEGER, MIN_SAFE_INTEGER, Number, Segment, Value};
 
 use super::names;
 pub(crate) use crate::failure::Failure;
 use crate::failure::span;
+use crate::keys::{ObjectKeys, OpenKeys};
 use crate::{ErrorKind, NumberPolicy, Options};
 
 type Parsed<T> = Result<T, Failure>;
@@ -380,21 +395,250 @@ mod field {
 /// object, with length 0: `(6 << 3) | 2`.
 const OBJECT_MARKER_KEY: u8 = 0x32;
 
-/// An object being read, its keys checked for duplicates as they come.
-struct Members {
-    members: Object,
+/// The key `key` given twice, the second time at `at`.
+#[cold]
+fn duplicate(key: &str, at: usize) -> Failure {
+    Failure::new(at, ErrorKind::DuplicateKey(key.to_owned())).key(key)
 }
 
-impl Members {
-    fn new() -> Members {
-        Members {
-            members: Object::new(),
+impl Kind {
+    /// The member this typed field is read as, if it is one member.
+    fn key(self) -> Option<&'static str> {
+        match self {
+            Kind::Str(k)
+            | Kind::Int(k)
+            | Kind::Bool(k)
+            | Kind::Text(k)
+            | Kind::Obj(k, _)
+            | Kind::Strings(k)
+            | Kind::Integers(k) => Some(k),
+            Kind::Encryption | Kind::Answers | Kind::Counts => None,
+        }
+    }
+}
+
+/// Where decoded values go: a tape, and the duplicate-key check over its open objects.
+struct Out {
+    tape: TapeBuilder,
+    keys: OpenKeys,
+}
+
+/// An object being written on an [`Out`]: its member count, for the element limit, and its
+/// keys, for the duplicate check.
+struct Members {
+    keys: ObjectKeys,
+    count: usize,
+}
+
+/// A tape past `u32::MAX` tokens or bytes of text (which the size limits keep far off):
+/// refused as too large an input.
+#[cold]
+fn full(_: TapeFull) -> Failure {
+    Failure::tape_full(0, u32::MAX as usize)
+}
+
+impl Out {
+    /// The tape of a whole event of `input_len` bytes.
+    fn for_event(input_len: usize) -> Out {
+        // The tape's text holds what the wire interns or leaves out (event type and block
+        // names, the keys of the event's and typed blocks' fields): 1.15-1.37 times the input
+        // on average over the test and bench corpora (up to 3.7 for small events, whose fixed
+        // keys weigh most), which half again and 128 bytes cover; a value with its key takes
+        // about 7 bytes.
+        Out {
+            tape: TapeBuilder::for_input(input_len + input_len / 2 + 128, 6),
+            keys: OpenKeys::default(),
         }
     }
 
-    fn finish(self) -> Parsed<Object> {
-        Ok(self.members)
+    /// A tape of its own for the parts of a value that come out of order, copied in later.
+    fn apart() -> Out {
+        Out {
+            tape: TapeBuilder::new(),
+            keys: OpenKeys::default(),
+        }
     }
+
+    fn string(&mut self, s: &str) -> Parsed<TextSpan> {
+        self.tape.string(s).map_err(full)
+    }
+
+    fn scalar(&mut self, value: &Value) -> Parsed<()> {
+        self.tape.value(value).map_err(full)
+    }
+
+    fn begin_array(&mut self) -> Parsed<()> {
+        self.tape.begin_array().map_err(full)
+    }
+
+    fn end_array(&mut self) -> Parsed<()> {
+        self.tape.end_array().map_err(full)
+    }
+
+    fn begin_object(&mut self) -> Parsed<Members> {
+        self.tape.begin_object().map_err(full)?;
+        Ok(Members {
+            keys: self.keys.open(),
+            count: 0,
+        })
+    }
+
+    fn end_object(&mut self, m: &Members) -> Parsed<()> {
+        self.keys.close(&m.keys);
+        self.tape.end_object().map_err(full)
+    }
+
+    fn copy(&mut self, from: &Tape, at: At) -> Parsed<At> {
+        self.tape.copy_value(from, at).map_err(full)
+    }
+
+    /// The tape, every container closed.
+    fn finish(self) -> Parsed<Tape> {
+        self.tape.finish().map_err(full)
+    }
+}
+
+/// Whether the fields numbered `number` of the message `bytes` come one after another (or
+/// not at all), so that what they make can be written where the first one is. Anything the
+/// scan cannot read says no: the decoder then reports it where it is.
+fn one_run(bytes: &[u8], number: u64) -> bool {
+    let mut fields = Fields::new(bytes, 0);
+    let (mut seen, mut ended) = (false, false);
+    loop {
+        match fields.next_field() {
+            Ok(Some(f)) if f.number == number => {
+                if ended {
+                    return false;
+                }
+                seen = true;
+            }
+            Ok(Some(_)) => ended = seen,
+            Ok(None) => return true,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// A member that gathers the elements of a repeated field (`Poll.answers`, the key and the
+/// hashes of `File.encryption`): written in place, where its first element comes, when its
+/// elements come in one run (as every Protobuf runtime writes them), else on a tape of its
+/// own and copied in when the message ends.
+struct Group {
+    key: &'static str,
+    /// An object of entries, or an array.
+    object: bool,
+    /// Whether the elements come in one run.
+    run: bool,
+    state: GroupState,
+}
+
+enum GroupState {
+    Absent,
+    /// Written in place: the member's key, and whether the container is still open.
+    InPlace(TextSpan, Option<Members>),
+    /// On its own tape.
+    Apart(Out, Members),
+}
+
+impl Group {
+    fn new(key: &'static str, object: bool, run: bool) -> Group {
+        Group {
+            key,
+            object,
+            run,
+            state: GroupState::Absent,
+        }
+    }
+
+    fn begin(&self, out: &mut Out) -> Parsed<Members> {
+        if self.object {
+            out.begin_object()
+        } else {
+            out.begin_array()?;
+            Ok(Members {
+                keys: out.keys.open(),
+                count: 0,
+            })
+        }
+    }
+
+    fn end(&self, out: &mut Out, m: &Members) -> Parsed<()> {
+        if self.object {
+            out.end_object(m)
+        } else {
+            out.end_array()
+        }
+    }
+
+    /// Where the next element goes, opening the container at the first.
+    fn target<'x>(&'x mut self, main: &'x mut Out) -> Parsed<(&'x mut Out, &'x mut Members)> {
+        if matches!(self.state, GroupState::Absent) {
+            self.state = if self.run {
+                let key = main.string(self.key)?;
+                GroupState::InPlace(key, Some(self.begin(main)?))
+            } else {
+                let mut apart = Out::apart();
+                let m = self.begin(&mut apart)?;
+                GroupState::Apart(apart, m)
+            };
+        }
+        match &mut self.state {
+            GroupState::InPlace(_, Some(m)) => Ok((main, m)),
+            GroupState::Apart(out, m) => Ok((out, m)),
+            _ => Err(Failure::internal(0, "a repeated field's run written twice")),
+        }
+    }
+
+    /// Whether the container was written in place and closed: another element cannot join it.
+    fn paused(&self) -> bool {
+        matches!(self.state, GroupState::InPlace(_, None))
+    }
+
+    /// Closes the container written in place, before another member is written.
+    fn pause(&mut self, main: &mut Out) -> Parsed<()> {
+        if let GroupState::InPlace(key, m) = &mut self.state
+            && let Some(m) = m.take()
+        {
+            let key = *key;
+            self.end(main, &m)?;
+            self.state = GroupState::InPlace(key, None);
+        }
+        Ok(())
+    }
+
+    /// The member written (empty when no element came), its key's span.
+    fn finish(mut self, main: &mut Out) -> Parsed<TextSpan> {
+        self.pause(main)?;
+        match std::mem::replace(&mut self.state, GroupState::Absent) {
+            GroupState::InPlace(key, _) => Ok(key),
+            GroupState::Absent => {
+                let key = main.string(self.key)?;
+                let m = self.begin(main)?;
+                self.end(main, &m)?;
+                Ok(key)
+            }
+            GroupState::Apart(mut out, m) => {
+                self.end(&mut out, &m)?;
+                let tape = out.finish()?;
+                let key = main.string(self.key)?;
+                main.copy(&tape, tape.root())?;
+                Ok(key)
+            }
+        }
+    }
+}
+
+/// Where an event's members other than `content` go: on the event's tape when `content`'s
+/// blocks come in one run, else on a tape of their own, copied in at the end.
+enum Others {
+    InPlace,
+    Apart(Out),
+}
+
+/// The scalar of a generic `Value`, written once the message has been read.
+enum Scalar<'a> {
+    Value(Value),
+    String(&'a str),
 }
 
 /// The decoder's limits and policies.
@@ -439,21 +683,18 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn push(&self, m: &mut Members, key: String, value: Value, at: usize) -> Parsed<()> {
-        self.one_more(m.members.len(), at)?;
-        match m.members.entry(key) {
-            std::collections::btree_map::Entry::Vacant(slot) => {
-                slot.insert(value);
-                Ok(())
-            }
-            std::collections::btree_map::Entry::Occupied(slot) => {
-                let key = slot.key().clone();
-                Err(Failure::new(at, ErrorKind::DuplicateKey(key.clone())).key(&key))
-            }
+    /// Counts the member `key`, its value just written on `out`, in the object `m`: refused
+    /// past the element limit or when `m` has the key already, at `at`.
+    fn push(&self, out: &mut Out, m: &mut Members, key: TextSpan, at: usize) -> Parsed<()> {
+        self.one_more(m.count, at)?;
+        if !out.keys.insert(&mut m.keys, &out.tape, key) {
+            return Err(duplicate(out.tape.text_of(key), at));
         }
+        m.count += 1;
+        Ok(())
     }
 
-    fn string(&self, f: &Field<'_>, what: &str) -> Parsed<String> {
+    fn string<'a>(&self, f: &Field<'a>, what: &str) -> Parsed<&'a str> {
         let bytes = f.bytes(what)?;
         if bytes.len() > self.options.max_string_bytes {
             return Err(Failure::new(
@@ -463,13 +704,8 @@ impl<'o> Reader<'o> {
                 },
             ));
         }
-        match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_owned()),
-            Err(e) => Err(Failure::new(
-                f.data_at + e.valid_up_to(),
-                ErrorKind::InvalidUtf8,
-            )),
-        }
+        std::str::from_utf8(bytes)
+            .map_err(|e| Failure::new(f.data_at + e.valid_up_to(), ErrorKind::InvalidUtf8))
     }
 
     fn integer(&self, i: i64, at: usize) -> Parsed<Value> {
@@ -485,8 +721,8 @@ impl<'o> Reader<'o> {
         }
     }
 
-    fn number(&self, literal: String, at: usize) -> Parsed<Value> {
-        let Some(number) = Number::from_literal(&literal) else {
+    fn number(&self, literal: &str, at: usize) -> Parsed<Value> {
+        let Some(number) = Number::from_literal(literal) else {
             return Err(Failure::syntax(
                 at,
                 format!("invalid number literal {literal:?}"),
@@ -495,22 +731,53 @@ impl<'o> Reader<'o> {
         if self.options.numbers == NumberPolicy::Lenient {
             Ok(Value::Number(number))
         } else if literal.contains(['.', 'e', 'E']) {
-            Err(Failure::new(at, ErrorKind::NotAnInteger(literal)))
+            Err(Failure::new(
+                at,
+                ErrorKind::NotAnInteger(literal.to_owned()),
+            ))
         } else {
-            Err(Failure::new(at, ErrorKind::IntegerOutOfRange(literal)))
+            Err(Failure::new(
+                at,
+                ErrorKind::IntegerOutOfRange(literal.to_owned()),
+            ))
         }
     }
 
-    /// The event whose message is `bytes`, starting at absolute offset `base`.
-    pub(crate) fn event(&self, bytes: &[u8], base: usize) -> Parsed<Event> {
+    /// The tape of the event whose message is `bytes`, starting at absolute offset `base`:
+    /// an object of `content`, the other members and `type`.
+    pub(crate) fn event(&self, bytes: &[u8], base: usize) -> Parsed<Tape> {
+        match self.event_on(bytes, base, false)? {
+            Some(tape) => Ok(tape),
+            // Read again the same way, in the same order, so with the same first error if any.
+            None => self
+                .event_on(bytes, base, true)?
+                .ok_or_else(|| Failure::internal(base, "an event's blocks read apart twice")),
+        }
+    }
+
+    /// [`Reader::event`], the members other than `content` written on the event's tape, or
+    /// `apart` on one of their own: `None` when they are on the event's tape and a block comes
+    /// after them (which no Protobuf runtime writes), to be read again apart.
+    fn event_on(&self, bytes: &[u8], base: usize, apart: bool) -> Parsed<Option<Tape>> {
         self.enter(1, base)?;
-        let mut event_type: Option<(String, usize)> = None;
-        let mut blocks = Members::new();
-        let mut top = Members::new();
+        let mut out = Out::for_event(bytes.len());
+        let root = out.begin_object()?;
+        // The members other than `type` and `content`, checked against those two once the
+        // message is read (as `Event::from_parts` does), and where they are written.
+        let (mut others, mut top, root) = if !apart {
+            (Others::InPlace, root, None)
+        } else {
+            let mut apart = Out::apart();
+            let top = apart.begin_object()?;
+            (Others::Apart(apart), top, Some(root))
+        };
+        let mut event_type: Option<(&str, usize)> = None;
+        let mut content = Group::new("content", true, true);
+        let (mut other_type, mut other_content) = (false, false);
         let mut seen = 0u32;
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
-            match f.number {
+            let to = match f.number {
                 field::EVENT_KNOWN_TYPE | field::EVENT_CUSTOM_TYPE => {
                     if event_type.is_some() {
                         return Err(f.twice("Event.type"));
@@ -520,7 +787,6 @@ impl<'o> Reader<'o> {
                         i32::try_from(n)
                             .ok()
                             .and_then(names::event_type_name)
-                            .map(str::to_owned)
                             .ok_or_else(|| {
                                 Failure::syntax(
                                     f.at,
@@ -533,83 +799,118 @@ impl<'o> Reader<'o> {
                             .map_err(|e| e.key("type"))?
                     };
                     event_type = Some((name, f.at));
+                    continue;
                 }
                 field::EVENT_CONTENT => {
                     self.enter(2, f.at)?;
-                    let (name, value) = self
-                        .block(f.bytes("Event.content")?, f.data_at)
-                        .map_err(|e| e.key("content"))?;
-                    self.push(&mut blocks, name, value, f.at)
-                        .map_err(|e| e.key("content"))?;
-                }
-                field::EVENT_EVENT_ID..=field::EVENT_UNSIGNED => {
-                    let bit = 1u32 << f.number;
-                    if seen & bit != 0 {
-                        return Err(f.twice("an Event field"));
+                    if content.paused() {
+                        return Ok(None);
                     }
-                    seen |= bit;
-                    let (key, value) = match f.number {
-                        field::EVENT_EVENT_ID => (
-                            "event_id",
-                            Value::String(self.string(&f, "Event.event_id")?),
-                        ),
-                        field::EVENT_SENDER => {
-                            ("sender", Value::String(self.string(&f, "Event.sender")?))
-                        }
-                        field::EVENT_ROOM_ID => {
-                            ("room_id", Value::String(self.string(&f, "Event.room_id")?))
-                        }
-                        field::EVENT_ORIGIN_SERVER_TS => {
-                            #[allow(clippy::cast_possible_wrap)]
-                            let i = f.varint("Event.origin_server_ts")? as i64;
-                            let v = self
-                                .integer(i, f.at)
-                                .map_err(|e| e.key("origin_server_ts"))?;
-                            ("origin_server_ts", v)
-                        }
-                        field::EVENT_STATE_KEY => (
-                            "state_key",
-                            Value::String(self.string(&f, "Event.state_key")?),
-                        ),
-                        _ => {
-                            let v = self
-                                .object(UNSIGNED, f.bytes("Event.unsigned")?, f.data_at, 2)
-                                .map_err(|e| e.key("unsigned"))?;
-                            ("unsigned", v)
-                        }
-                    };
-                    self.push(&mut top, key.to_owned(), value, f.at)?;
+                    let (to, blocks) = content.target(&mut out)?;
+                    let name = self
+                        .block(to, f.bytes("Event.content")?, f.data_at)
+                        .map_err(|e| e.key("content"))?;
+                    self.push(to, blocks, name, f.at)
+                        .map_err(|e| e.key("content"))?;
+                    continue;
                 }
-                field::EVENT_OTHER => {
-                    let (key, value) = self.member(&f, 2)?;
-                    self.push(&mut top, key, value, f.at)?;
+                field::EVENT_EVENT_ID..=field::EVENT_UNSIGNED | field::EVENT_OTHER => {
+                    match &mut others {
+                        Others::InPlace => {
+                            content.pause(&mut out)?;
+                            &mut out
+                        }
+                        Others::Apart(apart) => apart,
+                    }
                 }
+                _ => continue,
+            };
+            let key = if f.number == field::EVENT_OTHER {
+                self.member(to, &f, 2)?
+            } else {
+                let bit = 1u32 << f.number;
+                if seen & bit != 0 {
+                    return Err(f.twice("an Event field"));
+                }
+                seen |= bit;
+                self.event_field(to, &f)?
+            };
+            match to.tape.text_of(key) {
+                "type" => other_type = true,
+                "content" => other_content = true,
                 _ => {}
             }
+            self.push(to, &mut top, key, f.at)?;
         }
         let Some((event_type, type_at)) = event_type else {
             return Err(Failure::syntax(base, "an Event without a type"));
         };
-        let content = blocks.finish().map_err(|e| e.key("content"))?;
-        let other = top.finish()?;
         // `type` and `content` count as members of the event object, as they do in JSON.
-        self.one_more(other.len(), type_at)?;
-        self.one_more(other.len() + 1, base)?;
-        Event::from_parts(event_type, Content::from_object(content), other).map_err(|e| {
-            // Only a member `type` or `content` among the others (field 15) fails here: a
-            // duplicate key, at the event type for `type`.
-            let (field, at) = match e {
-                EventError::Duplicate("type") => ("type", type_at),
-                EventError::Duplicate(field) => (field, base),
-                _ => return Failure::new(base, ErrorKind::Event(e)),
-            };
-            Failure::new(at, ErrorKind::DuplicateKey(field.to_owned())).key(field)
-        })
+        self.one_more(top.count, type_at)?;
+        self.one_more(top.count + 1, base)?;
+        // Only a member `type` or `content` among the others (field 15) is a duplicate: at the
+        // event type for `type`.
+        if other_type {
+            return Err(Failure::new(type_at, ErrorKind::DuplicateKey("type".into())).key("type"));
+        }
+        if other_content {
+            return Err(
+                Failure::new(base, ErrorKind::DuplicateKey("content".into())).key("content"),
+            );
+        }
+        content.finish(&mut out)?;
+        let root = match (others, root) {
+            (Others::Apart(mut apart), Some(root)) => {
+                apart.end_object(&top)?;
+                let tape = apart.finish()?;
+                // The members, each a key and a value.
+                let mut at = tape.root() + 1;
+                for _ in 0..top.count * 2 {
+                    at = out.copy(&tape, at)?;
+                }
+                root
+            }
+            _ => top,
+        };
+        out.string("type")?;
+        out.string(event_type)?;
+        out.end_object(&root)?;
+        out.finish().map(Some)
     }
 
-    /// A `Block` message: its name and value (at level 3).
-    fn block(&self, bytes: &[u8], base: usize) -> Parsed<(String, Value)> {
-        let mut name: Option<String> = None;
+    /// A typed member of the event (fields 4 to 9), written on `to`: its key's span.
+    fn event_field(&self, to: &mut Out, f: &Field<'_>) -> Parsed<TextSpan> {
+        let (key, what) = match f.number {
+            field::EVENT_EVENT_ID => ("event_id", "Event.event_id"),
+            field::EVENT_SENDER => ("sender", "Event.sender"),
+            field::EVENT_ROOM_ID => ("room_id", "Event.room_id"),
+            field::EVENT_STATE_KEY => ("state_key", "Event.state_key"),
+            field::EVENT_ORIGIN_SERVER_TS => {
+                #[allow(clippy::cast_possible_wrap)]
+                let i = f.varint("Event.origin_server_ts")? as i64;
+                let v = self
+                    .integer(i, f.at)
+                    .map_err(|e| e.key("origin_server_ts"))?;
+                let key = to.string("origin_server_ts")?;
+                to.scalar(&v)?;
+                return Ok(key);
+            }
+            _ => {
+                let key = to.string("unsigned")?;
+                self.object(to, UNSIGNED, f.bytes("Event.unsigned")?, f.data_at, 2)
+                    .map_err(|e| e.key("unsigned"))?;
+                return Ok(key);
+            }
+        };
+        let s = self.string(f, what)?;
+        let key = to.string(key)?;
+        to.string(s)?;
+        Ok(key)
+    }
+
+    /// A `Block` message written on `out` as a member of the content: its name's span.
+    fn block(&self, out: &mut Out, bytes: &[u8], base: usize) -> Parsed<TextSpan> {
+        let mut name: Option<&str> = None;
         let mut body: Option<Field<'_>> = None;
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
@@ -623,7 +924,6 @@ impl<'o> Reader<'o> {
                         i32::try_from(n)
                             .ok()
                             .and_then(names::block_name)
-                            .map(str::to_owned)
                             .ok_or_else(|| {
                                 Failure::syntax(
                                     f.at,
@@ -647,51 +947,64 @@ impl<'o> Reader<'o> {
             return Err(Failure::syntax(base, "a Block without a name"));
         };
         let Some(body) = body else {
-            return Err(Failure::syntax(base, "a Block without a body").key(&name));
+            return Err(Failure::syntax(base, "a Block without a body").key(name));
         };
-        let value = self.body(&body, 3).map_err(|e| e.key(&name))?;
-        Ok((name, value))
+        let key = out.string(name)?;
+        self.body(out, &body, 3).map_err(|e| e.key(name))?;
+        Ok(key)
     }
 
     /// A block's value from its `Block.body` field, the block at nesting `level`.
-    fn body(&self, f: &Field<'_>, level: usize) -> Parsed<Value> {
+    fn body(&self, out: &mut Out, f: &Field<'_>, level: usize) -> Parsed<()> {
         let at = f.data_at;
-        let obj = |layout: &'static [(u64, Kind)]| -> Parsed<Value> {
-            self.object(layout, f.bytes("a Block body")?, at, level)
+        let obj = |out: &mut Out, layout: &'static [(u64, Kind)]| -> Parsed<()> {
+            self.object(out, layout, f.bytes("a Block body")?, at, level)
         };
         match f.number {
-            field::BLOCK_VALUE => self.value(f.bytes("Block.value")?, at, level),
-            field::BLOCK_TEXT => self.text(f.bytes("Block.text")?, at, level),
-            field::BLOCK_FILE => obj(FILE),
-            field::BLOCK_CAPTION | field::BLOCK_ALT_TEXT | field::BLOCK_TOPIC => obj(TEXT_HOLDER),
-            field::BLOCK_IMAGE_DETAILS => obj(IMAGE_DETAILS),
-            field::BLOCK_THUMBNAIL => {
-                self.array_of(f.bytes("Block.thumbnail")?, at, level, |r, f, level| {
+            field::BLOCK_VALUE => self.generic(out, f.bytes("Block.value")?, at, level),
+            field::BLOCK_TEXT => self.text(out, f.bytes("Block.text")?, at, level),
+            field::BLOCK_FILE => obj(out, FILE),
+            field::BLOCK_CAPTION | field::BLOCK_ALT_TEXT | field::BLOCK_TOPIC => {
+                obj(out, TEXT_HOLDER)
+            }
+            field::BLOCK_IMAGE_DETAILS => obj(out, IMAGE_DETAILS),
+            field::BLOCK_THUMBNAIL => self.array_of(
+                out,
+                f.bytes("Block.thumbnail")?,
+                at,
+                level,
+                |r, out, f, level| {
                     r.object(
+                        out,
                         THUMBNAIL_IMAGE,
                         f.bytes("Thumbnail.images")?,
                         f.data_at,
                         level,
                     )
-                })
-            }
-            field::BLOCK_VIDEO_DETAILS => obj(VIDEO_DETAILS),
-            field::BLOCK_AUDIO_DETAILS => obj(AUDIO_DETAILS),
-            field::BLOCK_AUTOMATED => Ok(Value::Bool(f.varint("Block.automated")? != 0)),
-            field::BLOCK_LOCATION => obj(LOCATION),
-            field::BLOCK_MENTIONS => obj(MENTIONS),
-            field::BLOCK_RELATES_TO => obj(RELATES_TO),
-            field::BLOCK_ASSET => obj(ASSET),
+                },
+            ),
+            field::BLOCK_VIDEO_DETAILS => obj(out, VIDEO_DETAILS),
+            field::BLOCK_AUDIO_DETAILS => obj(out, AUDIO_DETAILS),
+            field::BLOCK_AUTOMATED => out.scalar(&Value::Bool(f.varint("Block.automated")? != 0)),
+            field::BLOCK_LOCATION => obj(out, LOCATION),
+            field::BLOCK_MENTIONS => obj(out, MENTIONS),
+            field::BLOCK_RELATES_TO => obj(out, RELATES_TO),
+            field::BLOCK_ASSET => obj(out, ASSET),
             #[allow(clippy::cast_possible_wrap)]
-            field::BLOCK_TS => self.integer(f.varint("Block.ts")? as i64, f.at),
-            field::BLOCK_POLL => obj(POLL),
-            field::BLOCK_SELECTIONS => {
-                self.array_of(f.bytes("Block.selections")?, at, level, |r, f, _| {
-                    r.string(f, "Selections.values").map(Value::String)
-                })
+            field::BLOCK_TS => {
+                let v = self.integer(f.varint("Block.ts")? as i64, f.at)?;
+                out.scalar(&v)
             }
-            field::BLOCK_POLL_RESULTS => obj(POLL_RESULTS),
-            _ => obj(ENCRYPTED),
+            field::BLOCK_POLL => obj(out, POLL),
+            field::BLOCK_SELECTIONS => self.array_of(
+                out,
+                f.bytes("Block.selections")?,
+                at,
+                level,
+                |r, out, f, _| out.string(r.string(f, "Selections.values")?).map(|_| ()),
+            ),
+            field::BLOCK_POLL_RESULTS => obj(out, POLL_RESULTS),
+            _ => obj(out, ENCRYPTED),
         }
     }
 
@@ -699,28 +1012,31 @@ impl<'o> Reader<'o> {
     /// `Selections`, `Strings`. Other fields are skipped.
     fn array_of(
         &self,
+        out: &mut Out,
         bytes: &[u8],
         base: usize,
         level: usize,
-        element: impl Fn(&Self, &Field<'_>, usize) -> Parsed<Value>,
-    ) -> Parsed<Value> {
+        element: impl Fn(&Self, &mut Out, &Field<'_>, usize) -> Parsed<()>,
+    ) -> Parsed<()> {
         self.enter(level, base)?;
-        let mut out = Vec::new();
+        out.begin_array()?;
+        let mut count = 0usize;
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             if f.number == field::ELEMENTS {
-                self.one_more(out.len(), f.at)?;
-                let index = out.len();
-                out.push(element(self, &f, level + 1).map_err(|e| e.at(Segment::Index(index)))?);
+                self.one_more(count, f.at)?;
+                element(self, out, &f, level + 1).map_err(|e| e.at(Segment::Index(count)))?;
+                count += 1;
             }
         }
-        Ok(Value::Array(out))
+        out.end_array()
     }
 
     /// `m.text` from a `Text` message.
-    fn text(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
-        self.array_of(bytes, base, level, |r, f, level| {
+    fn text(&self, out: &mut Out, bytes: &[u8], base: usize, level: usize) -> Parsed<()> {
+        self.array_of(out, bytes, base, level, |r, out, f, level| {
             r.object(
+                out,
                 TEXT_REPRESENTATION,
                 f.bytes("Text.representations")?,
                 f.data_at,
@@ -730,149 +1046,200 @@ impl<'o> Reader<'o> {
     }
 
     /// An `Integers` message: field 1, packed or not.
-    fn integers(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
+    fn integers(&self, out: &mut Out, bytes: &[u8], base: usize, level: usize) -> Parsed<()> {
         self.enter(level, base)?;
-        let mut out = Vec::new();
+        out.begin_array()?;
+        let mut count = 0usize;
+        let mut element = |out: &mut Out, v: u64, at: usize| -> Parsed<()> {
+            self.one_more(count, at)?;
+            #[allow(clippy::cast_possible_wrap)]
+            let v = self
+                .integer(v as i64, at)
+                .map_err(|e| e.at(Segment::Index(count)))?;
+            count += 1;
+            out.scalar(&v)
+        };
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             if f.number != field::ELEMENTS {
                 continue;
             }
             match f.wire {
-                Wire::Varint(v) => {
-                    self.one_more(out.len(), f.at)?;
-                    let index = out.len();
-                    #[allow(clippy::cast_possible_wrap)]
-                    out.push(
-                        self.integer(v as i64, f.at)
-                            .map_err(|e| e.at(Segment::Index(index)))?,
-                    );
-                }
+                Wire::Varint(v) => element(out, v, f.at)?,
                 Wire::Len(packed) => {
                     let mut values = Fields::new(packed, f.data_at);
                     while values.pos < packed.len() {
                         let at = values.base + values.pos;
                         let v = values.varint()?;
-                        self.one_more(out.len(), at)?;
-                        let index = out.len();
-                        #[allow(clippy::cast_possible_wrap)]
-                        out.push(
-                            self.integer(v as i64, at)
-                                .map_err(|e| e.at(Segment::Index(index)))?,
-                        );
+                        element(out, v, at)?;
                     }
                 }
                 Wire::Fixed => return Err(f.wrong_wire("Integers.values", "varints")),
             }
         }
-        Ok(Value::Array(out))
+        out.end_array()
     }
 
     /// An object-shaped message with the typed fields `layout` and `extra` (field 100).
     fn object(
         &self,
+        out: &mut Out,
         layout: &'static [(u64, Kind)],
         bytes: &[u8],
         base: usize,
         level: usize,
-    ) -> Parsed<Value> {
+    ) -> Parsed<()> {
         self.enter(level, base)?;
-        let mut m = Members::new();
+        let mut m = out.begin_object()?;
         let mut seen = 0u32;
-        let mut answers: Option<Vec<Value>> = None;
+        // Only `Poll` has answers (its last field), and its `answers` member is there even
+        // when empty.
+        let has_answers = matches!(layout.last(), Some((_, Kind::Answers)));
+        let mut answers = Group::new(
+            "answers",
+            false,
+            has_answers && one_run(bytes, layout.len() as u64),
+        );
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
-            if f.number == EXTRA {
-                let (key, value) = self.member(&f, level + 1)?;
-                self.push(&mut m, key, value, f.at)?;
-                continue;
-            }
             // Every layout numbers its fields 1, 2, 3, ... (checked by a test).
             let index = usize::try_from(f.number.wrapping_sub(1)).unwrap_or(usize::MAX);
-            let Some(&(_, kind)) = layout.get(index) else {
+            let kind = match layout.get(index) {
+                Some(&(_, Kind::Answers)) => {
+                    self.enter(level + 1, f.at).map_err(|e| e.key("answers"))?;
+                    let (to, list) = answers.target(out)?;
+                    self.one_more(list.count, f.at)
+                        .map_err(|e| e.key("answers"))?;
+                    let i = list.count;
+                    self.object(
+                        to,
+                        POLL_ANSWER,
+                        f.bytes("Poll.answers")?,
+                        f.data_at,
+                        level + 2,
+                    )
+                    .map_err(|e| e.at(Segment::Index(i)).key("answers"))?;
+                    list.count += 1;
+                    continue;
+                }
+                Some(&(_, kind)) => Some(kind),
+                None if f.number == EXTRA => None,
+                None => continue,
+            };
+            answers.pause(out)?;
+            let Some(kind) = kind.filter(|k| !matches!(k, Kind::Counts)) else {
+                // An `extra` member or a count: checked against the typed members too, which
+                // are not in the key set.
+                let key = match kind {
+                    None => self.member(out, &f, level + 1)?,
+                    Some(_) => self.count_entry(out, &f)?,
+                };
+                self.push(out, &mut m, key, f.at)?;
+                let text = out.tape.text_of(key);
+                if layout
+                    .iter()
+                    .enumerate()
+                    .any(|(i, (_, k))| seen & (1 << i) != 0 && k.key() == Some(text))
+                {
+                    return Err(duplicate(text, f.at));
+                }
                 continue;
             };
-            match kind {
-                Kind::Answers => {
-                    let list = answers.get_or_insert_with(Vec::new);
-                    self.enter(level + 1, f.at).map_err(|e| e.key("answers"))?;
-                    self.one_more(list.len(), f.at)
-                        .map_err(|e| e.key("answers"))?;
-                    let i = list.len();
-                    let answer = self
-                        .object(POLL_ANSWER, f.bytes("Poll.answers")?, f.data_at, level + 2)
-                        .map_err(|e| e.at(Segment::Index(i)).key("answers"))?;
-                    list.push(answer);
-                    continue;
-                }
-                Kind::Counts => {
-                    let (key, count) = self.count_entry(&f)?;
-                    self.push(&mut m, key, count, f.at)?;
-                    continue;
-                }
-                _ => {}
-            }
             let bit = 1u32 << index;
             if seen & bit != 0 {
                 return Err(f.twice("a typed block field"));
             }
             seen |= bit;
-            let (key, value) = match kind {
-                Kind::Str(key) => (
-                    key,
-                    Value::String(self.string(&f, key).map_err(|e| e.key(key))?),
-                ),
-                #[allow(clippy::cast_possible_wrap)]
-                Kind::Int(key) => (
-                    key,
-                    self.integer(f.varint(key)? as i64, f.at)
-                        .map_err(|e| e.key(key))?,
-                ),
-                Kind::Bool(key) => (key, Value::Bool(f.varint(key)? != 0)),
-                Kind::Text(key) => (
-                    key,
-                    self.text(f.bytes(key)?, f.data_at, level + 1)
-                        .map_err(|e| e.key(key))?,
-                ),
-                Kind::Obj(key, inner) => (
-                    key,
-                    self.object(inner, f.bytes(key)?, f.data_at, level + 1)
-                        .map_err(|e| e.key(key))?,
-                ),
-                Kind::Strings(key) => (
-                    key,
-                    self.array_of(f.bytes(key)?, f.data_at, level + 1, |r, f, _| {
-                        r.string(f, "Strings.values").map(Value::String)
-                    })
-                    .map_err(|e| e.key(key))?,
-                ),
-                Kind::Integers(key) => (
-                    key,
-                    self.integers(f.bytes(key)?, f.data_at, level + 1)
-                        .map_err(|e| e.key(key))?,
-                ),
-                Kind::Encryption => {
-                    self.encryption(&mut m, f.bytes("File.encryption")?, f.data_at, level)?;
-                    continue;
-                }
-                Kind::Answers | Kind::Counts => continue,
-            };
-            self.push(&mut m, key.to_owned(), value, f.at)?;
+            if let Kind::Encryption = kind {
+                self.encryption(out, &mut m, f.bytes("File.encryption")?, f.data_at, level)?;
+                continue;
+            }
+            let key = self.typed_member(out, kind, &f, level)?;
+            // The typed fields' keys differ and each is read once (`seen`): they are checked
+            // against the other members only, and kept out of the key set.
+            self.one_more(m.count, f.at)?;
+            let text = out.tape.text_of(key);
+            if out.keys.contains(&m.keys, &out.tape, text) {
+                return Err(duplicate(text, f.at));
+            }
+            m.count += 1;
         }
-        // Only `Poll` has answers (its last field), and its `answers` member is there even
-        // when empty.
-        if matches!(layout.last(), Some((_, Kind::Answers))) {
+        if has_answers {
             self.enter(level + 1, base).map_err(|e| e.key("answers"))?;
             // A repeated field written with no element is absent on the wire: no answers.
-            let list = answers.unwrap_or_default();
-            self.push(&mut m, "answers".to_owned(), Value::Array(list), base)?;
+            let key = answers.finish(out)?;
+            self.push(out, &mut m, key, base)?;
         }
-        m.finish().map(Value::Object)
+        out.end_object(&m)
     }
 
-    /// A `PollResults.counts` map entry: a key and an integer.
-    fn count_entry(&self, f: &Field<'_>) -> Parsed<(String, Value)> {
-        let mut key = String::new();
+    /// A typed field of an object-shaped message, written on `out` with its key: the key's
+    /// span.
+    fn typed_member(
+        &self,
+        out: &mut Out,
+        kind: Kind,
+        f: &Field<'_>,
+        level: usize,
+    ) -> Parsed<TextSpan> {
+        match kind {
+            Kind::Str(key) => {
+                let s = self.string(f, key).map_err(|e| e.key(key))?;
+                let span = out.string(key)?;
+                out.string(s)?;
+                Ok(span)
+            }
+            #[allow(clippy::cast_possible_wrap)]
+            Kind::Int(key) => {
+                let v = self
+                    .integer(f.varint(key)? as i64, f.at)
+                    .map_err(|e| e.key(key))?;
+                let span = out.string(key)?;
+                out.scalar(&v)?;
+                Ok(span)
+            }
+            Kind::Bool(key) => {
+                let v = Value::Bool(f.varint(key)? != 0);
+                let span = out.string(key)?;
+                out.scalar(&v)?;
+                Ok(span)
+            }
+            Kind::Text(key) => {
+                let span = out.string(key)?;
+                self.text(out, f.bytes(key)?, f.data_at, level + 1)
+                    .map_err(|e| e.key(key))?;
+                Ok(span)
+            }
+            Kind::Obj(key, inner) => {
+                let span = out.string(key)?;
+                self.object(out, inner, f.bytes(key)?, f.data_at, level + 1)
+                    .map_err(|e| e.key(key))?;
+                Ok(span)
+            }
+            Kind::Strings(key) => {
+                let span = out.string(key)?;
+                self.array_of(out, f.bytes(key)?, f.data_at, level + 1, |r, out, f, _| {
+                    out.string(r.string(f, "Strings.values")?).map(|_| ())
+                })
+                .map_err(|e| e.key(key))?;
+                Ok(span)
+            }
+            Kind::Integers(key) => {
+                let span = out.string(key)?;
+                self.integers(out, f.bytes(key)?, f.data_at, level + 1)
+                    .map_err(|e| e.key(key))?;
+                Ok(span)
+            }
+            Kind::Encryption | Kind::Answers | Kind::Counts => Err(Failure::internal(
+                f.at,
+                "a repeated or composite field read as a typed member",
+            )),
+        }
+    }
+
+    /// A `PollResults.counts` map entry written on `out`: a key and an integer.
+    fn count_entry(&self, out: &mut Out, f: &Field<'_>) -> Parsed<TextSpan> {
+        let mut key = "";
         let mut count = (0i64, f.at);
         let mut fields = Fields::new(f.bytes("PollResults.counts")?, f.data_at);
         while let Some(e) = fields.next_field()? {
@@ -883,23 +1250,33 @@ impl<'o> Reader<'o> {
                 _ => {}
             }
         }
-        let value = self.integer(count.0, count.1).map_err(|e| e.key(&key))?;
-        Ok((key, value))
+        let value = self.integer(count.0, count.1).map_err(|e| e.key(key))?;
+        let span = out.string(key)?;
+        out.scalar(&value)?;
+        Ok(span)
     }
 
-    /// `File.encryption`: adds `key`, `iv`, `hashes` and `v` to the file's members.
-    fn encryption(&self, m: &mut Members, bytes: &[u8], base: usize, level: usize) -> Parsed<()> {
-        let mut key = Members::new();
-        let mut hashes = Members::new();
-        let mut iv: Option<String> = None;
-        let mut v: Option<String> = None;
+    /// `File.encryption`: adds `key`, `iv`, `hashes` and `v` to the file's members `m`.
+    fn encryption(
+        &self,
+        out: &mut Out,
+        m: &mut Members,
+        bytes: &[u8],
+        base: usize,
+        level: usize,
+    ) -> Parsed<()> {
+        let mut key = Group::new("key", true, one_run(bytes, field::ENCRYPTED_FILE_KEY));
+        let mut hashes = Group::new("hashes", true, one_run(bytes, field::ENCRYPTED_FILE_HASHES));
+        let mut iv: Option<&str> = None;
+        let mut v: Option<&str> = None;
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
                 field::ENCRYPTED_FILE_KEY => {
-                    let (k, value) = self.member(&f, level + 2).map_err(|e| e.key("key"))?;
-                    self.push(&mut key, k, value, f.at)
-                        .map_err(|e| e.key("key"))?;
+                    hashes.pause(out)?;
+                    let (to, members) = key.target(out)?;
+                    let k = self.member(to, &f, level + 2).map_err(|e| e.key("key"))?;
+                    self.push(to, members, k, f.at).map_err(|e| e.key("key"))?;
                 }
                 field::ENCRYPTED_FILE_IV | field::ENCRYPTED_FILE_V => {
                     let slot = if f.number == field::ENCRYPTED_FILE_IV {
@@ -913,8 +1290,8 @@ impl<'o> Reader<'o> {
                     *slot = Some(self.string(&f, "EncryptedFile.iv or v")?);
                 }
                 field::ENCRYPTED_FILE_HASHES => {
-                    let mut algorithm = String::new();
-                    let mut hash = String::new();
+                    let mut algorithm = "";
+                    let mut hash = "";
                     let mut entry = Fields::new(f.bytes("EncryptedFile.hashes")?, f.data_at);
                     while let Some(e) = entry.next_field()? {
                         match e.number {
@@ -923,27 +1300,37 @@ impl<'o> Reader<'o> {
                             _ => {}
                         }
                     }
-                    self.push(&mut hashes, algorithm, Value::String(hash), f.at)
+                    key.pause(out)?;
+                    let (to, members) = hashes.target(out)?;
+                    let k = to.string(algorithm)?;
+                    to.string(hash)?;
+                    self.push(to, members, k, f.at)
                         .map_err(|e| e.key("hashes"))?;
                 }
                 _ => {}
             }
         }
+        // Both closed before anything else is written.
+        key.pause(out)?;
+        hashes.pause(out)?;
         self.enter(level + 1, base)?;
-        let key = key.finish().map_err(|e| e.key("key"))?;
-        let hashes = hashes.finish().map_err(|e| e.key("hashes"))?;
-        self.push(m, "key".to_owned(), Value::Object(key), base)?;
+        let key = key.finish(out)?;
+        self.push(out, m, key, base)?;
         // `iv` and `v` are proto3 singular strings: prost, like every runtime, leaves an
         // empty one off the wire, so absent reads as "" (proto3's default), not as missing.
-        let (iv, v) = (iv.unwrap_or_default(), v.unwrap_or_default());
-        self.push(m, "iv".to_owned(), Value::String(iv), base)?;
-        self.push(m, "hashes".to_owned(), Value::Object(hashes), base)?;
-        self.push(m, "v".to_owned(), Value::String(v), base)
+        let span = out.string("iv")?;
+        out.string(iv.unwrap_or_default())?;
+        self.push(out, m, span, base)?;
+        let hashes = hashes.finish(out)?;
+        self.push(out, m, hashes, base)?;
+        let span = out.string("v")?;
+        out.string(v.unwrap_or_default())?;
+        self.push(out, m, span, base)
     }
 
-    /// A `Member` message: its key and its value (containers at `level`).
-    fn member(&self, f: &Field<'_>, level: usize) -> Parsed<(String, Value)> {
-        let mut key: Option<String> = None;
+    /// A `Member` message written on `out` (containers at `level`): its key's span.
+    fn member(&self, out: &mut Out, f: &Field<'_>, level: usize) -> Parsed<TextSpan> {
+        let mut key: Option<&str> = None;
         let mut value: Option<Field<'_>> = None;
         let mut fields = Fields::new(f.bytes("Member")?, f.data_at);
         while let Some(e) = fields.next_field()? {
@@ -967,28 +1354,44 @@ impl<'o> Reader<'o> {
         // writes `{"": 1}` so), and absent reads as "", proto3's default.
         let key = key.unwrap_or_default();
         let Some(value) = value else {
-            return Err(Failure::syntax(f.at, "a Member without a value").key(&key));
+            return Err(Failure::syntax(f.at, "a Member without a value").key(key));
         };
-        let value = self
-            .value(value.bytes("Member.value")?, value.data_at, level)
-            .map_err(|e| e.key(&key))?;
-        Ok((key, value))
+        let span = out.string(key)?;
+        self.generic(out, value.bytes("Member.value")?, value.data_at, level)
+            .map_err(|e| e.key(key))?;
+        Ok(span)
     }
 
-    /// A generic `Value` message; if it is a container, it is at nesting `level`.
+    /// The generic `Value` message `bytes` as a [`Value`] (for the tests).
+    #[cfg(test)]
     fn value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
+        let mut out = Out::apart();
+        self.generic(&mut out, bytes, base, level)?;
+        let tape = out.finish()?;
+        Ok(tape.value(tape.root()))
+    }
+
+    /// A generic `Value` message written on `out`; if it is a container, it is at nesting
+    /// `level`.
+    fn generic(&self, out: &mut Out, bytes: &[u8], base: usize, level: usize) -> Parsed<()> {
         // How exev writes an object: the empty `object_value` marker first.
         if let [OBJECT_MARKER_KEY, 0x00, rest @ ..] = bytes {
-            return self.object_value(rest, base + 2, base, level);
+            return self.object_value(out, rest, base + 2, base, level);
         }
-        self.any_value(bytes, base, level)
+        self.any_value(out, bytes, base, level)
     }
 
     /// The fields after the leading `object_value` marker of the `Value` message at `base`:
-    /// each item is read with its key, found by a second cursor over the `keys`, so nothing
-    /// is gathered before it goes into the object.
-    fn object_value(&self, rest: &[u8], at: usize, base: usize, level: usize) -> Parsed<Value> {
-        let mut m = Members::new();
+    /// each item is written after its key, found by a second cursor over the `keys`.
+    fn object_value(
+        &self,
+        out: &mut Out,
+        rest: &[u8],
+        at: usize,
+        base: usize,
+        level: usize,
+    ) -> Parsed<()> {
+        let mut m = out.begin_object()?;
         let mut keys = Fields::new(rest, at);
         let mut next_key = || -> Parsed<Option<Field<'_>>> {
             while let Some(k) = keys.next_field()? {
@@ -999,26 +1402,24 @@ impl<'o> Reader<'o> {
             Ok(None)
         };
         let mut fields = Fields::new(rest, at);
-        let mut count = 0usize;
         while let Some(f) = fields.next_field()? {
             match f.number {
                 field::VALUE_NULL..=field::VALUE_NUMBER_LITERAL => {
                     return Err(f.twice("Value.kind"));
                 }
                 field::VALUE_ITEMS => {
-                    if count == 0 {
+                    if m.count == 0 {
                         self.enter(level, f.at)?;
                     }
-                    self.one_more(count, f.at)?;
+                    self.one_more(m.count, f.at)?;
                     let Some(k) = next_key()? else {
                         return Err(self.unpaired(rest, at, base));
                     };
                     let key = self.string(&k, "Value.keys")?;
-                    let item = self
-                        .value(f.bytes("Value.items")?, f.data_at, level + 1)
-                        .map_err(|e| e.key(&key))?;
-                    self.push(&mut m, key, item, k.at)?;
-                    count += 1;
+                    let span = out.string(key)?;
+                    self.generic(out, f.bytes("Value.items")?, f.data_at, level + 1)
+                        .map_err(|e| e.key(key))?;
+                    self.push(out, &mut m, span, k.at)?;
                 }
                 _ => {}
             }
@@ -1027,7 +1428,7 @@ impl<'o> Reader<'o> {
             return Err(self.unpaired(rest, at, base));
         }
         self.enter(level, base)?;
-        m.finish().map(Value::Object)
+        out.end_object(&m)
     }
 
     /// The error for an object `Value` (its fields after the marker `rest`, at `at`) whose
@@ -1049,13 +1450,17 @@ impl<'o> Reader<'o> {
         )
     }
 
-    /// A generic `Value` message in any field order.
-    fn any_value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
-        let mut scalar: Option<Value> = None;
+    /// A generic `Value` message in any field order. Its items are written in place when the
+    /// array marker comes first (as exev and every runtime write an array), else on a tape
+    /// of their own, to be paired with the keys that may come after them.
+    fn any_value(&self, out: &mut Out, bytes: &[u8], base: usize, level: usize) -> Parsed<()> {
+        let mut scalar: Option<Scalar<'_>> = None;
         // 0: not a container (yet), 1: array, 2: object.
         let mut container = 0u8;
-        let mut items: Vec<Value> = Vec::new();
-        let mut keys: Vec<(String, usize)> = Vec::new();
+        let mut in_place = false;
+        let mut apart: Option<Out> = None;
+        let mut items = 0usize;
+        let mut keys: Vec<(&str, usize)> = Vec::new();
         let mut fields = Fields::new(bytes, base);
         while let Some(f) = fields.next_field()? {
             match f.number {
@@ -1072,20 +1477,21 @@ impl<'o> Reader<'o> {
                                     format!("NullValue {n}: the only NullValue is 0"),
                                 ));
                             }
-                            scalar = Some(Value::Null);
+                            scalar = Some(Scalar::Value(Value::Null));
                         }
                         field::VALUE_BOOL => {
-                            scalar = Some(Value::Bool(f.varint("Value.bool_value")? != 0))
+                            let b = f.varint("Value.bool_value")? != 0;
+                            scalar = Some(Scalar::Value(Value::Bool(b)));
                         }
                         field::VALUE_INTEGER => {
                             let z = f.varint("Value.integer_value")?;
                             // Zigzag: 0, -1, 1, -2, ... as 0, 1, 2, 3, ...
                             #[allow(clippy::cast_possible_wrap)]
                             let i = ((z >> 1) as i64) ^ -((z & 1) as i64);
-                            scalar = Some(self.integer(i, f.at)?);
+                            scalar = Some(Scalar::Value(self.integer(i, f.at)?));
                         }
                         field::VALUE_STRING => {
-                            scalar = Some(Value::String(self.string(&f, "Value.string_value")?));
+                            scalar = Some(Scalar::String(self.string(&f, "Value.string_value")?));
                         }
                         field::VALUE_ARRAY | field::VALUE_OBJECT => {
                             // The marker messages have no fields, but what they hold must
@@ -1094,23 +1500,30 @@ impl<'o> Reader<'o> {
                             let mut inner = Fields::new(marker, f.data_at);
                             while inner.next_field()?.is_some() {}
                             container = if f.number == field::VALUE_ARRAY { 1 } else { 2 };
+                            if container == 1 && items == 0 && keys.is_empty() {
+                                out.begin_array()?;
+                                in_place = true;
+                            }
                         }
                         _ => {
                             let literal = self.string(&f, "Value.number_literal")?;
-                            scalar = Some(self.number(literal, f.at)?);
+                            scalar = Some(Scalar::Value(self.number(literal, f.at)?));
                         }
                     }
                 }
                 field::VALUE_ITEMS => {
-                    if items.is_empty() {
+                    if items == 0 {
                         self.enter(level, f.at)?;
                     }
-                    self.one_more(items.len(), f.at)?;
-                    let index = items.len();
-                    let item = self
-                        .value(f.bytes("Value.items")?, f.data_at, level + 1)
-                        .map_err(|e| e.at(member_segment(bytes, base, index)))?;
-                    items.push(item);
+                    self.one_more(items, f.at)?;
+                    let to = if in_place {
+                        &mut *out
+                    } else {
+                        apart.get_or_insert_with(Out::apart)
+                    };
+                    self.generic(to, f.bytes("Value.items")?, f.data_at, level + 1)
+                        .map_err(|e| e.at(member_segment(bytes, base, items)))?;
+                    items += 1;
                 }
                 field::VALUE_KEYS => {
                     self.one_more(keys.len(), f.at)?;
@@ -1120,31 +1533,42 @@ impl<'o> Reader<'o> {
             }
         }
         match (scalar, container) {
-            (Some(value), _) if items.is_empty() && keys.is_empty() => Ok(value),
+            (Some(value), _) if items == 0 && keys.is_empty() => match value {
+                Scalar::Value(v) => out.scalar(&v),
+                Scalar::String(s) => out.string(s).map(|_| ()),
+            },
             (Some(_), _) => Err(Failure::syntax(
                 base,
                 "a scalar Value with items or keys (only arrays and objects have them)",
             )),
             (None, 1) if keys.is_empty() => {
                 self.enter(level, base)?;
-                Ok(Value::Array(items))
+                if !in_place {
+                    out.begin_array()?;
+                    let tape = apart.map(Out::finish).transpose()?.unwrap_or_default();
+                    let mut at = tape.root();
+                    for _ in 0..items {
+                        at = out.copy(&tape, at)?;
+                    }
+                }
+                out.end_array()
             }
             (None, 1) => Err(Failure::syntax(base, "an array Value with keys")),
-            (None, 2) if keys.len() == items.len() => {
+            (None, 2) if keys.len() == items => {
                 self.enter(level, base)?;
-                let mut m = Members::new();
-                for ((key, at), item) in keys.into_iter().zip(items) {
-                    self.push(&mut m, key, item, at)?;
+                let mut m = out.begin_object()?;
+                let tape = apart.map(Out::finish).transpose()?.unwrap_or_default();
+                let mut item = tape.root();
+                for &(key, at) in &keys {
+                    let span = out.string(key)?;
+                    item = out.copy(&tape, item)?;
+                    self.push(out, &mut m, span, at)?;
                 }
-                m.finish().map(Value::Object)
+                out.end_object(&m)
             }
             (None, 2) => Err(Failure::syntax(
                 base,
-                format!(
-                    "an object Value with {} keys and {} items",
-                    keys.len(),
-                    items.len()
-                ),
+                format!("an object Value with {} keys and {items} items", keys.len()),
             )),
             _ => Err(Failure::syntax(base, "a Value with no kind set")),
         }
@@ -1426,6 +1850,168 @@ mod tests {
 
     fn value(bytes: &[u8]) -> Parsed<Value> {
         Reader::new(&Options::default()).value(bytes, 0, 1)
+    }
+
+    /// A message's fields, each as (its number, its bytes), in order.
+    fn fields_of(bytes: &[u8]) -> Vec<(u64, Vec<u8>)> {
+        let mut fields = Fields::new(bytes, 0);
+        let (mut out, mut start) = (Vec::new(), 0);
+        while let Some(f) = fields.next_field().unwrap() {
+            out.push((f.number, bytes[start..fields.pos].to_vec()));
+            start = fields.pos;
+        }
+        out
+    }
+
+    fn varint(mut n: u64, out: &mut Vec<u8>) {
+        while n >= 0x80 {
+            out.push(u8::try_from(n & 0x7f).unwrap() | 0x80);
+            n >>= 7;
+        }
+        out.push(u8::try_from(n).unwrap());
+    }
+
+    /// The length-delimited field `number` of `payload`.
+    fn len_field(number: u64, payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        varint(number << 3 | 2, &mut out);
+        varint(payload.len() as u64, &mut out);
+        out.extend(payload);
+        out
+    }
+
+    /// The payload of a length-delimited field.
+    fn payload(field: &[u8]) -> Vec<u8> {
+        match Fields::new(field, 0).next_field().unwrap().unwrap().wire {
+            Wire::Len(b) => b.to_vec(),
+            _ => panic!("not length-delimited"),
+        }
+    }
+
+    /// The message `bytes` with its fields in the order `order` gives (indices into them).
+    fn reordered(bytes: &[u8], order: &[usize]) -> Vec<u8> {
+        let fields = fields_of(bytes);
+        assert_eq!(order.len(), fields.len());
+        order.iter().flat_map(|&i| fields[i].1.clone()).collect()
+    }
+
+    fn event(text: &str) -> (exev::Event, Vec<u8>) {
+        let e = crate::json::from_str(text).unwrap();
+        let bytes = crate::proto::to_vec(&e).unwrap();
+        (e, bytes)
+    }
+
+    /// The event `bytes` with the body of its block `index` replaced by `f(body)`.
+    fn with_block_body(bytes: &[u8], index: usize, f: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+        let mut fields = fields_of(bytes);
+        let (_, block) = fields
+            .iter_mut()
+            .filter(|(n, _)| *n == field::EVENT_CONTENT)
+            .nth(index)
+            .unwrap();
+        let parts: Vec<u8> = fields_of(&payload(block))
+            .into_iter()
+            .flat_map(|(n, raw)| {
+                if (field::BLOCK_VALUE..=field::BLOCK_ENCRYPTED).contains(&n) {
+                    len_field(n, &f(&payload(&raw)))
+                } else {
+                    raw
+                }
+            })
+            .collect();
+        *block = len_field(field::EVENT_CONTENT, &parts);
+        fields.into_iter().flat_map(|(_, raw)| raw).collect()
+    }
+
+    /// Parts of a value that Protobuf runtimes write in one run, when they come apart: the
+    /// event's blocks among its other members, a poll's answers among its other fields, an
+    /// encrypted file's key members and hashes among each other. They read as in one run.
+    #[test]
+    fn repeated_fields_read_alike_in_any_order() {
+        let (e, bytes) = event(
+            r#"{"type":"m.message","content":{"m.text":[{"body":"hi"}],"org.x":{"a":1},"m.automated":true},"sender":"@a:b","event_id":"$e","unsigned":{"age":1},"other":[1]}"#,
+        );
+        let fields = fields_of(&bytes);
+        assert_eq!(
+            fields.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+            [1, 3, 3, 3, 4, 5, 9, 15]
+        );
+        for order in [
+            [4, 1, 5, 2, 0, 6, 3, 7],
+            [1, 7, 2, 0, 3, 4, 5, 6],
+            [4, 5, 6, 7, 1, 2, 3, 0],
+        ] {
+            let moved = reordered(&bytes, &order);
+            assert_eq!(
+                crate::proto::from_slice(&moved).ok(),
+                Some(e.clone()),
+                "{order:?}"
+            );
+        }
+        // A block given twice after other members is still a duplicate, at its second field.
+        let mut twice: Vec<u8> = [0, 1, 4, 2]
+            .iter()
+            .flat_map(|&i| fields[i].1.clone())
+            .collect();
+        let at = twice.len();
+        twice.extend(&fields[1].1);
+        let error = crate::proto::from_slice(&twice).unwrap_err();
+        assert_eq!(error.kind(), &ErrorKind::DuplicateKey("m.automated".into()));
+        assert_eq!(
+            error.position(),
+            Some(crate::Position::Binary { offset: at })
+        );
+        assert_eq!(error.path().to_string(), r#"content["m.automated"]"#);
+
+        let (poll, bytes) = event(
+            r#"{"type":"m.poll.start","content":{"m.poll":{"kind":"m.disclosed","max_selections":1,"question":{"m.text":[{"body":"q"}]},"answers":[{"m.id":"a","m.text":[{"body":"A"}]},{"m.id":"b","m.text":[{"body":"B"}]},{"m.id":"c","m.text":[]}],"org.x":1,"org.y":[2]}}}"#,
+        );
+        let moved = with_block_body(&bytes, 0, |body| {
+            let numbers: Vec<u64> = fields_of(body).iter().map(|(n, _)| *n).collect();
+            assert_eq!(numbers, [1, 2, 3, 4, 4, 4, 100, 100]);
+            reordered(body, &[3, 6, 4, 0, 5, 7, 1, 2])
+        });
+        assert_ne!(moved, bytes);
+        assert_eq!(crate::proto::from_slice(&moved).ok(), Some(poll));
+
+        let (file, bytes) = event(
+            r#"{"type":"m.file","content":{"m.file":{"url":"mxc://a/b","key":{"k":"x","alg":"A256CTR"},"iv":"i","hashes":{"sha256":"h","sha512":"g"},"v":"v2","org.x":1}}}"#,
+        );
+        let moved = with_block_body(&bytes, 0, |body| {
+            fields_of(body)
+                .into_iter()
+                .flat_map(|(n, raw)| {
+                    if n != 5 {
+                        return raw;
+                    }
+                    let encryption = payload(&raw);
+                    let numbers: Vec<u64> =
+                        fields_of(&encryption).iter().map(|(n, _)| *n).collect();
+                    assert_eq!(numbers, [1, 1, 2, 3, 3, 4]);
+                    len_field(5, &reordered(&encryption, &[3, 0, 5, 4, 1, 2]))
+                })
+                .collect()
+        });
+        assert_ne!(moved, bytes);
+        assert_eq!(crate::proto::from_slice(&moved).ok(), Some(file));
+    }
+
+    #[test]
+    fn an_array_value_reads_the_same_with_its_marker_anywhere() {
+        let expected = Value::Array(vec![Value::Integer(1), Value::Bool(true)]);
+        let marker: &[u8] = &[0x2a, 0x00];
+        for bytes in [
+            [marker, ITEMS].concat(),
+            [ITEMS, marker].concat(),
+            [&ITEMS[..4], marker, &ITEMS[4..]].concat(),
+        ] {
+            assert_eq!(value(&bytes).ok(), Some(expected.clone()), "{bytes:02x?}");
+        }
+        // Keys make it an error, wherever they are.
+        let error = value(&[ITEMS, marker, &KEYS[..3]].concat()).unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::Syntax(s) if s.contains("array Value with keys"))
+        );
     }
 
     /// `Value` fields: the object marker, two items (1 and true), two keys ("a", "b").

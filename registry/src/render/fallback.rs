@@ -124,7 +124,7 @@ fn read_block<'c>(reader: &Reader<'c>, block: &str) -> Read<'c> {
                 _ => None,
             }
             .unwrap_or_else(|| {
-                TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)))
+                TextBlock::read(name, value.into()).map_err(|e| e.within(&block_path(name)))
             });
             match read {
                 Ok(text) if text.is_empty() => Read::Invalid {

@@ -1,0 +1,93 @@
+//! The duplicate-key check of the decoders that write a tape: each object's keys so far, on
+//! one stack shared by every object open, compared one by one while an object has few and
+//! through an ordered set once it has many, so that large objects stay linear-logarithmic.
+
+use std::collections::BTreeSet;
+
+use exev::tape::{TapeBuilder, TextSpan, fingerprint};
+
+/// Objects with more keys than this check duplicates in a set rather than one by one.
+const LINEAR_KEY_CHECK: usize = 32;
+
+/// The keys of every object open, outermost first, each with its [`fingerprint`].
+pub(crate) struct OpenKeys {
+    keys: Vec<(TextSpan, u64)>,
+}
+
+impl Default for OpenKeys {
+    /// Room for the keys open in an ordinary event (an event's members, a block's, a
+    /// representation's), reserved once so that the stack does not grow key by key.
+    fn default() -> OpenKeys {
+        OpenKeys {
+            keys: Vec::with_capacity(LINEAR_KEY_CHECK),
+        }
+    }
+}
+
+/// One open object's share of [`OpenKeys`].
+pub(crate) struct ObjectKeys {
+    first: usize,
+    /// Past [`LINEAR_KEY_CHECK`] keys, the keys so far.
+    many: Option<BTreeSet<String>>,
+}
+
+impl OpenKeys {
+    /// The keys of an object opening now.
+    pub(crate) fn open(&self) -> ObjectKeys {
+        ObjectKeys {
+            first: self.keys.len(),
+            many: None,
+        }
+    }
+
+    /// Adds `key` (written on `tape`) to `object`'s keys; `false` when it is there already.
+    pub(crate) fn insert(
+        &mut self,
+        object: &mut ObjectKeys,
+        tape: &TapeBuilder,
+        key: TextSpan,
+    ) -> bool {
+        let text = tape.text_of(key);
+        let print = fingerprint(text);
+        let earlier = self.keys.get(object.first..).unwrap_or_default();
+        let fresh = match &mut object.many {
+            Some(set) => set.insert(text.to_owned()),
+            None if earlier.len() < LINEAR_KEY_CHECK => !earlier
+                .iter()
+                .any(|(k, p)| *p == print && tape.text_of(*k) == text),
+            None => {
+                let mut set: BTreeSet<String> = earlier
+                    .iter()
+                    .map(|(k, _)| tape.text_of(*k).to_owned())
+                    .collect();
+                let fresh = set.insert(text.to_owned());
+                object.many = Some(set);
+                fresh
+            }
+        };
+        if fresh {
+            self.keys.push((key, print));
+        }
+        fresh
+    }
+
+    /// Whether `object` has `key` among its keys already (without adding it).
+    pub(crate) fn contains(&self, object: &ObjectKeys, tape: &TapeBuilder, key: &str) -> bool {
+        match &object.many {
+            Some(set) => set.contains(key),
+            None => {
+                let print = fingerprint(key);
+                self.keys
+                    .get(object.first..)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|(k, p)| *p == print && tape.text_of(*k) == key)
+            }
+        }
+    }
+
+    /// Forgets the keys of `object`, now closed.
+    pub(crate) fn close(&mut self, object: &ObjectKeys) {
+        self.keys.truncate(object.first);
+    }
+}

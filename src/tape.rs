@@ -1,0 +1,732 @@
+//! The decoded form of an event, which every decoder (JSON, CBOR, Protobuf) writes so that
+//! decoding builds only what is read: one token per value in one `Vec`, every string in one
+//! text buffer, so that a decoded event costs two buffers however many blocks it has. Typed
+//! blocks read from it in place ([`crate::ValueRef`]); [`Value`]s are materialised from it on
+//! demand; serde types deserialize from it ([`Tape::deserialize_at`]) with the same errors and
+//! paths as from a [`Value`].
+//!
+//! Codecs write a tape through [`TapeBuilder`] after (or while) checking the input against the
+//! data model and the limits; the tape itself trusts what it is given.
+
+#[cfg(feature = "serde")]
+mod de;
+
+use crate::value_ref::{ArrayRef, ObjectRef};
+use crate::{Number, Object, RefShape, Value};
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Null,
+    False,
+    True,
+    /// `a` and `b`: the low and high halves of the integer.
+    Integer,
+    /// A lenient number's literal: `a` its start in the text, `b` its length.
+    Number,
+    /// `a` its start in the text, `b` its length.
+    String,
+    /// `a` the element count, `b` the index of the token after the array.
+    Array,
+    /// `a` the member count, `b` the index of the token after the object; members are a
+    /// `String` token (the key) then the value.
+    Object,
+}
+
+/// One value: 12 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Token {
+    kind: Kind,
+    a: u32,
+    b: u32,
+}
+
+/// The tokens of one value (an event, say) and the text its strings point into.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tape {
+    tokens: Vec<Token>,
+    text: String,
+}
+
+/// A value's place on a [`Tape`].
+pub type At = usize;
+
+/// Where a string a [`TapeBuilder`] wrote is in its text ([`TapeBuilder::text_of`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextSpan {
+    start: u32,
+    len: u32,
+}
+
+/// A key's length and last eight bytes in one word: keys that differ there (as nearly all
+/// keys of one object do, and every built-in block name) are told apart without comparing
+/// their text. The decoders' duplicate-key check and [`crate::KnownBlock::from_name`] use it.
+pub fn fingerprint(key: &str) -> u64 {
+    let bytes = key.as_bytes();
+    let tail = bytes
+        .get(bytes.len().saturating_sub(8)..)
+        .unwrap_or_default();
+    let mut word = [0u8; 8];
+    for (w, b) in word.iter_mut().zip(tail) {
+        *w = *b;
+    }
+    u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_right(8)
+}
+
+/// How many containers a builder sized for an input has room for open at once before its
+/// stack grows: an event's own nesting (event, content, block, list, item, ...) with room to
+/// spare, so that the blocks of an ordinary event add no allocation. Decoders that keep a
+/// stack of their own (CBOR's) size it by this too.
+pub const OPEN_CONTAINERS: usize = 32;
+
+/// Writes a tape, value by value, in reading order (an array's elements and an object's members
+/// between its `begin_*` and `end_*`).
+#[derive(Debug, Default)]
+pub struct TapeBuilder {
+    tape: Tape,
+    /// The open containers: their token and how many entries they have so far.
+    open: Vec<(usize, u32)>,
+    /// How much of the text is the input copied by [`TapeBuilder::for_text`].
+    input_len: usize,
+}
+
+/// An error writing a tape: more than `u32::MAX` tokens or bytes of text, or `end_*` without
+/// its `begin_*`. Decoders' limits keep them far below.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TapeFull;
+
+fn index(n: usize) -> Result<u32, TapeFull> {
+    u32::try_from(n).map_err(|_| TapeFull)
+}
+
+impl TapeBuilder {
+    /// An empty builder.
+    pub fn new() -> TapeBuilder {
+        TapeBuilder::default()
+    }
+
+    /// An empty builder for an input of `input_len` bytes whose values take about
+    /// `bytes_per_token` bytes each in an ordinary event, so that neither buffer grows in the
+    /// common case: `input_len` bytes of text are reserved (all the strings of a JSON or CBOR
+    /// input; a Protobuf decoder passes more, for the names its wire format leaves out), and
+    /// the tokens (12 bytes each) grow past the estimate when they must. Memory stays within
+    /// `1 + 12 / bytes_per_token` times `input_len` before any growth.
+    pub fn for_input(input_len: usize, bytes_per_token: usize) -> TapeBuilder {
+        TapeBuilder {
+            tape: Tape {
+                tokens: Vec::with_capacity(input_len / bytes_per_token.max(1) + 4),
+                text: String::with_capacity(input_len),
+            },
+            open: Vec::with_capacity(OPEN_CONTAINERS),
+            input_len: 0,
+        }
+    }
+
+    /// An empty builder for the text input `input` whose values take about `bytes_per_token`
+    /// bytes each (as [`TapeBuilder::for_input`]), with the input copied into the tape's text
+    /// in one go, so that a string sent without escapes is written by its place in the input
+    /// ([`TapeBuilder::string_of_input`]) rather than copied on its own. Strings with escapes
+    /// are written unescaped after it: they never take more bytes than the input, so room for
+    /// as much again is reserved, and the text never grows (the room an input without escapes
+    /// leaves unused is never touched, so it costs address space, not memory).
+    pub fn for_text(input: &str, bytes_per_token: usize) -> TapeBuilder {
+        let mut text = String::with_capacity(2 * input.len());
+        text.push_str(input);
+        TapeBuilder {
+            tape: Tape {
+                tokens: Vec::with_capacity(input.len() / bytes_per_token.max(1) + 4),
+                text,
+            },
+            open: Vec::with_capacity(OPEN_CONTAINERS),
+            input_len: input.len(),
+        }
+    }
+
+    /// The string at `start..end` of the input a builder made by [`TapeBuilder::for_text`]
+    /// copied.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the range is not one of whole characters of that input.
+    pub fn string_of_input(&mut self, start: usize, end: usize) -> Result<TextSpan, TapeFull> {
+        if end > self.input_len || self.tape.text.get(start..end).is_none() {
+            return Err(TapeFull);
+        }
+        let (start, len) = (index(start)?, index(end - start)?);
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
+    fn push(&mut self, kind: Kind, a: u32, b: u32) -> Result<(), TapeFull> {
+        index(self.tape.tokens.len())?;
+        if let Some((_, entries)) = self.open.last_mut() {
+            *entries += 1;
+        }
+        self.tape.tokens.push(Token { kind, a, b });
+        Ok(())
+    }
+
+    fn text(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
+        let start = index(self.tape.text.len())?;
+        let len = index(s.len())?;
+        index(self.tape.text.len() + s.len())?;
+        self.tape.text.push_str(s);
+        Ok((start, len))
+    }
+
+    /// `null`.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn null(&mut self) -> Result<(), TapeFull> {
+        self.push(Kind::Null, 0, 0)
+    }
+
+    /// A boolean.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn bool(&mut self, b: bool) -> Result<(), TapeFull> {
+        self.push(if b { Kind::True } else { Kind::False }, 0, 0)
+    }
+
+    /// An integer of the data model.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn integer(&mut self, i: i64) -> Result<(), TapeFull> {
+        let bits = u64::from_ne_bytes(i.to_ne_bytes());
+        let low = u32::try_from(bits & u64::from(u32::MAX)).map_err(|_| TapeFull)?;
+        let high = u32::try_from(bits >> 32).map_err(|_| TapeFull)?;
+        self.push(Kind::Integer, low, high)
+    }
+
+    /// A lenient number, by its literal.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn number(&mut self, literal: &str) -> Result<(), TapeFull> {
+        let (a, b) = self.text(literal)?;
+        self.push(Kind::Number, a, b)
+    }
+
+    /// A string (or an object's key, just before its value).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn string(&mut self, s: &str) -> Result<TextSpan, TapeFull> {
+        let (start, len) = self.text(s)?;
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
+    /// Where the next text written starts: a string written piece by piece
+    /// ([`TapeBuilder::push_text`], [`TapeBuilder::push_char`]) begins here, and is ended
+    /// by [`TapeBuilder::end_text`].
+    pub fn begin_text(&self) -> usize {
+        self.tape.text.len()
+    }
+
+    /// Appends a piece of the string begun at [`TapeBuilder::begin_text`].
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn push_text(&mut self, piece: &str) -> Result<(), TapeFull> {
+        index(self.tape.text.len() + piece.len())?;
+        self.tape.text.push_str(piece);
+        Ok(())
+    }
+
+    /// Appends a character to the string begun at [`TapeBuilder::begin_text`].
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn push_char(&mut self, c: char) -> Result<(), TapeFull> {
+        index(self.tape.text.len() + c.len_utf8())?;
+        self.tape.text.push(c);
+        Ok(())
+    }
+
+    /// The length so far of the string begun at `begin`.
+    pub fn text_since(&self, begin: usize) -> usize {
+        self.tape.text.len().saturating_sub(begin)
+    }
+
+    /// Writes the string begun at `begin` (a string, or an object's key).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn end_text(&mut self, begin: usize) -> Result<TextSpan, TapeFull> {
+        let (start, len) = (index(begin)?, index(self.text_since(begin))?);
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
+    /// A string written before, by its span (the empty string for a span of another tape).
+    pub fn text_of(&self, span: TextSpan) -> &str {
+        let start = span.start as usize;
+        self.tape
+            .text
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
+    }
+
+    fn begin(&mut self, kind: Kind) -> Result<(), TapeFull> {
+        self.push(kind, 0, 0)?;
+        self.open.push((self.tape.tokens.len() - 1, 0));
+        Ok(())
+    }
+
+    fn end(&mut self, kind: Kind) -> Result<(), TapeFull> {
+        let (at, entries) = self.open.pop().ok_or(TapeFull)?;
+        let after = index(self.tape.tokens.len())?;
+        let token = self.tape.tokens.get_mut(at).ok_or(TapeFull)?;
+        if token.kind != kind {
+            return Err(TapeFull);
+        }
+        // An object's entries are its keys and values.
+        token.a = if kind == Kind::Object {
+            entries / 2
+        } else {
+            entries
+        };
+        token.b = after;
+        Ok(())
+    }
+
+    /// The start of an array.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn begin_array(&mut self) -> Result<(), TapeFull> {
+        self.begin(Kind::Array)
+    }
+
+    /// The end of the array begun last.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the container open is not an array.
+    pub fn end_array(&mut self) -> Result<(), TapeFull> {
+        self.end(Kind::Array)
+    }
+
+    /// The start of an object: then, for each member, [`TapeBuilder::string`] for its key and
+    /// its value.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn begin_object(&mut self) -> Result<(), TapeFull> {
+        self.begin(Kind::Object)
+    }
+
+    /// The end of the object begun last.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the container open is not an object.
+    pub fn end_object(&mut self) -> Result<(), TapeFull> {
+        self.end(Kind::Object)
+    }
+
+    /// The tape, once every container is closed.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`] when a container is still open.
+    pub fn finish(self) -> Result<Tape, TapeFull> {
+        if self.open.is_empty() {
+            Ok(self.tape)
+        } else {
+            Err(TapeFull)
+        }
+    }
+
+    /// Writes `value` (for tests and for content built in memory).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`].
+    pub fn value(&mut self, value: &Value) -> Result<(), TapeFull> {
+        match value {
+            Value::Null => self.null(),
+            Value::Bool(b) => self.bool(*b),
+            Value::Integer(i) => self.integer(*i),
+            Value::Number(n) => self.number(n.as_str()),
+            Value::String(s) => self.string(s).map(|_| ()),
+            Value::Array(items) => {
+                self.begin_array()?;
+                items.iter().try_for_each(|item| self.value(item))?;
+                self.end_array()
+            }
+            Value::Object(members) => {
+                self.begin_object()?;
+                for (k, v) in members {
+                    let _ = self.string(k)?;
+                    self.value(v)?;
+                }
+                self.end_object()
+            }
+        }
+    }
+
+    /// Copies the value at `at` of `from` (a tape another builder wrote) as the next value,
+    /// and returns the place after it in `from`: how a decoder that meets the parts of a value
+    /// out of order (Protobuf's repeated fields) writes them where they belong.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when `at` is not a place on `from`.
+    pub fn copy_value(&mut self, from: &Tape, at: At) -> Result<At, TapeFull> {
+        let end = from.after(at);
+        let tokens = from.tokens.get(at..end).ok_or(TapeFull)?;
+        let base = self.tape.tokens.len();
+        index(base + tokens.len())?;
+        if let Some((_, entries)) = self.open.last_mut() {
+            *entries += 1;
+        }
+        self.tape.tokens.reserve(tokens.len());
+        for token in tokens {
+            let mut token = *token;
+            match token.kind {
+                Kind::String | Kind::Number => token.a = self.text(from.span(token))?.0,
+                Kind::Array | Kind::Object => {
+                    let after = (token.b as usize).checked_sub(at).ok_or(TapeFull)?;
+                    token.b = index(base + after)?;
+                }
+                _ => {}
+            }
+            self.tape.tokens.push(token);
+        }
+        Ok(end)
+    }
+}
+
+/// What the token at a place holds, borrowed from the tape (an object's members are read
+/// through serde only).
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+enum Node<'t> {
+    Null,
+    Bool(bool),
+    Integer(i64),
+    Number(&'t str),
+    String(&'t str),
+    Array(Elements<'t>),
+    Object(Members<'t>),
+}
+
+impl Tape {
+    fn token(&self, at: At) -> Token {
+        self.tokens.get(at).copied().unwrap_or(Token {
+            kind: Kind::Null,
+            a: 0,
+            b: 0,
+        })
+    }
+
+    fn span(&self, token: Token) -> &str {
+        let start = token.a as usize;
+        self.text
+            .get(start..start + token.b as usize)
+            .unwrap_or_default()
+    }
+
+    /// The index after the value at `at`.
+    pub(crate) fn after(&self, at: At) -> At {
+        let token = self.token(at);
+        match token.kind {
+            Kind::Array | Kind::Object => token.b as usize,
+            _ => at + 1,
+        }
+    }
+
+    fn node(&self, at: At) -> Node<'_> {
+        let token = self.token(at);
+        match token.kind {
+            Kind::Null => Node::Null,
+            Kind::False => Node::Bool(false),
+            Kind::True => Node::Bool(true),
+            Kind::Integer => {
+                let bits = u64::from(token.a) | (u64::from(token.b) << 32);
+                Node::Integer(i64::from_ne_bytes(bits.to_ne_bytes()))
+            }
+            Kind::Number => Node::Number(self.span(token)),
+            Kind::String => Node::String(self.span(token)),
+            Kind::Array => Node::Array(Elements {
+                tape: self,
+                next: at + 1,
+                left: token.a,
+                index: 0,
+            }),
+            Kind::Object => Node::Object(Members {
+                tape: self,
+                next: at + 1,
+                left: token.a,
+                value: None,
+            }),
+        }
+    }
+
+    /// The value at `at`, borrowed.
+    pub(crate) fn shape(&self, at: At) -> RefShape<'_> {
+        match self.node(at) {
+            Node::Null => RefShape::Null,
+            Node::Bool(b) => RefShape::Bool(b),
+            Node::Integer(i) => RefShape::Integer(i),
+            Node::Number(literal) => RefShape::Number(literal),
+            Node::String(s) => RefShape::String(s),
+            Node::Array(elements) => {
+                RefShape::Array(ArrayRef::taped(self, elements.next, elements.left as usize))
+            }
+            Node::Object(_) => RefShape::Object(ObjectRef::taped(self, at)),
+        }
+    }
+
+    /// The string at `at` (an object's key); empty if it is not a string.
+    pub(crate) fn string_at(&self, at: At) -> &str {
+        match self.token(at) {
+            token @ Token {
+                kind: Kind::String, ..
+            } => self.span(token),
+            _ => "",
+        }
+    }
+
+    /// The number of members of the object at `at` (0 if it is not an object).
+    pub(crate) fn member_count(&self, at: At) -> usize {
+        match self.token(at) {
+            Token {
+                kind: Kind::Object,
+                a,
+                ..
+            } => a as usize,
+            _ => 0,
+        }
+    }
+
+    /// Whether the members of the object at `at` are in key order (as canonical JSON sends
+    /// them).
+    pub(crate) fn members_in_order(&self, at: At) -> bool {
+        let mut keys = self.members(at).map(|(k, _)| k);
+        let Some(mut last) = keys.next() else {
+            return true;
+        };
+        keys.all(|k| {
+            let in_order = last < k;
+            last = k;
+            in_order
+        })
+    }
+
+    /// The root value's place.
+    pub fn root(&self) -> At {
+        0
+    }
+
+    /// Whether the value at `at` is an object.
+    pub fn is_object(&self, at: At) -> bool {
+        self.token(at).kind == Kind::Object
+    }
+
+    /// The members of the object at `at` as (key, value's place); none if it is not an object.
+    pub fn members(&self, at: At) -> impl Iterator<Item = (&str, At)> + '_ {
+        let (mut next, count) = match self.token(at) {
+            Token {
+                kind: Kind::Object,
+                a,
+                ..
+            } => (at + 1, a),
+            _ => (at + 1, 0),
+        };
+        (0..count).map(move |_| {
+            let key = self.span(self.token(next));
+            let value = next + 1;
+            next = self.after(value);
+            (key, value)
+        })
+    }
+
+    /// The value at `at`, materialised.
+    pub fn value(&self, at: At) -> Value {
+        match self.node(at) {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Integer(i) => Value::Integer(i),
+            Node::Number(literal) => {
+                Number::from_literal(literal).map_or(Value::Null, Value::Number)
+            }
+            Node::String(s) => Value::String(s.to_owned()),
+            Node::Array(elements) => {
+                Value::Array(elements.places().map(|a| self.value(a)).collect())
+            }
+            Node::Object(_) => Value::Object(self.object(at)),
+        }
+    }
+
+    /// The members of the object at `at`, materialised (empty if it is not an object).
+    pub fn object(&self, at: At) -> Object {
+        // Inserted one by one: collecting would sort the members in a buffer of its own first,
+        // one more allocation per object.
+        let mut object = Object::new();
+        for (k, v) in self.members(at) {
+            object.insert(k.to_owned(), self.value(v));
+        }
+        object
+    }
+}
+
+/// An array's elements still to read.
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+struct Elements<'t> {
+    tape: &'t Tape,
+    next: At,
+    left: u32,
+    index: usize,
+}
+
+impl Elements<'_> {
+    fn places(self) -> impl Iterator<Item = At> {
+        let tape = self.tape;
+        let mut next = self.next;
+        (0..self.left).map(move |_| {
+            let at = next;
+            next = tape.after(at);
+            at
+        })
+    }
+}
+
+/// An object's members still to read; `value` is the place of the value whose key was read.
+#[cfg_attr(not(feature = "serde"), allow(dead_code))]
+struct Members<'t> {
+    tape: &'t Tape,
+    next: At,
+    left: u32,
+    value: Option<(&'t str, At)>,
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::blocks::testing::json;
+    use crate::{AnyBlock, KnownBlock};
+
+    /// The tape of `value` (for the tests of what reads a tape).
+    pub(crate) fn tape_of(value: &Value) -> Tape {
+        let mut builder = TapeBuilder::new();
+        builder.value(value).unwrap();
+        builder.finish().unwrap()
+    }
+
+    #[test]
+    fn values_come_back_as_written() {
+        let v = json(
+            r#"{"a": [1, -2, 9007199254740991, -9007199254740991, 1.5, "x\"y", null, true, false,
+                [], {}], "b": {"c": {"d": [[["deep"]]]}}, "": ""}"#,
+        );
+        let tape = tape_of(&v);
+        assert_eq!(tape.value(tape.root()), v);
+        // One token a value, and every string in one buffer.
+        assert_eq!(tape.tokens.len(), 25);
+        let keys: Vec<&str> = tape.members(tape.root()).map(|(k, _)| k).collect();
+        assert_eq!(keys, ["", "a", "b"]);
+    }
+
+    #[test]
+    fn a_builder_refuses_unbalanced_containers() {
+        let mut b = TapeBuilder::new();
+        b.begin_array().unwrap();
+        assert_eq!(b.end_object(), Err(TapeFull));
+        let mut b = TapeBuilder::new();
+        b.begin_object().unwrap();
+        assert_eq!(b.finish(), Err(TapeFull));
+        assert_eq!(TapeBuilder::new().end_array(), Err(TapeFull));
+    }
+
+    #[test]
+    fn a_copied_value_reads_as_the_original() {
+        let v = json(r#"{"a": [1, "x", {"b": null, "c": 1.5}], "d": "e"}"#);
+        let from = tape_of(&json(r#"["skipped", {"z": 1}]"#));
+        let source = tape_of(&v);
+        let mut b = TapeBuilder::new();
+        b.begin_array().unwrap();
+        let first = b.string("first").unwrap();
+        assert_eq!(b.text_of(first), "first");
+        assert_eq!(
+            b.copy_value(&source, source.root()),
+            Ok(source.tokens.len())
+        );
+        // A value inside another, its containers' ends rebased.
+        assert_eq!(b.copy_value(&from, 2), Ok(from.tokens.len()));
+        b.end_array().unwrap();
+        let copied = b.finish().unwrap();
+        let expected = Value::Array(vec![Value::from("first"), v, json(r#"{"z": 1}"#)]);
+        assert_eq!(copied.value(copied.root()), expected);
+        assert_eq!(TapeBuilder::new().copy_value(&from, 99), Err(TapeFull));
+    }
+
+    /// Typed reads through the tape give what they give through the value, errors included.
+    #[cfg(feature = "serde")]
+    #[test]
+    fn serde_reads_from_the_tape_as_from_the_value() {
+        #[derive(Debug, PartialEq, serde::Deserialize)]
+        struct Probe {
+            label: String,
+            value: i64,
+            levels: Vec<Option<u8>>,
+        }
+        for text in [
+            r#"{"label": "Home", "value": 22, "levels": [1, null, 3]}"#,
+            r#"{"label": "Home", "value": "hot", "levels": []}"#,
+            r#"{"label": "Home", "value": 1, "levels": [1, 300]}"#,
+            r#"{"label": "Home", "levels": []}"#,
+            r#"[1, 2]"#,
+            r#"{"value": 1.5, "label": "x", "levels": []}"#,
+        ] {
+            let v = json(text);
+            let tape = tape_of(&v);
+            assert_eq!(
+                tape.deserialize_at::<Probe>(tape.root()),
+                crate::from_value::<Probe>(&v),
+                "{text}"
+            );
+            assert_eq!(
+                tape.deserialize_at::<Value>(tape.root()).ok(),
+                crate::from_value::<Value>(&v).ok(),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn every_built_in_block_reads_alike_from_the_tape() {
+        // The built-in blocks' own readers, on the value the tape materialises.
+        for (name, text) in [
+            ("m.text", r#"[{"body": "hi"}, {"body": 1}]"#),
+            ("m.file", r#"{"url": "mxc://a/b", "size": 12}"#),
+            (
+                "m.poll",
+                r#"{"question": {"m.text": []}, "answers": [{"m.id": "a"}]}"#,
+            ),
+        ] {
+            let v = json(text);
+            let tape = tape_of(&v);
+            let (block, _) = KnownBlock::from_name(name).unwrap();
+            assert_eq!(
+                AnyBlock::read(block, name, &tape.value(tape.root())),
+                AnyBlock::read(block, name, &v),
+                "{name}"
+            );
+        }
+    }
+}
