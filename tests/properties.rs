@@ -12,6 +12,8 @@
     clippy::indexing_slicing
 )]
 
+mod common;
+
 use exev::Event;
 use exev::generate::Generator;
 use exev_codec::{Format, json};
@@ -22,19 +24,8 @@ fn events() -> impl Strategy<Value = Event> {
     proptest::collection::vec(any::<u8>(), 0..4096).prop_map(|bytes| Generator::new(&bytes).event())
 }
 
-fn config() -> ProptestConfig {
-    // PROPTEST_CASES overrides this default (proptest reads it).
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(300),
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     #[test]
     fn rendering_is_the_same_whichever_format_the_event_came_through(event in events()) {
@@ -66,7 +57,7 @@ fn rooms() -> impl Strategy<Value = (Vec<Event>, Vec<u8>)> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     #[test]
     fn legacy_to_extensible_to_legacy_is_the_identity(event in legacy_events()) {

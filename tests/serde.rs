@@ -276,19 +276,8 @@ fn a_registrar_block_is_a_block_like_the_built_in_ones() {
     );
 }
 
-fn config() -> ProptestConfig {
-    // PROPTEST_CASES overrides this default (proptest reads it).
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(300),
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     /// On valid input, serde_json with exev's `Deserialize` gives the event exev's own decoder
     /// gives, `Serialize` writes the canonical JSON's value, and exev's reader for any serde

@@ -100,19 +100,8 @@ fn every_msc_example_reads_alike_decoded_and_as_values() {
     );
 }
 
-fn config() -> ProptestConfig {
-    // PROPTEST_CASES overrides this default (proptest reads it).
-    ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(300),
-        ..ProptestConfig::default()
-    }
-}
-
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(common::proptest_config())]
 
     #[test]
     fn generated_events_read_alike_decoded_and_as_values(

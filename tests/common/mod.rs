@@ -77,3 +77,15 @@ pub(crate) fn spec_messages() -> Vec<(String, exev::Event)> {
         .filter(|(n, _)| n.starts_with("m.room.message+") || n == "m.sticker")
         .collect()
 }
+
+/// The property tests' configuration: a few hundred cases, or `PROPTEST_CASES` (which CI
+/// raises; proptest reads it).
+pub(crate) fn proptest_config() -> proptest::prelude::ProptestConfig {
+    proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(300),
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}
