@@ -347,28 +347,20 @@ impl<'a> ObjectRef<'a> {
     /// read member by member fails at the same member whatever holds the value. Members a
     /// decoder left in the order sent are sorted only when they are not in order already.
     pub fn iter(self) -> ObjectMembers<'a> {
-        ObjectMembers(match self.0 {
-            ObjectRepr::Values(members) => MembersRepr::Values(members.iter()),
-            ObjectRepr::Taped(tape, at, except) if tape.members_in_order(at) => {
-                MembersRepr::Taped {
-                    tape,
-                    next: at + 1,
-                    left: tape.member_count(at),
-                    except,
-                }
-            }
-            ObjectRepr::Taped(tape, at, except) => {
+        match self.0 {
+            ObjectRepr::Taped(tape, at, except) if !tape.members_in_order(at) => {
                 let mut members: Vec<_> = tape
                     .members(at)
                     .filter(|(k, _)| !except.contains(k))
                     .collect();
                 members.sort_unstable_by_key(|(a, _)| *a);
-                MembersRepr::Sorted {
+                ObjectMembers(MembersRepr::Sorted {
                     tape,
                     members: members.into_iter(),
-                }
+                })
             }
-        })
+            _ => self.iter_as_held(),
+        }
     }
 
     /// The members in the order they are held (for gathering them into an [`Object`], where
@@ -416,7 +408,7 @@ impl fmt::Debug for ObjectRef<'_> {
     }
 }
 
-/// The members of an [`ObjectRef`], in key order.
+/// The members of an [`ObjectRef`]: in key order from [`ObjectRef::iter`].
 pub struct ObjectMembers<'a>(MembersRepr<'a>);
 
 enum MembersRepr<'a> {
