@@ -276,19 +276,33 @@ impl Content {
     /// another name of theirs shadows ([`BlockEntry::shadowed`]) are left out, so this is what
     /// a renderer reads; unknown blocks are left as they lie, and nothing is built for them.
     pub fn known_blocks(&self) -> impl Iterator<Item = (&str, Result<AnyBlock, BlockError>)> {
+        /// How many members' lookups are kept from the first pass for the second: content
+        /// has a handful of blocks, and past these the second pass looks names up again.
+        const REMEMBERED: usize = 16;
         let blocks = self.as_object_ref();
         // The rank of the name each built-in block present is read under (the lowest), found
         // in one pass rather than by looking up each block's other names.
         let mut read_under = [usize::MAX; KnownBlock::ALL.len()];
-        for (name, _) in blocks.iter_as_held() {
-            if let Some((block, _, rank)) = KnownBlock::lookup(name)
+        let mut looked_up = [None; REMEMBERED];
+        for (i, (name, _)) in blocks.iter_as_held().enumerate() {
+            let known = KnownBlock::lookup(name);
+            if let Some(slot) = looked_up.get_mut(i) {
+                *slot = known;
+            }
+            if let Some((block, _, rank)) = known
                 && let Some(best) = read_under.get_mut(block as usize)
             {
                 *best = (*best).min(rank);
             }
         }
+        let mut i = 0;
         blocks.iter_as_held().filter_map(move |(name, value)| {
-            let (block, _, rank) = KnownBlock::lookup(name)?;
+            let known = match looked_up.get(i) {
+                Some(known) => *known,
+                None => KnownBlock::lookup(name),
+            };
+            i += 1;
+            let (block, _, rank) = known?;
             if read_under.get(block as usize) != Some(&rank) {
                 return None;
             }

@@ -225,34 +225,43 @@ impl KnownBlock {
     /// names (0 for the stable one: the lowest rank present is the one read).
     pub(crate) fn lookup(name: &str) -> Option<(KnownBlock, NameStatus, usize)> {
         type Entry = (u64, &'static str, KnownBlock, NameStatus, usize);
-        // Every name of every block by its fingerprint, sorted once: a typed read of each block
-        // asks, and a search over words costs a fraction of one over text.
-        static BY_NAME: OnceLock<Vec<Entry>> = OnceLock::new();
+        /// Slots of the open-addressed table of names, one per value of a byte: over four
+        /// times the names, so that a probe is one or two slots.
+        const SLOTS: usize = 256;
+        fn slot(print: u64) -> usize {
+            // The top byte of a multiplicative hash of the fingerprint.
+            usize::from(print.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes()[0])
+        }
+        // Every name of every block by its fingerprint, in a table built once: a typed read
+        // of each block asks, and a probe by a word costs a fraction of a search over text.
+        static BY_NAME: OnceLock<Vec<Option<Entry>>> = OnceLock::new();
         // Every built-in name is `m.*` or `org.matrix.*`: most custom blocks stop here.
         if !(name.starts_with("m.") || name.starts_with("org.matrix.")) {
             return None;
         }
         let by_name = BY_NAME.get_or_init(|| {
-            let mut all: Vec<Entry> = KnownBlock::ALL
-                .into_iter()
-                .flat_map(|block| {
-                    block
-                        .names()
-                        .enumerate()
-                        .map(move |(rank, (n, status))| (fingerprint(n), n, block, status, rank))
-                })
-                .collect();
-            all.sort_unstable_by_key(|(print, n, ..)| (*print, *n));
-            all
+            let mut table = vec![None; SLOTS];
+            for block in KnownBlock::ALL {
+                for (rank, (n, status)) in block.names().enumerate() {
+                    let print = fingerprint(n);
+                    let free = (0..SLOTS)
+                        .map(|i| (slot(print) + i) % SLOTS)
+                        .find(|&i| table.get(i).is_some_and(Option::is_none));
+                    if let Some(entry) = free.and_then(|i| table.get_mut(i)) {
+                        *entry = Some((print, n, block, status, rank));
+                    }
+                }
+            }
+            table
         });
         let print = fingerprint(name);
-        let first = by_name.partition_point(|(p, ..)| *p < print);
-        by_name
-            .get(first..)?
-            .iter()
-            .take_while(|(p, ..)| *p == print)
-            .find(|(_, n, ..)| *n == name)
-            .map(|(_, _, block, status, rank)| (*block, *status, *rank))
+        let first = slot(print);
+        (0..SLOTS)
+            .map(|i| by_name.get((first + i) % SLOTS).copied().flatten())
+            .take_while(Option::is_some)
+            .flatten()
+            .find(|(p, n, ..)| *p == print && *n == name)
+            .map(|(_, _, block, status, rank)| (block, status, rank))
     }
 
     /// Whether the block is a mixin: meaningful on any event type.

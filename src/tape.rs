@@ -61,16 +61,25 @@ pub struct TextSpan {
 /// A key's length and last eight bytes in one word: keys that differ there (as nearly all
 /// keys of one object do, and every built-in block name) are told apart without comparing
 /// their text. The decoders' duplicate-key check and [`crate::KnownBlock::from_name`] use it.
+#[inline]
 pub fn fingerprint(key: &str) -> u64 {
-    let bytes = key.as_bytes();
-    let tail = bytes
-        .get(bytes.len().saturating_sub(8)..)
-        .unwrap_or_default();
-    let mut word = [0u8; 8];
-    for (w, b) in word.iter_mut().zip(tail) {
-        *w = *b;
-    }
-    u64::from_le_bytes(word) ^ (bytes.len() as u64).rotate_right(8)
+    fingerprint_of_bytes(key.as_bytes())
+}
+
+/// [`fingerprint`] of a key's bytes (a decoder's, before it hands out the key as text).
+#[inline]
+pub fn fingerprint_of_bytes(bytes: &[u8]) -> u64 {
+    let len = (bytes.len() as u64).rotate_right(8);
+    // Most keys have eight bytes or more: their last eight are one load. Shorter ones are
+    // the same little-endian word, zero-padded, gathered byte by byte.
+    let word = match bytes.last_chunk::<8>() {
+        Some(tail) => u64::from_le_bytes(*tail),
+        None => bytes
+            .iter()
+            .rev()
+            .fold(0, |word, b| (word << 8) | u64::from(*b)),
+    };
+    word ^ len
 }
 
 /// How many containers a builder sized for an input has room for open at once before its
@@ -99,6 +108,8 @@ fn index(n: usize) -> Result<u32, TapeFull> {
     u32::try_from(n).map_err(|_| TapeFull)
 }
 
+// The small methods of the builder and the tape are `#[inline]`: decoders in another crate
+// call them once or more per value, and across crates a call costs as much as their bodies.
 impl TapeBuilder {
     /// An empty builder.
     pub fn new() -> TapeBuilder {
@@ -143,20 +154,28 @@ impl TapeBuilder {
     }
 
     /// The string at `start..end` of the input a builder made by [`TapeBuilder::for_text`]
-    /// copied.
+    /// copied. `start` and `end` must be character boundaries of that input, as the places
+    /// just inside a string's quotes are; this is asserted in debug builds only, because it
+    /// is checked on every string of every input, and a range that is not one reads back as
+    /// the empty string, never as a panic.
     ///
     /// # Errors
     ///
-    /// [`TapeFull`], also when the range is not one of whole characters of that input.
+    /// [`TapeFull`], also when the range is not within that input.
+    #[inline]
     pub fn string_of_input(&mut self, start: usize, end: usize) -> Result<TextSpan, TapeFull> {
-        if end > self.input_len || self.tape.text.get(start..end).is_none() {
+        if start > end || end > self.input_len {
             return Err(TapeFull);
         }
+        debug_assert!(
+            self.tape.text.is_char_boundary(start) && self.tape.text.is_char_boundary(end)
+        );
         let (start, len) = (index(start)?, index(end - start)?);
         self.push(Kind::String, start, len)?;
         Ok(TextSpan { start, len })
     }
 
+    #[inline]
     fn push(&mut self, kind: Kind, a: u32, b: u32) -> Result<(), TapeFull> {
         index(self.tape.tokens.len())?;
         if let Some((_, entries)) = self.open.last_mut() {
@@ -166,6 +185,7 @@ impl TapeBuilder {
         Ok(())
     }
 
+    #[inline]
     fn text(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
         let start = index(self.tape.text.len())?;
         let len = index(s.len())?;
@@ -179,6 +199,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
+    #[inline]
     pub fn null(&mut self) -> Result<(), TapeFull> {
         self.push(Kind::Null, 0, 0)
     }
@@ -188,6 +209,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
+    #[inline]
     pub fn bool(&mut self, b: bool) -> Result<(), TapeFull> {
         self.push(if b { Kind::True } else { Kind::False }, 0, 0)
     }
@@ -197,6 +219,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
+    #[inline]
     pub fn integer(&mut self, i: i64) -> Result<(), TapeFull> {
         let bits = u64::from_ne_bytes(i.to_ne_bytes());
         let low = u32::try_from(bits & u64::from(u32::MAX)).map_err(|_| TapeFull)?;
@@ -219,6 +242,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
+    #[inline]
     pub fn string(&mut self, s: &str) -> Result<TextSpan, TapeFull> {
         let (start, len) = self.text(s)?;
         self.push(Kind::String, start, len)?;
@@ -270,7 +294,20 @@ impl TapeBuilder {
         Ok(TextSpan { start, len })
     }
 
+    /// The bytes of a string written before, by its span (none for a span of another tape):
+    /// for comparing keys without checking where their characters start.
+    #[inline]
+    pub fn bytes_of(&self, span: TextSpan) -> &[u8] {
+        let start = span.start as usize;
+        self.tape
+            .text
+            .as_bytes()
+            .get(start..start + span.len as usize)
+            .unwrap_or_default()
+    }
+
     /// A string written before, by its span (the empty string for a span of another tape).
+    #[inline]
     pub fn text_of(&self, span: TextSpan) -> &str {
         let start = span.start as usize;
         self.tape
@@ -279,12 +316,14 @@ impl TapeBuilder {
             .unwrap_or_default()
     }
 
+    #[inline]
     fn begin(&mut self, kind: Kind) -> Result<(), TapeFull> {
         self.push(kind, 0, 0)?;
         self.open.push((self.tape.tokens.len() - 1, 0));
         Ok(())
     }
 
+    #[inline]
     fn end(&mut self, kind: Kind) -> Result<(), TapeFull> {
         let (at, entries) = self.open.pop().ok_or(TapeFull)?;
         let after = index(self.tape.tokens.len())?;
@@ -307,6 +346,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
+    #[inline]
     pub fn begin_array(&mut self) -> Result<(), TapeFull> {
         self.begin(Kind::Array)
     }
@@ -316,6 +356,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`], also when the container open is not an array.
+    #[inline]
     pub fn end_array(&mut self) -> Result<(), TapeFull> {
         self.end(Kind::Array)
     }
@@ -326,6 +367,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`].
+    #[inline]
     pub fn begin_object(&mut self) -> Result<(), TapeFull> {
         self.begin(Kind::Object)
     }
@@ -335,6 +377,7 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`], also when the container open is not an object.
+    #[inline]
     pub fn end_object(&mut self) -> Result<(), TapeFull> {
         self.end(Kind::Object)
     }
@@ -426,6 +469,7 @@ enum Node<'t> {
 }
 
 impl Tape {
+    #[inline]
     fn token(&self, at: At) -> Token {
         self.tokens.get(at).copied().unwrap_or(Token {
             kind: Kind::Null,
@@ -434,6 +478,7 @@ impl Tape {
         })
     }
 
+    #[inline]
     fn span(&self, token: Token) -> &str {
         let start = token.a as usize;
         self.text
@@ -442,6 +487,7 @@ impl Tape {
     }
 
     /// The index after the value at `at`.
+    #[inline]
     pub(crate) fn after(&self, at: At) -> At {
         let token = self.token(at);
         match token.kind {
@@ -503,6 +549,7 @@ impl Tape {
     }
 
     /// The number of members of the object at `at` (0 if it is not an object).
+    #[inline]
     pub(crate) fn member_count(&self, at: At) -> usize {
         match self.token(at) {
             Token {
@@ -536,6 +583,36 @@ impl Tape {
     /// Whether the value at `at` is an object.
     pub fn is_object(&self, at: At) -> bool {
         self.token(at).kind == Kind::Object
+    }
+
+    /// The first member `key` of the object at `at` that `skip` does not refuse, as (key,
+    /// value's place). Keys are told apart by length before text: a block's readers ask for
+    /// each of their fields in turn, and most members they pass over differ in length.
+    pub(crate) fn find_member(
+        &self,
+        at: At,
+        key: &str,
+        skip: impl Fn(&str) -> bool,
+    ) -> Option<(&str, At)> {
+        let count = self.member_count(at);
+        let mut next = at + 1;
+        for _ in 0..count {
+            let (name, value) = (self.tokens.get(next)?, self.tokens.get(next + 1)?);
+            let start = name.a as usize;
+            if name.b as usize == key.len()
+                && self.text.as_bytes().get(start..start + key.len()) == Some(key.as_bytes())
+            {
+                let found = self.span(*name);
+                if !skip(found) {
+                    return Some((found, next + 1));
+                }
+            }
+            next = match value.kind {
+                Kind::Array | Kind::Object => value.b as usize,
+                _ => next + 2,
+            };
+        }
+        None
     }
 
     /// The members of the object at `at` as (key, value's place); none if it is not an object.
@@ -640,6 +717,33 @@ pub(crate) mod tests {
         assert_eq!(tape.tokens.len(), 25);
         let keys: Vec<&str> = tape.members(tape.root()).map(|(k, _)| k).collect();
         assert_eq!(keys, ["", "a", "b"]);
+    }
+
+    #[test]
+    fn a_fingerprint_is_the_length_and_the_last_eight_bytes() {
+        let expected = |key: &str| {
+            let mut word = [0u8; 8];
+            let tail = &key.as_bytes()[key.len().saturating_sub(8)..];
+            word[..tail.len()].copy_from_slice(tail);
+            u64::from_le_bytes(word) ^ (key.len() as u64).rotate_right(8)
+        };
+        for key in [
+            "",
+            "m",
+            "m.text",
+            "m.textx",
+            "m.text12",
+            "org.matrix.msc1767.text",
+        ] {
+            assert_eq!(fingerprint(key), expected(key), "{key}");
+        }
+        // Told apart by length alone, and by any of the last eight bytes.
+        assert_ne!(fingerprint("a"), fingerprint("a\0"));
+        assert_ne!(
+            fingerprint("org.matrix.msc1767.text"),
+            fingerprint("org.matrix.msc1767.teXt")
+        );
+        assert_eq!(fingerprint("xx.m.text1"), fingerprint("yy.m.text1"));
     }
 
     #[test]

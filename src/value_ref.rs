@@ -337,8 +337,7 @@ impl<'a> ObjectRef<'a> {
                 .map(|(k, v)| (k.as_str(), ValueRef::from(v))),
             // Blocks have a handful of members: a scan beats any index built for one read.
             ObjectRepr::Taped(tape, at, except) => tape
-                .members(at)
-                .find(|(k, _)| *k == key && !except.contains(k))
+                .find_member(at, key, |k| except.contains(&k))
                 .map(|(k, v)| (k, ValueRef::taped(tape, v))),
         }
     }

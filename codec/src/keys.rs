@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use exev::tape::{TapeBuilder, TextSpan, fingerprint};
+use exev::tape::{TapeBuilder, TextSpan, fingerprint, fingerprint_of_bytes};
 
 /// Objects with more keys than this check duplicates in a set rather than one by one.
 const LINEAR_KEY_CHECK: usize = 32;
@@ -47,20 +47,20 @@ impl OpenKeys {
         tape: &TapeBuilder,
         key: TextSpan,
     ) -> bool {
-        let text = tape.text_of(key);
-        let print = fingerprint(text);
+        let bytes = tape.bytes_of(key);
+        let print = fingerprint_of_bytes(bytes);
         let earlier = self.keys.get(object.first..).unwrap_or_default();
         let fresh = match &mut object.many {
-            Some(set) => set.insert(text.to_owned()),
+            Some(set) => set.insert(tape.text_of(key).to_owned()),
             None if earlier.len() < LINEAR_KEY_CHECK => !earlier
                 .iter()
-                .any(|(k, p)| *p == print && tape.text_of(*k) == text),
+                .any(|(k, p)| *p == print && tape.bytes_of(*k) == bytes),
             None => {
                 let mut set: BTreeSet<String> = earlier
                     .iter()
                     .map(|(k, _)| tape.text_of(*k).to_owned())
                     .collect();
-                let fresh = set.insert(text.to_owned());
+                let fresh = set.insert(tape.text_of(key).to_owned());
                 object.many = Some(set);
                 fresh
             }
@@ -81,7 +81,7 @@ impl OpenKeys {
                     .get(object.first..)
                     .unwrap_or_default()
                     .iter()
-                    .any(|(k, p)| *p == print && tape.text_of(*k) == key)
+                    .any(|(k, p)| *p == print && tape.bytes_of(*k) == key.as_bytes())
             }
         }
     }

@@ -13,8 +13,11 @@ struct TakenKeys<'a> {
 }
 
 impl<'a> TakenKeys<'a> {
+    /// Whether `key`, one of the object's own keys (not an equal string from elsewhere), was
+    /// taken: each key is held once, so it is told by where it lies, without comparing text.
     fn contains(&self, key: &str) -> bool {
-        self.inline.iter().take(self.len).any(|k| *k == key) || self.more.contains(&key)
+        let same = |k: &&str| std::ptr::eq(*k, key);
+        self.inline.iter().take(self.len).any(same) || self.more.iter().any(same)
     }
 
     fn insert(&mut self, key: &'a str) {
