@@ -97,6 +97,37 @@ pub struct TapeBuilder {
     open: Vec<(usize, u32)>,
     /// How much of the text is the input copied by [`TapeBuilder::for_text`].
     input_len: usize,
+    /// The text, while it is written unchecked ([`TapeBuilder::for_unchecked_text`]).
+    unchecked: Option<UncheckedText>,
+}
+
+impl UncheckedText {
+    /// Appends `bytes`, returning where they start and their length.
+    #[inline]
+    fn append(&mut self, bytes: &[u8]) -> Result<(u32, u32), TapeFull> {
+        let start = index(self.bytes.len())?;
+        let len = index(bytes.len())?;
+        index(self.bytes.len() + bytes.len())?;
+        self.bytes.extend_from_slice(bytes);
+        Ok((start, len))
+    }
+
+    /// [`UncheckedText::append`] for text already known to be UTF-8 (a number's literal):
+    /// out of line, so that it does not weigh on the decoders that check text as they go.
+    #[inline(never)]
+    fn append_str(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
+        self.append(s.as_bytes())
+    }
+}
+
+/// Text written as bytes, checked as UTF-8 once, when the tape is finished.
+#[derive(Debug, Default)]
+struct UncheckedText {
+    bytes: Vec<u8>,
+    /// Whether a string began with a continuation byte. The whole text being UTF-8 then
+    /// does not make each string so (`c3` ending one and `a9` beginning the next are `é`);
+    /// when every string begins on a character, each one is UTF-8 if the whole is.
+    split: bool,
 }
 
 /// An error writing a tape: more than `u32::MAX` tokens or bytes of text, or `end_*` without
@@ -130,7 +161,28 @@ impl TapeBuilder {
             },
             open: Vec::with_capacity(OPEN_CONTAINERS),
             input_len: 0,
+            unchecked: None,
         }
+    }
+
+    /// An empty builder for a binary input of `input_len` bytes (as
+    /// [`TapeBuilder::for_input`]) whose strings are written as bytes
+    /// ([`TapeBuilder::unchecked_string`]) and checked as UTF-8 all at once by
+    /// [`TapeBuilder::finish`]: one check over the whole text costs a fraction of one per
+    /// string, since most strings are short. `finish` cannot say which string is not UTF-8,
+    /// so a decoder that meets any failure with such a builder reads the input again with
+    /// each string checked, to report the first problem where it is.
+    pub fn for_unchecked_text(input_len: usize, bytes_per_token: usize) -> TapeBuilder {
+        let mut builder = TapeBuilder::for_input(0, 1);
+        builder
+            .tape
+            .tokens
+            .reserve(input_len / bytes_per_token.max(1));
+        builder.unchecked = Some(UncheckedText {
+            bytes: Vec::with_capacity(input_len),
+            split: false,
+        });
+        builder
     }
 
     /// An empty builder for the text input `input` whose values take about `bytes_per_token`
@@ -150,6 +202,7 @@ impl TapeBuilder {
             },
             open: Vec::with_capacity(OPEN_CONTAINERS),
             input_len: input.len(),
+            unchecked: None,
         }
     }
 
@@ -187,11 +240,32 @@ impl TapeBuilder {
 
     #[inline]
     fn text(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
+        if let Some(unchecked) = &mut self.unchecked {
+            return unchecked.append_str(s);
+        }
         let start = index(self.tape.text.len())?;
         let len = index(s.len())?;
         index(self.tape.text.len() + s.len())?;
         self.tape.text.push_str(s);
         Ok((start, len))
+    }
+
+    /// How many bytes of text are written.
+    #[inline]
+    fn text_len(&self) -> usize {
+        match &self.unchecked {
+            Some(unchecked) => unchecked.bytes.len(),
+            None => self.tape.text.len(),
+        }
+    }
+
+    /// The written text, as bytes.
+    #[inline]
+    fn text_bytes(&self) -> &[u8] {
+        match &self.unchecked {
+            Some(unchecked) => &unchecked.bytes,
+            None => self.tape.text.as_bytes(),
+        }
     }
 
     /// `null`.
@@ -249,11 +323,28 @@ impl TapeBuilder {
         Ok(TextSpan { start, len })
     }
 
+    /// A string given as bytes, checked as UTF-8 when the tape is finished if the builder was
+    /// made by [`TapeBuilder::for_unchecked_text`], and here otherwise.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also (for a builder that checks as it goes) when `bytes` are not UTF-8.
+    #[inline]
+    pub fn unchecked_string(&mut self, bytes: &[u8]) -> Result<TextSpan, TapeFull> {
+        let Some(unchecked) = &mut self.unchecked else {
+            return self.string(std::str::from_utf8(bytes).map_err(|_| TapeFull)?);
+        };
+        unchecked.split |= bytes.first().is_some_and(|b| b & 0xC0 == 0x80);
+        let (start, len) = unchecked.append(bytes)?;
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
     /// Where the next text written starts: a string written piece by piece
     /// ([`TapeBuilder::push_text`], [`TapeBuilder::push_char`]) begins here, and is ended
     /// by [`TapeBuilder::end_text`].
     pub fn begin_text(&self) -> usize {
-        self.tape.text.len()
+        self.text_len()
     }
 
     /// Appends a piece of the string begun at [`TapeBuilder::begin_text`].
@@ -262,9 +353,7 @@ impl TapeBuilder {
     ///
     /// [`TapeFull`].
     pub fn push_text(&mut self, piece: &str) -> Result<(), TapeFull> {
-        index(self.tape.text.len() + piece.len())?;
-        self.tape.text.push_str(piece);
-        Ok(())
+        self.text(piece).map(|_| ())
     }
 
     /// Appends a character to the string begun at [`TapeBuilder::begin_text`].
@@ -273,14 +362,12 @@ impl TapeBuilder {
     ///
     /// [`TapeFull`].
     pub fn push_char(&mut self, c: char) -> Result<(), TapeFull> {
-        index(self.tape.text.len() + c.len_utf8())?;
-        self.tape.text.push(c);
-        Ok(())
+        self.push_text(c.encode_utf8(&mut [0; 4]))
     }
 
     /// The length so far of the string begun at `begin`.
     pub fn text_since(&self, begin: usize) -> usize {
-        self.tape.text.len().saturating_sub(begin)
+        self.text_len().saturating_sub(begin)
     }
 
     /// Writes the string begun at `begin` (a string, or an object's key).
@@ -299,21 +386,25 @@ impl TapeBuilder {
     #[inline]
     pub fn bytes_of(&self, span: TextSpan) -> &[u8] {
         let start = span.start as usize;
-        self.tape
-            .text
-            .as_bytes()
+        self.text_bytes()
             .get(start..start + span.len as usize)
             .unwrap_or_default()
     }
 
-    /// A string written before, by its span (the empty string for a span of another tape).
+    /// A string written before, by its span (the empty string for a span of another tape,
+    /// and for bytes written unchecked that are not UTF-8, which [`TapeBuilder::finish`]
+    /// refuses).
     #[inline]
     pub fn text_of(&self, span: TextSpan) -> &str {
         let start = span.start as usize;
-        self.tape
-            .text
-            .get(start..start + span.len as usize)
-            .unwrap_or_default()
+        match &self.unchecked {
+            Some(_) => std::str::from_utf8(self.bytes_of(span)).unwrap_or_default(),
+            None => self
+                .tape
+                .text
+                .get(start..start + span.len as usize)
+                .unwrap_or_default(),
+        }
     }
 
     #[inline]
@@ -386,13 +477,20 @@ impl TapeBuilder {
     ///
     /// # Errors
     ///
-    /// [`TapeFull`] when a container is still open.
+    /// [`TapeFull`] when a container is still open, and for a builder made by
+    /// [`TapeBuilder::for_unchecked_text`], when a string is not UTF-8.
     pub fn finish(self) -> Result<Tape, TapeFull> {
-        if self.open.is_empty() {
-            Ok(self.tape)
-        } else {
-            Err(TapeFull)
+        if !self.open.is_empty() {
+            return Err(TapeFull);
         }
+        let mut tape = self.tape;
+        if let Some(unchecked) = self.unchecked {
+            if unchecked.split {
+                return Err(TapeFull);
+            }
+            tape.text = String::from_utf8(unchecked.bytes).map_err(|_| TapeFull)?;
+        }
+        Ok(tape)
     }
 
     /// Writes `value` (for tests and for content built in memory).
@@ -744,6 +842,31 @@ pub(crate) mod tests {
             fingerprint("org.matrix.msc1767.teXt")
         );
         assert_eq!(fingerprint("xx.m.text1"), fingerprint("yy.m.text1"));
+    }
+
+    #[test]
+    fn unchecked_text_is_checked_when_the_tape_is_finished() {
+        let write = |strings: &[&[u8]]| {
+            let mut b = TapeBuilder::for_unchecked_text(16, 4);
+            b.begin_array()?;
+            for s in strings {
+                let span = b.unchecked_string(s)?;
+                assert_eq!(b.bytes_of(span), *s);
+            }
+            b.number("1.5")?;
+            b.end_array()?;
+            b.finish()
+        };
+        let tape = write(&[b"caf\xc3\xa9", b"", b"x"]).unwrap();
+        assert_eq!(tape.value(tape.root()), json(r#"["café", "", "x", 1.5]"#));
+        assert_eq!(write(&[b"\xff"]), Err(TapeFull));
+        // Each string on its own, not only all of them together.
+        assert_eq!(write(&[b"a\xc3", b"\xa9b"]), Err(TapeFull));
+        // A builder that checks as it goes checks here.
+        assert_eq!(TapeBuilder::new().unchecked_string(b"\xc3"), Err(TapeFull));
+        let mut b = TapeBuilder::new();
+        let span = b.unchecked_string("é".as_bytes()).unwrap();
+        assert_eq!(b.text_of(span), "é");
     }
 
     #[test]

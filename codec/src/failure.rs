@@ -188,7 +188,7 @@ impl From<Unwritable> for Error {
 }
 
 /// Offsets of the top-level members an event needs, for errors about the event's shape.
-#[derive(Default)]
+#[derive(Clone, Copy, Default)]
 pub(crate) struct TopLevel {
     /// Where the value of `type` starts.
     pub(crate) type_at: Option<usize>,

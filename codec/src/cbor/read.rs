@@ -68,6 +68,9 @@ pub(crate) struct Reader<'a> {
     deterministic: bool,
     lenient: bool,
     tape: TapeBuilder,
+    /// Whether text strings are checked as UTF-8 all at once when the tape is finished
+    /// rather than one by one ([`TapeBuilder::for_unchecked_text`]).
+    defer_utf8: bool,
     /// The keys of the maps open, for the duplicate check.
     keys: OpenKeys,
     /// An indefinite-length text string's chunks, joined (kept to reuse its allocation).
@@ -75,7 +78,7 @@ pub(crate) struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    pub(crate) fn new(bytes: &'a [u8], options: &'a Options) -> Reader<'a> {
+    pub(crate) fn new(bytes: &'a [u8], options: &'a Options, defer_utf8: bool) -> Reader<'a> {
         Reader {
             bytes,
             pos: 0,
@@ -84,7 +87,12 @@ impl<'a> Reader<'a> {
             deterministic: options.deterministic,
             lenient: options.numbers == NumberPolicy::Lenient,
             // In ordinary events a CBOR value with its key takes about 5 bytes.
-            tape: TapeBuilder::for_input(bytes.len(), 5),
+            tape: if defer_utf8 {
+                TapeBuilder::for_unchecked_text(bytes.len(), 5)
+            } else {
+                TapeBuilder::for_input(bytes.len(), 5)
+            },
+            defer_utf8,
             keys: OpenKeys::default(),
             joined: String::new(),
         }
@@ -179,9 +187,9 @@ impl<'a> Reader<'a> {
                             *previous = raw;
                         }
                         if depth == 1 {
-                            match self.tape.text_of(name) {
-                                "type" => top.type_at = Some(self.pos),
-                                "content" => top.content_at = Some(self.pos),
+                            match self.tape.bytes_of(name) {
+                                b"type" => top.type_at = Some(self.pos),
+                                b"content" => top.content_at = Some(self.pos),
                                 _ => {}
                             }
                         }
@@ -495,6 +503,10 @@ impl<'a> Reader<'a> {
     /// The text string whose head, at `at`, has just been read, written on the tape.
     #[inline]
     fn text(&mut self, head: Head, at: usize) -> Parsed<TextSpan> {
+        if self.defer_utf8 && !head.indefinite() {
+            let raw = self.text_bytes(head.arg, at)?;
+            return self.tape.unchecked_string(raw).map_err(|e| self.full(e));
+        }
         let mut joined = std::mem::take(&mut self.joined);
         let text = if head.indefinite() {
             self.chunked_text(at, &mut joined)?;
@@ -537,6 +549,15 @@ impl<'a> Reader<'a> {
     #[inline]
     fn text_chunk(&mut self, len: u64, at: usize) -> Parsed<&'a str> {
         let start = self.pos;
+        let raw = self.text_bytes(len, at)?;
+        std::str::from_utf8(raw)
+            .map_err(|e| Failure::new(start + e.valid_up_to(), ErrorKind::InvalidUtf8))
+    }
+
+    /// The `len` bytes of text after a definite head at `at`, not yet validated.
+    #[inline]
+    fn text_bytes(&mut self, len: u64, at: usize) -> Parsed<&'a [u8]> {
+        let start = self.pos;
         let len = match usize::try_from(len) {
             Ok(len) if len <= self.remaining() => len,
             _ => return Err(Failure::end(self.bytes.len(), "the rest of a text string")),
@@ -545,10 +566,8 @@ impl<'a> Reader<'a> {
             return Err(self.string_too_long(at));
         }
         let raw = span(self.bytes, start..start + len)?;
-        let text = std::str::from_utf8(raw)
-            .map_err(|e| Failure::new(start + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
         self.pos = start + len;
-        Ok(text)
+        Ok(raw)
     }
 }
 
@@ -590,15 +609,21 @@ pub(crate) fn decode(
     whole: bool,
     top: TopLevel,
 ) -> Result<(Tape, TopLevel, usize), Failure> {
-    let mut top = top;
-    let mut reader = Reader::new(bytes, options);
-    let result = if whole {
-        reader.document(&mut top)
-    } else {
-        reader.item(&mut top)
+    let read = |defer_utf8| {
+        let mut top = top;
+        let mut reader = Reader::new(bytes, options, defer_utf8);
+        let result = if whole {
+            reader.document(&mut top)
+        } else {
+            reader.item(&mut top)
+        };
+        result.map(|value| (value, top, reader.position()))
     };
-    match result {
-        Ok(value) => Ok((value, top, reader.position())),
+    // Strings are checked as UTF-8 all at once; on any failure the input is read again with
+    // each string checked as it comes, so that the failure reported is the first one, where
+    // it is, exactly as if every string had been checked in turn.
+    match read(true).or_else(|_| read(false)) {
+        Ok(decoded) => Ok(decoded),
         // Input that ends too soon unless it cannot be completed at all (`a1 ff`: a break
         // where a key must be): then it is ill-formed, which more input would not mend.
         Err(f) if f.is_end() => match skip_item(bytes, 0, options.effective_max_depth()) {
@@ -616,6 +641,44 @@ pub(crate) fn decode(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{Position, cbor::value_from_slice};
+
+    /// Text is checked as UTF-8 all at once, yet each string must be UTF-8 on its own, and
+    /// the error is the one checking string by string gives, where it is.
+    #[test]
+    fn every_string_is_checked_as_utf8_on_its_own() {
+        let options = Options::default();
+        let invalid_at = |bytes: &[u8]| {
+            let e = value_from_slice(bytes, &options).expect_err("must be rejected");
+            assert_eq!(e.kind(), &ErrorKind::InvalidUtf8, "{e}");
+            e.position()
+        };
+        // ["a\xc3", "\xa9b"]: neither is UTF-8, though their bytes together are ("aéb").
+        let split = [0x82, 0x62, b'a', 0xc3, 0x62, 0xa9, b'b'];
+        assert_eq!(invalid_at(&split), Some(Position::Binary { offset: 3 }));
+        // ["\xa9b"]: a string that begins inside a character.
+        assert_eq!(
+            invalid_at(&[0x81, 0x62, 0xa9, b'b']),
+            Some(Position::Binary { offset: 2 })
+        );
+        // {"k": "\xff", "k": 1}: the bad string comes before the duplicate key, and is what
+        // is reported.
+        let first = [0xa2, 0x61, b'k', 0x61, 0xff, 0x61, b'k', 0x01];
+        assert_eq!(invalid_at(&first), Some(Position::Binary { offset: 4 }));
+        // Two keys that are not UTF-8 past the keys an object compares one by one (where
+        // keys go into a set as text): the first is reported, not a duplicate.
+        let mut many = vec![0xb8, 35];
+        for i in 0..33u8 {
+            many.extend([0x63, b'k', b'0' + i / 10, b'0' + i % 10, 0x00]);
+        }
+        many.extend([0x61, 0xff, 0x00, 0x61, 0xfe, 0x00]);
+        assert_eq!(invalid_at(&many), Some(Position::Binary { offset: 168 }));
+        // ["é", "x"]: read as they are.
+        assert_eq!(
+            value_from_slice(&[0x82, 0x62, 0xc3, 0xa9, 0x61, b'x'], &options),
+            Ok(Value::Array(vec![Value::from("é"), Value::from("x")]))
+        );
+    }
 
     #[test]
     fn float_forms() {

@@ -536,8 +536,8 @@ enum GroupState {
     Absent,
     /// Written in place: the member's key, and whether the container is still open.
     InPlace(TextSpan, Option<Members>),
-    /// On its own tape.
-    Apart(Out, Members),
+    /// On its own tape (boxed: groups are moved about, and this is the rare case).
+    Apart(Box<Out>, Members),
 }
 
 impl Group {
@@ -579,12 +579,12 @@ impl Group {
             } else {
                 let mut apart = Out::apart();
                 let m = self.begin(&mut apart)?;
-                GroupState::Apart(apart, m)
+                GroupState::Apart(Box::new(apart), m)
             };
         }
         match &mut self.state {
             GroupState::InPlace(_, Some(m)) => Ok((main, m)),
-            GroupState::Apart(out, m) => Ok((out, m)),
+            GroupState::Apart(out, m) => Ok((out.as_mut(), m)),
             _ => Err(Failure::internal(0, "a repeated field's run written twice")),
         }
     }
@@ -619,7 +619,7 @@ impl Group {
             }
             GroupState::Apart(mut out, m) => {
                 self.end(&mut out, &m)?;
-                let tape = out.finish()?;
+                let tape = (*out).finish()?;
                 let key = main.string(self.key)?;
                 main.copy(&tape, tape.root())?;
                 Ok(key)
