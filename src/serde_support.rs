@@ -15,5 +15,4 @@ mod ser;
 mod value;
 
 pub use de::from_value;
-pub(crate) use de::visit_number;
 pub use ser::to_value;

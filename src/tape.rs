@@ -553,19 +553,6 @@ impl TapeBuilder {
     }
 }
 
-/// What the token at a place holds, borrowed from the tape (an object's members are read
-/// through serde only).
-#[cfg_attr(not(feature = "serde"), allow(dead_code))]
-enum Node<'t> {
-    Null,
-    Bool(bool),
-    Integer(i64),
-    Number(&'t str),
-    String(&'t str),
-    Array(Elements<'t>),
-    Object(Members<'t>),
-}
-
 impl Tape {
     #[inline]
     fn token(&self, at: At) -> Token {
@@ -594,45 +581,21 @@ impl Tape {
         }
     }
 
-    fn node(&self, at: At) -> Node<'_> {
-        let token = self.token(at);
-        match token.kind {
-            Kind::Null => Node::Null,
-            Kind::False => Node::Bool(false),
-            Kind::True => Node::Bool(true),
-            Kind::Integer => {
-                let bits = u64::from(token.a) | (u64::from(token.b) << 32);
-                Node::Integer(i64::from_ne_bytes(bits.to_ne_bytes()))
-            }
-            Kind::Number => Node::Number(self.span(token)),
-            Kind::String => Node::String(self.span(token)),
-            Kind::Array => Node::Array(Elements {
-                tape: self,
-                next: at + 1,
-                left: token.a,
-                index: 0,
-            }),
-            Kind::Object => Node::Object(Members {
-                tape: self,
-                next: at + 1,
-                left: token.a,
-                value: None,
-            }),
-        }
-    }
-
     /// The value at `at`, borrowed.
     pub(crate) fn shape(&self, at: At) -> RefShape<'_> {
-        match self.node(at) {
-            Node::Null => RefShape::Null,
-            Node::Bool(b) => RefShape::Bool(b),
-            Node::Integer(i) => RefShape::Integer(i),
-            Node::Number(literal) => RefShape::Number(literal),
-            Node::String(s) => RefShape::String(s),
-            Node::Array(elements) => {
-                RefShape::Array(ArrayRef::taped(self, elements.next, elements.left as usize))
+        let token = self.token(at);
+        match token.kind {
+            Kind::Null => RefShape::Null,
+            Kind::False => RefShape::Bool(false),
+            Kind::True => RefShape::Bool(true),
+            Kind::Integer => {
+                let bits = u64::from(token.a) | (u64::from(token.b) << 32);
+                RefShape::Integer(i64::from_ne_bytes(bits.to_ne_bytes()))
             }
-            Node::Object(_) => RefShape::Object(ObjectRef::taped(self, at)),
+            Kind::Number => RefShape::Number(self.span(token)),
+            Kind::String => RefShape::String(self.span(token)),
+            Kind::Array => RefShape::Array(ArrayRef::taped(self, at + 1, token.a as usize)),
+            Kind::Object => RefShape::Object(ObjectRef::taped(self, at)),
         }
     }
 
@@ -733,18 +696,18 @@ impl Tape {
 
     /// The value at `at`, materialised.
     pub fn value(&self, at: At) -> Value {
-        match self.node(at) {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(b),
-            Node::Integer(i) => Value::Integer(i),
-            Node::Number(literal) => {
+        match self.shape(at) {
+            RefShape::Null => Value::Null,
+            RefShape::Bool(b) => Value::Bool(b),
+            RefShape::Integer(i) => Value::Integer(i),
+            RefShape::Number(literal) => {
                 Number::from_literal(literal).map_or(Value::Null, Value::Number)
             }
-            Node::String(s) => Value::String(s.to_owned()),
-            Node::Array(elements) => {
-                Value::Array(elements.places().map(|a| self.value(a)).collect())
+            RefShape::String(s) => Value::String(s.to_owned()),
+            RefShape::Array(items) => {
+                Value::Array(items.iter().map(|item| item.to_value()).collect())
             }
-            Node::Object(_) => Value::Object(self.object(at)),
+            RefShape::Object(_) => Value::Object(self.object(at)),
         }
     }
 
@@ -758,36 +721,6 @@ impl Tape {
         }
         object
     }
-}
-
-/// An array's elements still to read.
-#[cfg_attr(not(feature = "serde"), allow(dead_code))]
-struct Elements<'t> {
-    tape: &'t Tape,
-    next: At,
-    left: u32,
-    index: usize,
-}
-
-impl Elements<'_> {
-    fn places(self) -> impl Iterator<Item = At> {
-        let tape = self.tape;
-        let mut next = self.next;
-        (0..self.left).map(move |_| {
-            let at = next;
-            next = tape.after(at);
-            at
-        })
-    }
-}
-
-/// An object's members still to read; `value` is the place of the value whose key was read.
-#[cfg_attr(not(feature = "serde"), allow(dead_code))]
-struct Members<'t> {
-    tape: &'t Tape,
-    next: At,
-    left: u32,
-    value: Option<(&'t str, At)>,
 }
 
 #[cfg(test)]

@@ -190,10 +190,7 @@ impl<'a> ValueRef<'a> {
     #[cfg(feature = "serde")]
     #[cfg_attr(docsrs, doc(cfg(feature = "serde")))]
     pub fn deserialize<T: serde::Deserialize<'a>>(self) -> Result<T, crate::BlockError> {
-        match self.0 {
-            Repr::Value(value) => crate::from_value(value),
-            Repr::Taped(tape, at) => tape.deserialize_at(at),
-        }
+        T::deserialize(self)
     }
 }
 

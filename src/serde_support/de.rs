@@ -8,7 +8,9 @@ use serde::de::{
 };
 use serde::{Deserialize, Deserializer};
 
-use crate::{BlockError, BlockErrorKind, Path, Value};
+use crate::{
+    ArrayElements, BlockError, BlockErrorKind, ObjectMembers, Path, RefShape, Value, ValueRef,
+};
 
 /// Reads a `T` from `value`; strings are lent, so `T` may borrow from `value`.
 ///
@@ -34,7 +36,7 @@ use crate::{BlockError, BlockErrorKind, Path, Value};
 ///
 /// A [`BlockError`] with the path and reason when `value` does not have `T`'s shape.
 pub fn from_value<'de, T: Deserialize<'de>>(value: &'de Value) -> Result<T, BlockError> {
-    T::deserialize(value)
+    T::deserialize(ValueRef::from(value))
 }
 
 /// The JSON type of what serde found, in the words of [`Value::kind`].
@@ -87,21 +89,35 @@ impl<'de> IntoDeserializer<'de, BlockError> for &'de Value {
     }
 }
 
-impl<'de> Deserializer<'de> for &'de Value {
+impl<'de> IntoDeserializer<'de, BlockError> for ValueRef<'de> {
+    type Deserializer = ValueRef<'de>;
+
+    fn into_deserializer(self) -> ValueRef<'de> {
+        self
+    }
+}
+
+/// The one deserializer, behind [`from_value`], [`ValueRef::deserialize`] and
+/// [`Tape::deserialize_at`](crate::tape::Tape::deserialize_at): the value where it lies, in a
+/// [`Value`] or on a decoded event's tape, read without building it. An object's members are
+/// visited in key order ([`ObjectRef::iter`](crate::ObjectRef::iter)), whatever holds the value
+/// and whatever order a decoder met them in, so that a type failing at its first bad member
+/// fails at the same member, with the same error and path, from a [`Value`] and from a tape.
+impl<'de> Deserializer<'de> for ValueRef<'de> {
     type Error = BlockError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BlockError> {
-        match self {
-            Value::Null => visitor.visit_unit(),
-            Value::Bool(b) => visitor.visit_bool(*b),
-            Value::Integer(i) => visitor.visit_i64(*i),
-            Value::Number(n) => visit_number(n.as_str(), visitor),
-            Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => visitor.visit_seq(Elements {
+        match self.shape() {
+            RefShape::Null => visitor.visit_unit(),
+            RefShape::Bool(b) => visitor.visit_bool(b),
+            RefShape::Integer(i) => visitor.visit_i64(i),
+            RefShape::Number(literal) => visit_number(literal, visitor),
+            RefShape::String(s) => visitor.visit_borrowed_str(s),
+            RefShape::Array(items) => visitor.visit_seq(Elements {
                 items: items.iter(),
                 index: 0,
             }),
-            Value::Object(members) => visitor.visit_map(Members {
+            RefShape::Object(members) => visitor.visit_map(Members {
                 members: members.iter(),
                 pending: None,
             }),
@@ -109,9 +125,10 @@ impl<'de> Deserializer<'de> for &'de Value {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BlockError> {
-        match self {
-            Value::Null => visitor.visit_none(),
-            _ => visitor.visit_some(self),
+        if self.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
         }
     }
 
@@ -129,12 +146,12 @@ impl<'de> Deserializer<'de> for &'de Value {
         _: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, BlockError> {
-        match self {
-            Value::String(variant) => visitor.visit_enum(Variant {
+        match self.shape() {
+            RefShape::String(variant) => visitor.visit_enum(Variant {
                 name: variant,
                 value: None,
             }),
-            Value::Object(members) if members.len() == 1 => {
+            RefShape::Object(members) if members.len() == 1 => {
                 let Some((name, value)) = members.iter().next() else {
                     return Err(de::Error::invalid_type(Unexpected::Map, &visitor));
                 };
@@ -153,11 +170,43 @@ impl<'de> Deserializer<'de> for &'de Value {
     }
 }
 
+/// A [`Value`] reads as the [`ValueRef`] borrowing it: one deserializer, whatever holds the value.
+impl<'de> Deserializer<'de> for &'de Value {
+    type Error = BlockError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BlockError> {
+        ValueRef::from(self).deserialize_any(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, BlockError> {
+        ValueRef::from(self).deserialize_option(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, BlockError> {
+        ValueRef::from(self).deserialize_newtype_struct(name, visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, BlockError> {
+        ValueRef::from(self).deserialize_enum(name, variants, visitor)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
 /// A lenient number's literal, as the nearest number serde has: `u64`, `i64`, then `f64`.
-pub(crate) fn visit_number<'de, V: Visitor<'de>>(
-    literal: &str,
-    visitor: V,
-) -> Result<V::Value, BlockError> {
+fn visit_number<'de, V: Visitor<'de>>(literal: &str, visitor: V) -> Result<V::Value, BlockError> {
     if let Ok(u) = literal.parse::<u64>() {
         visitor.visit_u64(u)
     } else if let Ok(i) = literal.parse::<i64>() {
@@ -173,21 +222,21 @@ pub(crate) fn visit_number<'de, V: Visitor<'de>>(
 }
 
 /// What serde's error messages call `value`.
-fn unexpected(value: &Value) -> Unexpected<'_> {
+fn unexpected(value: RefShape<'_>) -> Unexpected<'_> {
     match value {
-        Value::Null => Unexpected::Unit,
-        Value::Bool(b) => Unexpected::Bool(*b),
-        Value::Integer(i) => Unexpected::Signed(*i),
-        Value::Number(n) => Unexpected::Other(n.as_str()),
-        Value::String(s) => Unexpected::Str(s),
-        Value::Array(_) => Unexpected::Seq,
-        Value::Object(_) => Unexpected::Map,
+        RefShape::Null => Unexpected::Unit,
+        RefShape::Bool(b) => Unexpected::Bool(b),
+        RefShape::Integer(i) => Unexpected::Signed(i),
+        RefShape::Number(n) => Unexpected::Other(n),
+        RefShape::String(s) => Unexpected::Str(s),
+        RefShape::Array(_) => Unexpected::Seq,
+        RefShape::Object(_) => Unexpected::Map,
     }
 }
 
 /// An array's elements; errors inside get the element's index in front of their path.
 struct Elements<'de> {
-    items: std::slice::Iter<'de, Value>,
+    items: ArrayElements<'de>,
     index: usize,
 }
 
@@ -215,9 +264,9 @@ impl<'de> SeqAccess<'de> for Elements<'de> {
 
 /// An object's members; errors inside a value get its key in front of their path.
 struct Members<'de> {
-    members: std::collections::btree_map::Iter<'de, String, Value>,
+    members: ObjectMembers<'de>,
     /// The member whose key was read and whose value is next.
-    pending: Option<(&'de str, &'de Value)>,
+    pending: Option<(&'de str, ValueRef<'de>)>,
 }
 
 impl<'de> MapAccess<'de> for Members<'de> {
@@ -233,7 +282,7 @@ impl<'de> MapAccess<'de> for Members<'de> {
         self.pending = Some((key, value));
         seed.deserialize(de::value::BorrowedStrDeserializer::new(key))
             .map(Some)
-            .map_err(|e: BlockError| e.within(&Path::root().key(key.as_str())))
+            .map_err(|e: BlockError| e.within(&Path::root().key(key)))
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(
@@ -248,14 +297,16 @@ impl<'de> MapAccess<'de> for Members<'de> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.members.len())
+        // Exact unless some members are left out (an event's `type` and `content`).
+        let (low, high) = self.members.size_hint();
+        (high == Some(low)).then_some(low)
     }
 }
 
 /// An enum variant: a string, or an object with one member.
 struct Variant<'de> {
     name: &'de str,
-    value: Option<&'de Value>,
+    value: Option<ValueRef<'de>>,
 }
 
 impl<'de> EnumAccess<'de> for Variant<'de> {
@@ -275,8 +326,8 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
     type Error = BlockError;
 
     fn unit_variant(self) -> Result<(), BlockError> {
-        match self.value {
-            None | Some(Value::Null) => Ok(()),
+        match self.value.map(ValueRef::shape) {
+            None | Some(RefShape::Null) => Ok(()),
             Some(other) => Err(de::Error::invalid_type(unexpected(other), &"unit variant")),
         }
     }
