@@ -82,10 +82,10 @@ pub fn fingerprint_of_bytes(bytes: &[u8]) -> u64 {
     word ^ len
 }
 
-/// How many containers a builder sized for an input has room for open at once before its
-/// stack grows: an event's own nesting (event, content, block, list, item, ...) with room to
-/// spare, so that the blocks of an ordinary event add no allocation. Decoders that keep a
-/// stack of their own (CBOR's) size it by this too.
+/// How many containers a decoder that keeps a stack of open containers (CBOR's) reserves room
+/// for: an event's own nesting (event, content, block, list, item, ...) with room to spare, so
+/// that the blocks of an ordinary event add no allocation. ([`TapeBuilder`] itself keeps its
+/// open containers on the tape.)
 pub const OPEN_CONTAINERS: usize = 32;
 
 /// Writes a tape, value by value, in reading order (an array's elements and an object's members
@@ -93,8 +93,11 @@ pub const OPEN_CONTAINERS: usize = 32;
 #[derive(Debug, Default)]
 pub struct TapeBuilder {
     tape: Tape,
-    /// The open containers: their token and how many entries they have so far.
-    open: Vec<(usize, u32)>,
+    /// The innermost open container's token. While a container is open its token counts its
+    /// entries so far in `a` and holds the place of the container around it, plus one (0 for
+    /// none), in `b`: the open containers are a list through the tape, so that writing one
+    /// needs no stack of its own.
+    open: Option<usize>,
     /// How much of the text is the input copied by [`TapeBuilder::for_text`].
     input_len: usize,
     /// The text, while it is written unchecked ([`TapeBuilder::for_unchecked_text`]).
@@ -159,7 +162,7 @@ impl TapeBuilder {
                 tokens: Vec::with_capacity(input_len / bytes_per_token.max(1) + 4),
                 text: String::with_capacity(input_len),
             },
-            open: Vec::with_capacity(OPEN_CONTAINERS),
+            open: None,
             input_len: 0,
             unchecked: None,
         }
@@ -173,16 +176,18 @@ impl TapeBuilder {
     /// so a decoder that meets any failure with such a builder reads the input again with
     /// each string checked, to report the first problem where it is.
     pub fn for_unchecked_text(input_len: usize, bytes_per_token: usize) -> TapeBuilder {
-        let mut builder = TapeBuilder::for_input(0, 1);
-        builder
-            .tape
-            .tokens
-            .reserve(input_len / bytes_per_token.max(1));
-        builder.unchecked = Some(UncheckedText {
-            bytes: Vec::with_capacity(input_len),
-            split: false,
-        });
-        builder
+        TapeBuilder {
+            tape: Tape {
+                tokens: Vec::with_capacity(input_len / bytes_per_token.max(1) + 4),
+                text: String::new(),
+            },
+            open: None,
+            input_len: 0,
+            unchecked: Some(UncheckedText {
+                bytes: Vec::with_capacity(input_len),
+                split: false,
+            }),
+        }
     }
 
     /// An empty builder for the text input `input` whose values take about `bytes_per_token`
@@ -200,7 +205,7 @@ impl TapeBuilder {
                 tokens: Vec::with_capacity(input.len() / bytes_per_token.max(1) + 4),
                 text,
             },
-            open: Vec::with_capacity(OPEN_CONTAINERS),
+            open: None,
             input_len: input.len(),
             unchecked: None,
         }
@@ -231,11 +236,18 @@ impl TapeBuilder {
     #[inline]
     fn push(&mut self, kind: Kind, a: u32, b: u32) -> Result<(), TapeFull> {
         index(self.tape.tokens.len())?;
-        if let Some((_, entries)) = self.open.last_mut() {
-            *entries += 1;
-        }
+        self.count_entry();
         self.tape.tokens.push(Token { kind, a, b });
         Ok(())
+    }
+
+    /// Counts one more entry in the container open (entries are fewer than tokens, whose
+    /// number is kept within `u32`).
+    #[inline]
+    fn count_entry(&mut self) {
+        if let Some(open) = self.open.and_then(|at| self.tape.tokens.get_mut(at)) {
+            open.a += 1;
+        }
     }
 
     #[inline]
@@ -409,25 +421,25 @@ impl TapeBuilder {
 
     #[inline]
     fn begin(&mut self, kind: Kind) -> Result<(), TapeFull> {
-        self.push(kind, 0, 0)?;
-        self.open.push((self.tape.tokens.len() - 1, 0));
+        let around = index(self.open.map_or(0, |at| at + 1))?;
+        self.push(kind, 0, around)?;
+        self.open = Some(self.tape.tokens.len() - 1);
         Ok(())
     }
 
     #[inline]
     fn end(&mut self, kind: Kind) -> Result<(), TapeFull> {
-        let (at, entries) = self.open.pop().ok_or(TapeFull)?;
+        let at = self.open.ok_or(TapeFull)?;
         let after = index(self.tape.tokens.len())?;
         let token = self.tape.tokens.get_mut(at).ok_or(TapeFull)?;
         if token.kind != kind {
             return Err(TapeFull);
         }
         // An object's entries are its keys and values.
-        token.a = if kind == Kind::Object {
-            entries / 2
-        } else {
-            entries
-        };
+        if kind == Kind::Object {
+            token.a /= 2;
+        }
+        self.open = (token.b as usize).checked_sub(1);
         token.b = after;
         Ok(())
     }
@@ -480,7 +492,7 @@ impl TapeBuilder {
     /// [`TapeFull`] when a container is still open, and for a builder made by
     /// [`TapeBuilder::for_unchecked_text`], when a string is not UTF-8.
     pub fn finish(self) -> Result<Tape, TapeFull> {
-        if !self.open.is_empty() {
+        if self.open.is_some() {
             return Err(TapeFull);
         }
         let mut tape = self.tape;
@@ -533,9 +545,7 @@ impl TapeBuilder {
         let tokens = from.tokens.get(at..end).ok_or(TapeFull)?;
         let base = self.tape.tokens.len();
         index(base + tokens.len())?;
-        if let Some((_, entries)) = self.open.last_mut() {
-            *entries += 1;
-        }
+        self.count_entry();
         self.tape.tokens.reserve(tokens.len());
         for token in tokens {
             let mut token = *token;
