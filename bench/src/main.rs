@@ -139,6 +139,10 @@ fn report(rounds: usize, only: Option<&str>) {
             r(op::PROTO_TYPED, op::JSON_TYPED)
         );
         println!(
+            "    prost generated structs / json decode + typed      {:.2}   (a floor for a Protobuf typed route)",
+            r(op::PROST, op::JSON_TYPED)
+        );
+        println!(
             "    exev json decode + typed / serde_json::Value       {:.2}   (target <= 1.0)",
             r(op::JSON_TYPED, op::SERDE_VALUE)
         );

@@ -5,6 +5,13 @@ use std::hint::black_box;
 use exev::Event;
 use exev_codec::{cbor, json, proto};
 
+/// The structs prost generates from exev's Protobuf schema (the codec's generated file), for
+/// the prost baseline.
+#[allow(missing_docs, unreachable_pub, clippy::all, clippy::pedantic)]
+mod wire {
+    include!("../../codec/src/proto/exev.v1.rs");
+}
+
 /// One corpus in every format.
 pub struct Corpus {
     pub name: &'static str,
@@ -250,6 +257,11 @@ operations! {
     13 PROTO_EMPTY op_proto_empty "exev proto decode, content emptied" |c| {
         c.empty_proto.iter().for_each(|b| drop(black_box(proto::from_slice(b))));
     };
+    14 PROST op_prost "prost -> its generated structs (no exev checks)" |c| {
+        for b in &c.proto {
+            black_box(<wire::Event as prost::Message>::decode(b.as_slice()).ok());
+        }
+    };
 }
 
 /// Runs operation `i` once over the corpus (every event).
@@ -273,6 +285,9 @@ pub fn check(c: &Corpus) -> Vec<String> {
         }
         if proto::from_slice(&c.proto[i]).ok().as_ref() != Some(&want) {
             problems.push(format!("#{i}: Protobuf gives another event"));
+        }
+        if <wire::Event as prost::Message>::decode(c.proto[i].as_slice()).is_err() {
+            problems.push(format!("#{i}: prost refuses the Protobuf"));
         }
         if serde_json::from_slice::<Event>(b).ok().as_ref() != Some(&want) {
             problems.push(format!("#{i}: serde_json gives another event"));
