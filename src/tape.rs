@@ -115,12 +115,6 @@ impl UncheckedText {
         Ok((start, len))
     }
 
-    /// [`UncheckedText::append`] for text already known to be UTF-8 (a number's literal):
-    /// out of line, so that it does not weigh on the decoders that check text as they go.
-    #[inline(never)]
-    fn append_str(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
-        self.append(s.as_bytes())
-    }
 }
 
 /// Text written as bytes, checked as UTF-8 once, when the tape is finished.
@@ -253,7 +247,7 @@ impl TapeBuilder {
     #[inline]
     fn text(&mut self, s: &str) -> Result<(u32, u32), TapeFull> {
         if let Some(unchecked) = &mut self.unchecked {
-            return unchecked.append_str(s);
+            return unchecked.append(s.as_bytes());
         }
         let start = index(self.tape.text.len())?;
         let len = index(s.len())?;
