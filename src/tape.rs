@@ -104,6 +104,16 @@ pub struct TapeBuilder {
     unchecked: Option<UncheckedText>,
 }
 
+/// Text written as bytes, checked as UTF-8 once, when the tape is finished.
+#[derive(Debug, Default)]
+struct UncheckedText {
+    bytes: Vec<u8>,
+    /// Whether a string began with a continuation byte. The whole text being UTF-8 then
+    /// does not make each string so (`c3` ending one and `a9` beginning the next are `é`);
+    /// when every string begins on a character, each one is UTF-8 if the whole is.
+    split: bool,
+}
+
 impl UncheckedText {
     /// Appends `bytes`, returning where they start and their length.
     #[inline]
@@ -114,17 +124,6 @@ impl UncheckedText {
         self.bytes.extend_from_slice(bytes);
         Ok((start, len))
     }
-
-}
-
-/// Text written as bytes, checked as UTF-8 once, when the tape is finished.
-#[derive(Debug, Default)]
-struct UncheckedText {
-    bytes: Vec<u8>,
-    /// Whether a string began with a continuation byte. The whole text being UTF-8 then
-    /// does not make each string so (`c3` ending one and `a9` beginning the next are `é`);
-    /// when every string begins on a character, each one is UTF-8 if the whole is.
-    split: bool,
 }
 
 /// An error writing a tape: more than `u32::MAX` tokens or bytes of text, or `end_*` without
