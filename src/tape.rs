@@ -114,7 +114,6 @@ impl UncheckedText {
         self.bytes.extend_from_slice(bytes);
         Ok((start, len))
     }
-
 }
 
 /// Text written as bytes, checked as UTF-8 once, when the tape is finished.
