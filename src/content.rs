@@ -83,6 +83,13 @@ impl Content {
         }
     }
 
+    /// Whether the blocks are still only in their decoded form, none built as a [`Value`]: for
+    /// tests that a reader (the renderer, say) reads them in place. Not part of the API.
+    #[doc(hidden)]
+    pub fn is_unbuilt(&self) -> bool {
+        self.blocks.is_unbuilt()
+    }
+
     /// The blocks by name (built from the decoded form the first time, then kept).
     pub fn as_object(&self) -> &Object {
         self.blocks.as_object()

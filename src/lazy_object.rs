@@ -108,7 +108,6 @@ impl LazyObject {
 
     /// Whether the members are still only on a tape, not built as values (for tests of what
     /// reads build).
-    #[cfg(test)]
     pub(crate) fn is_unbuilt(&self) -> bool {
         matches!(&self.0, Repr::Taped { values, .. } if values.get().is_none())
     }

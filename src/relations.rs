@@ -120,15 +120,20 @@ impl Event {
         let (new_content, form) = if self.event_type() == "m.room.encrypted" {
             (Content::new(), ReplacementForm::Encrypted)
         } else {
-            match self.content().get_raw(NEW_CONTENT) {
-                Some(crate::Value::Object(o)) => {
-                    (without_relation(o.clone()), ReplacementForm::NewContent)
+            // Read where it lies: only the new content is built, not the edit's every block.
+            match self
+                .content()
+                .get_ref(NEW_CONTENT)
+                .map(|v| (v, v.as_object()))
+            {
+                Some((_, Some(o))) => {
+                    (without_relation(o.to_object()), ReplacementForm::NewContent)
                 }
-                Some(other) => {
+                Some((other, None)) => {
                     return Some(Err(crate::blocks::fields::wrong_type(
                         new_content_path(),
                         "an object",
-                        other.into(),
+                        other,
                     )));
                 }
                 None if LEGACY_TYPES.contains(&self.event_type()) => {
@@ -138,7 +143,7 @@ impl Event {
                     )));
                 }
                 None => (
-                    without_relation(self.content().as_object().clone()),
+                    without_relation(self.content().as_object_ref().to_object()),
                     ReplacementForm::TopLevel,
                 ),
             }

@@ -2,7 +2,8 @@
 //! HTML, images, polls, emotes; see `codec/benches/corpus.rs`).
 //!
 //! Criterion measures each client profile; then each is timed again over a number of passes
-//! and the median printed as events per second, with the decoding cost beside it for scale.
+//! and the median printed as events per second, with the decoding cost beside it for scale,
+//! and then decoding and rendering each event once (what a client receiving it pays).
 //!
 //! Run with `cargo bench -p exev-registry --bench render`.
 
@@ -23,7 +24,7 @@ use std::time::{Duration, Instant};
 use criterion::{Criterion, Throughput};
 use exev::Event;
 use exev_codec::json;
-use exev_registry::{Capabilities, Registry};
+use exev_registry::{Capabilities, Registry, Rendering};
 
 const CORPUS_SIZE: usize = 2_000;
 
@@ -38,6 +39,14 @@ fn median(passes: usize, op: &dyn Fn()) -> Duration {
         .collect();
     samples.sort();
     samples.get(samples.len() / 2).copied().unwrap_or_default()
+}
+
+/// Renders an event just decoded: a function of its own, so that a profiler
+/// (`valgrind --tool=callgrind`) counts its cost apart from the renderings of events rendered
+/// before.
+#[inline(never)]
+fn render_decoded(registry: &Registry, event: &Event, caps: &Capabilities) -> Rendering {
+    registry.render(event, caps)
 }
 
 fn main() {
@@ -100,6 +109,25 @@ fn main() {
         });
         println!(
             "  render, {name:<32} {:>10.0} events/s  {:>6.1} µs/event",
+            per_second(d),
+            d.as_secs_f64() * 1e6 / events.len() as f64
+        );
+    }
+    // What a client pays for an event it receives: decoded, then rendered once, so that what
+    // rendering builds from the decoded form (and would keep for later renderings) is counted.
+    for (name, caps) in &profiles {
+        let d = median(21, &|| {
+            for b in &bytes {
+                black_box(render_decoded(
+                    &registry,
+                    &json::from_slice(b).unwrap(),
+                    caps,
+                ));
+            }
+        });
+        println!(
+            "  {:<56} {:>10.0} events/s  {:>6.1} µs/event",
+            format!("decode + render once, {name}"),
             per_second(d),
             d.as_secs_f64() * 1e6 / events.len() as f64
         );

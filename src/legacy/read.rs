@@ -3,8 +3,8 @@
 use super::msgtype::{self, Details, Msgtype, STICKER, V1_AUDIO, VOICE_MARKERS};
 use crate::{
     AudioDetailsBlock, Block, CaptionBlock, DurationUnit, Event, FileBlock, ImageDetailsBlock,
-    KnownBlock, LocationBlock, NEW_CONTENT, NameStatus, Object, TextBlock, Thumbnail,
-    ThumbnailBlock, Value, VideoDetailsBlock,
+    KnownBlock, LocationBlock, NEW_CONTENT, NameStatus, Object, ObjectRef, TextBlock, Thumbnail,
+    ThumbnailBlock, Value, ValueRef, VideoDetailsBlock,
 };
 
 /// The HTML `format` of `formatted_body` (spec, `m.room.message` msgtypes).
@@ -55,15 +55,17 @@ impl Kind<'_> {
 /// The kind of legacy event `event` is: an `m.room.message` with a string `msgtype`, an
 /// `m.sticker` or an `m.room.encrypted`.
 pub(crate) fn kind(event: &Event) -> Option<Kind<'_>> {
-    kind_of(event.event_type(), event.content().as_object())
+    // Read where it lies: every event a renderer shows asks this first, legacy or not.
+    kind_of(event.event_type(), event.content().as_object_ref())
 }
 
 /// [`kind`] of an event of type `event_type` with `content`.
-pub(crate) fn kind_of<'a>(event_type: &str, content: &'a Object) -> Option<Kind<'a>> {
+pub(crate) fn kind_of<'a>(event_type: &str, content: impl Into<ObjectRef<'a>>) -> Option<Kind<'a>> {
     match event_type {
         "m.room.message" => content
+            .into()
             .get("msgtype")
-            .and_then(Value::as_str)
+            .and_then(ValueRef::as_str)
             .map(Kind::Message),
         "m.sticker" => Some(Kind::Sticker),
         "m.room.encrypted" => Some(Kind::Encrypted),

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use exev::{KnownBlock, NameStatus, Value};
+use exev::{KnownBlock, NameStatus, RefShape, Value, ValueRef};
 
 /// The JSON type a block's value must have.
 ///
@@ -35,16 +35,20 @@ pub enum ValueShape {
 }
 
 impl ValueShape {
-    /// Whether `value` has this shape.
-    pub fn matches(&self, value: &Value) -> bool {
+    /// Whether `value` (a [`Value`], or one read where it lies) has this shape.
+    pub fn matches<'v>(&self, value: impl Into<ValueRef<'v>>) -> bool {
+        self.matches_shape(value.into().shape())
+    }
+
+    fn matches_shape(&self, shape: RefShape<'_>) -> bool {
         match self {
             ValueShape::Any => true,
-            ValueShape::Object => matches!(value, Value::Object(_)),
-            ValueShape::Array => matches!(value, Value::Array(_)),
-            ValueShape::String => matches!(value, Value::String(_)),
-            ValueShape::Integer => matches!(value, Value::Integer(_)),
-            ValueShape::Boolean => matches!(value, Value::Bool(_)),
-            ValueShape::OneOf(shapes) => shapes.iter().any(|s| s.matches(value)),
+            ValueShape::Object => matches!(shape, RefShape::Object(_)),
+            ValueShape::Array => matches!(shape, RefShape::Array(_)),
+            ValueShape::String => matches!(shape, RefShape::String(_)),
+            ValueShape::Integer => matches!(shape, RefShape::Integer(_)),
+            ValueShape::Boolean => matches!(shape, RefShape::Bool(_)),
+            ValueShape::OneOf(shapes) => shapes.iter().any(|s| s.matches_shape(shape)),
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use exev::blocks::AnyBlock;
 use exev::legacy::{self, LegacyReading};
-use exev::{Block, Content, Event, KnownBlock, TextBlock, Value, block_path};
+use exev::{Block, Content, Event, KnownBlock, TextBlock, ValueRef, block_path};
 
 use super::capabilities::{RoomSupport, mimetype_matches};
 use super::relations::{acting_on_another, relation_view};
@@ -66,14 +66,9 @@ impl<'a> Reader<'a> {
     }
 
     /// The first name of `block` present and not withheld, with its value.
-    fn find(&self, block: &str) -> Option<(&'a str, &'a Value)> {
+    fn find(&self, block: &str) -> Option<(&'a str, ValueRef<'a>)> {
         let content: &'a Content = self.content;
-        let lookup = |name: &str| {
-            content
-                .as_object()
-                .get_key_value(name)
-                .map(|(k, v)| (k.as_str(), v))
-        };
+        let lookup = |name: &str| content.as_object_ref().get_key_value(name);
         match self.registry.block(block) {
             Some(def) => def
                 .names()
@@ -119,13 +114,17 @@ fn read_block<'c>(reader: &Reader<'c>, block: &str) -> Read<'c> {
     match def.and_then(BlockDef::known) {
         Some(KnownBlock::Text) => {
             // `Content::text` pairs the v1 string forms of plain text and HTML.
-            let read = match content.find(KnownBlock::Text) {
-                Some((found, _, _)) if found == name => content.text(),
-                _ => None,
-            }
-            .unwrap_or_else(|| {
-                TextBlock::read(name, value.into()).map_err(|e| e.within(&block_path(name)))
-            });
+            let read_by_content = KnownBlock::Text
+                .name_table()
+                .iter()
+                .find(|(found, _)| content.get_ref(found).is_some())
+                .is_some_and(|(found, _)| *found == name);
+            let read = read_by_content
+                .then(|| content.text())
+                .flatten()
+                .unwrap_or_else(|| {
+                    TextBlock::read(name, value).map_err(|e| e.within(&block_path(name)))
+                });
             match read {
                 Ok(text) if text.is_empty() => Read::Invalid {
                     path: block_path(name).to_string(),
@@ -270,8 +269,8 @@ pub fn render(event: &Event, capabilities: &Capabilities, registry: &Registry) -
         r.event_type = sent.to_owned();
         let msgtype = event
             .content()
-            .get_raw("msgtype")
-            .and_then(Value::as_str)
+            .get_ref("msgtype")
+            .and_then(ValueRef::as_str)
             .map(str::to_owned);
         let (read_from, mismatches) = match view.reading {
             LegacyReading::LegacyFields => ("legacy fields", Vec::new()),
@@ -443,17 +442,17 @@ fn render_blocks(
 
 /// Lists in `ignored` the blocks a legacy room does not render (MSC4460), whatever the outcome.
 fn withheld(reader: &Reader<'_>, r: &mut Rendering) {
-    for entry in reader.content.blocks() {
+    for (name, _) in reader.content.as_object_ref().iter() {
         if reader
             .registry
-            .block(entry.name)
-            .is_some_and(|def| reader.withheld(def, entry.name))
+            .block(name)
+            .is_some_and(|def| reader.withheld(def, name))
         {
             r.ignored.push(IgnoredBlock {
-                name: entry.name.to_owned(),
+                name: name.to_owned(),
                 reason: format!(
-                    "{} is not rendered on {} outside rooms with extensible events (MSC4460)",
-                    entry.name, r.event_type
+                    "{name} is not rendered on {} outside rooms with extensible events (MSC4460)",
+                    r.event_type
                 ),
             });
         }
@@ -571,7 +570,7 @@ fn check_constraint(
             let has = reader
                 .find(block)
                 .and_then(|(_, v)| v.as_object())
-                .is_some_and(|o| fields.iter().any(|f| o.contains_key(f)));
+                .is_some_and(|o| fields.iter().any(|f| o.get(f).is_some()));
             if has {
                 None
             } else {
@@ -730,7 +729,7 @@ fn text(
             }
             Some(_) => {}
             None => {
-                if let Some(s) = reader.content.get_raw(name).and_then(|v| v.as_str()) {
+                if let Some(s) = reader.content.get_ref(name).and_then(ValueRef::as_str) {
                     r.text = s.to_owned();
                     r.text_source = Some(TextSource {
                         block: name.to_owned(),
@@ -901,26 +900,26 @@ fn location(reader: &mut Reader<'_>) -> Option<LocationView> {
 /// Lists the blocks present that the rendering does not use.
 fn ignored(reader: &mut Reader<'_>, schema: &EventTypeDef, used: &[&str], r: &mut Rendering) {
     let registry = reader.registry;
-    for entry in reader.content.blocks() {
-        let def = registry.block(entry.name);
+    for (name, _) in reader.content.as_object_ref().iter() {
+        let def = registry.block(name);
         let reason = match def {
             None => "unknown block".to_owned(),
             // Listed already, with why (`withheld`).
-            Some(def) if reader.withheld(def, entry.name) => continue,
+            Some(def) if reader.withheld(def, name) => continue,
             Some(def) => {
                 let read_under = reader.find(&def.name).map(|(name, _)| name);
                 let in_schema = def.names().any(|(name, _, _)| used.contains(&name));
                 // The v1 string pair: `org.matrix.msc1767.html` is read along with the
                 // `org.matrix.msc1767.text` string (see `Content::text`).
-                let v1_html = entry.name == "org.matrix.msc1767.html"
+                let v1_html = name == "org.matrix.msc1767.html"
                     && read_under == Some("org.matrix.msc1767.text")
                     && reader
                         .content
-                        .get_raw("org.matrix.msc1767.text")
+                        .get_ref("org.matrix.msc1767.text")
                         .is_some_and(|v| v.as_str().is_some());
                 if v1_html && in_schema {
                     continue;
-                } else if read_under.is_some_and(|n| n != entry.name) {
+                } else if read_under.is_some_and(|n| n != name) {
                     format!("{} is read instead", read_under.unwrap_or_default())
                 } else if in_schema || def.mixin {
                     continue;
@@ -930,7 +929,7 @@ fn ignored(reader: &mut Reader<'_>, schema: &EventTypeDef, used: &[&str], r: &mu
             }
         };
         r.ignored.push(IgnoredBlock {
-            name: entry.name.to_owned(),
+            name: name.to_owned(),
             reason,
         });
     }
