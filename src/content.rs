@@ -150,6 +150,12 @@ impl Content {
             .find_map(|(name, _)| blocks.get_key_value(name))
     }
 
+    /// The name and value a built-in block is read from, as [`Content::find`] finds them, but
+    /// read where the value lies: nothing is built for a decoded event.
+    pub fn find_ref(&self, block: KnownBlock) -> Option<(&str, ValueRef<'_>)> {
+        self.locate(block.name_table())
+    }
+
     /// The name, name status and value a built-in block is read from: the first of its names
     /// present, stable first.
     pub fn find(&self, block: KnownBlock) -> Option<(&str, NameStatus, &Value)> {
@@ -431,6 +437,16 @@ mod tests {
             values.get_as::<Value>("m.file")
         );
         assert!(taped.has(KnownBlock::File));
+        let (name, value) = taped.find_ref(KnownBlock::Text).unwrap();
+        assert_eq!(
+            (name, value.as_str()),
+            ("org.matrix.msc1767.text", Some("Hello"))
+        );
+        assert_eq!(
+            values.find(KnownBlock::Text).map(|(name, ..)| name),
+            Some(name)
+        );
+        assert!(taped.find_ref(KnownBlock::Poll).is_none());
         assert!(taped.blocks.is_unbuilt(), "a typed read built the values");
         assert_eq!(taped, values);
         assert_eq!(format!("{taped:?}"), format!("{values:?}"));

@@ -114,11 +114,9 @@ fn read_block<'c>(reader: &Reader<'c>, block: &str) -> Read<'c> {
     match def.and_then(BlockDef::known) {
         Some(KnownBlock::Text) => {
             // `Content::text` pairs the v1 string forms of plain text and HTML.
-            let read_by_content = KnownBlock::Text
-                .name_table()
-                .iter()
-                .find(|(found, _)| content.get_ref(found).is_some())
-                .is_some_and(|(found, _)| *found == name);
+            let read_by_content = content
+                .find_ref(KnownBlock::Text)
+                .is_some_and(|(found, _)| found == name);
             let read = read_by_content
                 .then(|| content.text())
                 .flatten()
