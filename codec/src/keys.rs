@@ -41,6 +41,8 @@ impl OpenKeys {
     }
 
     /// Adds `key` (written on `tape`) to `object`'s keys; `false` when it is there already.
+    /// The check of an object of few keys is inline: it runs for every key of every input.
+    #[inline(always)]
     pub(crate) fn insert(
         &mut self,
         object: &mut ObjectKeys,
@@ -50,21 +52,36 @@ impl OpenKeys {
         let bytes = tape.bytes_of(key);
         let print = fingerprint_of_bytes(bytes);
         let earlier = self.keys.get(object.first..).unwrap_or_default();
-        let fresh = match &mut object.many {
-            Some(set) => set.insert(tape.text_of(key).to_owned()),
-            None if earlier.len() < LINEAR_KEY_CHECK => !earlier
+        if object.many.is_some() || earlier.len() >= LINEAR_KEY_CHECK {
+            return self.insert_into_set(object, tape, key, print);
+        }
+        let fresh = !earlier
+            .iter()
+            .any(|(k, p)| *p == print && tape.bytes_of(*k) == bytes);
+        if fresh {
+            self.keys.push((key, print));
+        }
+        fresh
+    }
+
+    /// [`OpenKeys::insert`] for an object past [`LINEAR_KEY_CHECK`] keys: through its set,
+    /// made of its keys so far the first time.
+    #[inline(never)]
+    fn insert_into_set(
+        &mut self,
+        object: &mut ObjectKeys,
+        tape: &TapeBuilder,
+        key: TextSpan,
+        print: u64,
+    ) -> bool {
+        let earlier = self.keys.get(object.first..).unwrap_or_default();
+        let set = object.many.get_or_insert_with(|| {
+            earlier
                 .iter()
-                .any(|(k, p)| *p == print && tape.bytes_of(*k) == bytes),
-            None => {
-                let mut set: BTreeSet<String> = earlier
-                    .iter()
-                    .map(|(k, _)| tape.text_of(*k).to_owned())
-                    .collect();
-                let fresh = set.insert(tape.text_of(key).to_owned());
-                object.many = Some(set);
-                fresh
-            }
-        };
+                .map(|(k, _)| tape.text_of(*k).to_owned())
+                .collect()
+        });
+        let fresh = set.insert(tape.text_of(key).to_owned());
         if fresh {
             self.keys.push((key, print));
         }
