@@ -70,14 +70,25 @@ pub fn fingerprint(key: &str) -> u64 {
 #[inline]
 pub fn fingerprint_of_bytes(bytes: &[u8]) -> u64 {
     let len = (bytes.len() as u64).rotate_right(8);
-    // Most keys have eight bytes or more: their last eight are one load. Shorter ones are
-    // the same little-endian word, zero-padded, gathered byte by byte.
-    let word = match bytes.last_chunk::<8>() {
-        Some(tail) => u64::from_le_bytes(*tail),
-        None => bytes
-            .iter()
-            .rev()
-            .fold(0, |word, b| (word << 8) | u64::from(*b)),
+    // The last eight bytes are one load. Shorter keys are the same little-endian word,
+    // zero-padded, made of two loads that may overlap (their common bytes are the same
+    // bytes in the same places), so that no key is gathered byte by byte.
+    let word = match (
+        bytes.last_chunk::<8>(),
+        bytes.first_chunk::<4>(),
+        bytes.last_chunk::<4>(),
+    ) {
+        (Some(tail), _, _) => u64::from_le_bytes(*tail),
+        (None, Some(first), Some(last)) => {
+            let shift = 8 * (bytes.len() - 4);
+            u64::from(u32::from_le_bytes(*first)) | (u64::from(u32::from_le_bytes(*last)) << shift)
+        }
+        _ => match *bytes {
+            [a, b, c] => u64::from(u16::from_le_bytes([a, b])) | (u64::from(c) << 16),
+            [a, b] => u64::from(u16::from_le_bytes([a, b])),
+            [a] => u64::from(a),
+            _ => 0,
+        },
     };
     word ^ len
 }
@@ -98,20 +109,22 @@ pub struct TapeBuilder {
     /// none), in `b`: the open containers are a list through the tape, so that writing one
     /// needs no stack of its own.
     open: Option<usize>,
-    /// How much of the text is the input copied by [`TapeBuilder::for_text`].
+    /// How much of the text is the input copied by [`TapeBuilder::for_text`] or
+    /// [`TapeBuilder::for_binary`].
     input_len: usize,
-    /// The text, while it is written unchecked ([`TapeBuilder::for_unchecked_text`]).
+    /// The text, while it is a binary input's, unchecked ([`TapeBuilder::for_binary`]).
     unchecked: Option<UncheckedText>,
 }
 
-/// Text written as bytes, checked as UTF-8 once, when the tape is finished.
+/// A binary input copied whole, its text strings checked as UTF-8 once, when the tape is
+/// finished, and any text written after it.
 #[derive(Debug, Default)]
 struct UncheckedText {
     bytes: Vec<u8>,
-    /// Whether a string began with a continuation byte. The whole text being UTF-8 then
-    /// does not make each string so (`c3` ending one and `a9` beginning the next are `é`);
-    /// when every string begins on a character, each one is UTF-8 if the whole is.
-    split: bool,
+    /// The end of the last string written by its place in the input. The bytes before it
+    /// that are not a string's are zeros, and so are the rest up to the input's end once the
+    /// tape is finished.
+    cleared: usize,
 }
 
 impl UncheckedText {
@@ -161,26 +174,66 @@ impl TapeBuilder {
         }
     }
 
-    /// An empty builder for a binary input of `input_len` bytes (as
-    /// [`TapeBuilder::for_input`]) whose strings are written as bytes
-    /// ([`TapeBuilder::unchecked_string`]) and checked as UTF-8 all at once by
-    /// [`TapeBuilder::finish`]: one check over the whole text costs a fraction of one per
-    /// string, since most strings are short. `finish` cannot say which string is not UTF-8,
-    /// so a decoder that meets any failure with such a builder reads the input again with
-    /// each string checked, to report the first problem where it is.
-    pub fn for_unchecked_text(input_len: usize, bytes_per_token: usize) -> TapeBuilder {
+    /// An empty builder for the binary input `input` whose values take about
+    /// `bytes_per_token` bytes each (as [`TapeBuilder::for_input`]), with the input copied
+    /// into the text in one go, so that a text string sent whole is written by its place in
+    /// the input ([`TapeBuilder::string_of_binary`]) rather than copied on its own.
+    ///
+    /// Those strings are checked as UTF-8 all at once, by [`TapeBuilder::finish`]: one check
+    /// over the whole text costs a fraction of one per string, since most strings are short.
+    /// What lies between them (heads, numbers) is overwritten with zeros as they are written,
+    /// and the rest when the tape is finished; zeros are ASCII and every string lies between
+    /// some, so each string is UTF-8 on its own when the whole text is (`c3` ending one and
+    /// `a9` beginning the next are not `é`). Strings not in the input as they are (joined
+    /// chunks, given as `&str`) are written after it. `finish` cannot say which string is
+    /// not UTF-8, so a decoder that meets any failure with such a builder reads the input
+    /// again with each string checked, to report the first problem where it is.
+    pub fn for_binary(input: &[u8], bytes_per_token: usize) -> TapeBuilder {
         TapeBuilder {
             tape: Tape {
-                tokens: Vec::with_capacity(input_len / bytes_per_token.max(1) + 4),
+                tokens: Vec::with_capacity(input.len() / bytes_per_token.max(1) + 4),
                 text: String::new(),
             },
             open: None,
-            input_len: 0,
+            input_len: input.len(),
             unchecked: Some(UncheckedText {
-                bytes: Vec::with_capacity(input_len),
-                split: false,
+                bytes: input.to_vec(),
+                cleared: 0,
             }),
         }
+    }
+
+    /// The text string at `start..end` of the input a builder made by
+    /// [`TapeBuilder::for_binary`] copied, checked as UTF-8 when the tape is finished.
+    /// Strings must be written in the order they lie in the input, none overlapping.
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when the range is not within that input or begins before the end
+    /// of the string written so before it, or the builder was not made so.
+    #[inline]
+    pub fn string_of_binary(&mut self, start: usize, end: usize) -> Result<TextSpan, TapeFull> {
+        let Some(unchecked) = &mut self.unchecked else {
+            return Err(TapeFull);
+        };
+        if start > end || end > self.input_len {
+            return Err(TapeFull);
+        }
+        let between = unchecked
+            .bytes
+            .get_mut(unchecked.cleared..start)
+            .ok_or(TapeFull)?;
+        // Mostly a head of a byte or two, cleared without a call to `memset`.
+        match between {
+            [] => {}
+            [one] => *one = 0,
+            [one, two] => (*one, *two) = (0, 0),
+            more => more.fill(0),
+        }
+        unchecked.cleared = end;
+        let (start, len) = (index(start)?, index(end - start)?);
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
     }
 
     /// An empty builder for the text input `input` whose values take about `bytes_per_token`
@@ -328,23 +381,6 @@ impl TapeBuilder {
         Ok(TextSpan { start, len })
     }
 
-    /// A string given as bytes, checked as UTF-8 when the tape is finished if the builder was
-    /// made by [`TapeBuilder::for_unchecked_text`], and here otherwise.
-    ///
-    /// # Errors
-    ///
-    /// [`TapeFull`], also (for a builder that checks as it goes) when `bytes` are not UTF-8.
-    #[inline]
-    pub fn unchecked_string(&mut self, bytes: &[u8]) -> Result<TextSpan, TapeFull> {
-        let Some(unchecked) = &mut self.unchecked else {
-            return self.string(std::str::from_utf8(bytes).map_err(|_| TapeFull)?);
-        };
-        unchecked.split |= bytes.first().is_some_and(|b| b & 0xC0 == 0x80);
-        let (start, len) = unchecked.append(bytes)?;
-        self.push(Kind::String, start, len)?;
-        Ok(TextSpan { start, len })
-    }
-
     /// Where the next text written starts: a string written piece by piece
     /// ([`TapeBuilder::push_text`], [`TapeBuilder::push_char`]) begins here, and is ended
     /// by [`TapeBuilder::end_text`].
@@ -483,17 +519,21 @@ impl TapeBuilder {
     /// # Errors
     ///
     /// [`TapeFull`] when a container is still open, and for a builder made by
-    /// [`TapeBuilder::for_unchecked_text`], when a string is not UTF-8.
+    /// [`TapeBuilder::for_binary`], when a string is not UTF-8.
     pub fn finish(self) -> Result<Tape, TapeFull> {
         if self.open.is_some() {
             return Err(TapeFull);
         }
         let mut tape = self.tape;
-        if let Some(unchecked) = self.unchecked {
-            if unchecked.split {
-                return Err(TapeFull);
+        if let Some(mut unchecked) = self.unchecked {
+            if let Some(rest) = unchecked.bytes.get_mut(unchecked.cleared..self.input_len) {
+                rest.fill(0);
             }
-            tape.text = String::from_utf8(unchecked.bytes).map_err(|_| TapeFull)?;
+            // Checked with SIMD, then copied: both cost less than the standard library's
+            // check, whose fast path is for ASCII only.
+            tape.text = simdutf8::basic::from_utf8(&unchecked.bytes)
+                .map_err(|_| TapeFull)?
+                .to_owned();
         }
         Ok(tape)
     }
@@ -761,9 +801,14 @@ pub(crate) mod tests {
             word[..tail.len()].copy_from_slice(tail);
             u64::from_le_bytes(word) ^ (key.len() as u64).rotate_right(8)
         };
+        // Every length up to eight, which are gathered in different ways.
         for key in [
             "",
             "m",
+            "ab",
+            "abc",
+            "body",
+            "m.tex",
             "m.text",
             "m.textx",
             "m.text12",
@@ -781,28 +826,44 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn unchecked_text_is_checked_when_the_tape_is_finished() {
+    fn a_binary_inputs_strings_are_checked_when_the_tape_is_finished() {
+        // Each string is preceded by a head byte of 0x80 or more (not UTF-8 on its own),
+        // and followed by another or by two trailing bytes.
         let write = |strings: &[&[u8]]| {
-            let mut b = TapeBuilder::for_unchecked_text(16, 4);
-            b.begin_array()?;
+            let mut input = Vec::new();
+            let mut places = Vec::new();
             for s in strings {
-                let span = b.unchecked_string(s)?;
+                input.push(0xA0);
+                places.push((input.len(), input.len() + s.len()));
+                input.extend_from_slice(s);
+            }
+            input.extend_from_slice(&[0xFB, 0xFF]);
+            let mut b = TapeBuilder::for_binary(&input, 4);
+            b.begin_array()?;
+            for ((start, end), s) in places.into_iter().zip(strings) {
+                let span = b.string_of_binary(start, end)?;
                 assert_eq!(b.bytes_of(span), *s);
             }
             b.number("1.5")?;
+            b.string("joined")?;
             b.end_array()?;
             b.finish()
         };
         let tape = write(&[b"caf\xc3\xa9", b"", b"x"]).unwrap();
-        assert_eq!(tape.value(tape.root()), json(r#"["café", "", "x", 1.5]"#));
+        assert_eq!(
+            tape.value(tape.root()),
+            json(r#"["café", "", "x", 1.5, "joined"]"#)
+        );
         assert_eq!(write(&[b"\xff"]), Err(TapeFull));
+        assert_eq!(write(&[b"ok", b"caf\xc3"]), Err(TapeFull));
         // Each string on its own, not only all of them together.
         assert_eq!(write(&[b"a\xc3", b"\xa9b"]), Err(TapeFull));
-        // A builder that checks as it goes checks here.
-        assert_eq!(TapeBuilder::new().unchecked_string(b"\xc3"), Err(TapeFull));
-        let mut b = TapeBuilder::new();
-        let span = b.unchecked_string("é".as_bytes()).unwrap();
-        assert_eq!(b.text_of(span), "é");
+        // Strings lie in the input, in order, and only a builder made so takes them.
+        let mut b = TapeBuilder::for_binary(b"\x62ab\x61c", 4);
+        assert_eq!(b.string_of_binary(4, 6), Err(TapeFull));
+        assert!(b.string_of_binary(4, 5).is_ok());
+        assert_eq!(b.string_of_binary(1, 3), Err(TapeFull));
+        assert_eq!(TapeBuilder::new().string_of_binary(0, 0), Err(TapeFull));
     }
 
     #[test]

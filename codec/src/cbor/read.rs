@@ -69,7 +69,7 @@ pub(crate) struct Reader<'a> {
     lenient: bool,
     tape: TapeBuilder,
     /// Whether text strings are checked as UTF-8 all at once when the tape is finished
-    /// rather than one by one ([`TapeBuilder::for_unchecked_text`]).
+    /// rather than one by one ([`TapeBuilder::for_binary`]).
     defer_utf8: bool,
     /// The keys of the maps open, for the duplicate check.
     keys: OpenKeys,
@@ -88,7 +88,7 @@ impl<'a> Reader<'a> {
             lenient: options.numbers == NumberPolicy::Lenient,
             // In ordinary events a CBOR value with its key takes about 5 bytes.
             tape: if defer_utf8 {
-                TapeBuilder::for_unchecked_text(bytes.len(), 5)
+                TapeBuilder::for_binary(bytes, 5)
             } else {
                 TapeBuilder::for_input(bytes.len(), 5)
             },
@@ -217,6 +217,24 @@ impl<'a> Reader<'a> {
             // Read one value: a scalar is delivered at once, a container opened.
             let at = self.pos;
             let head = self.head()?;
+            // Integers within the safe range, `false`, `true` and `null` are written at
+            // once, without a `Value` between.
+            let safe = head.arg < MAX_SAFE_INTEGER.unsigned_abs();
+            let scalar = match (head.major, head.info) {
+                (0, _) if safe => Some(self.tape.integer(head.arg.cast_signed())),
+                (1, _) if safe => Some(self.tape.integer(-1 - head.arg.cast_signed())),
+                (7, 20) => Some(self.tape.bool(false)),
+                (7, 21) => Some(self.tape.bool(true)),
+                (7, 22) => Some(self.tape.null()),
+                _ => None,
+            };
+            if let Some(written) = scalar {
+                written.map_err(|e| self.full(e))?;
+                if self.deliver(stack)? {
+                    return Ok(());
+                }
+                continue;
+            }
             let value = match head.major {
                 4 | 5 => {
                     if depth + 1 > self.max_depth {
@@ -501,12 +519,23 @@ impl<'a> Reader<'a> {
     }
 
     /// The text string whose head, at `at`, has just been read, written on the tape.
-    #[inline]
+    #[inline(always)]
     fn text(&mut self, head: Head, at: usize) -> Parsed<TextSpan> {
+        // The common case, inline: a whole string, written by its place in the input.
         if self.defer_utf8 && !head.indefinite() {
-            let raw = self.text_bytes(head.arg, at)?;
-            return self.tape.unchecked_string(raw).map_err(|e| self.full(e));
+            let start = self.pos;
+            self.text_bytes(head.arg, at)?;
+            return self
+                .tape
+                .string_of_binary(start, self.pos)
+                .map_err(|e| self.full(e));
         }
+        self.checked_or_chunked_text(head, at)
+    }
+
+    /// [`Reader::text`] checked as it is read, or in chunks.
+    #[inline(never)]
+    fn checked_or_chunked_text(&mut self, head: Head, at: usize) -> Parsed<TextSpan> {
         let mut joined = std::mem::take(&mut self.joined);
         let text = if head.indefinite() {
             self.chunked_text(at, &mut joined)?;
