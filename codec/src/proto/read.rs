@@ -704,8 +704,12 @@ impl<'o> Reader<'o> {
                 },
             ));
         }
-        std::str::from_utf8(bytes)
-            .map_err(|e| Failure::new(f.data_at + e.valid_up_to(), ErrorKind::InvalidUtf8))
+        // With SIMD, cheaper than `std` on the longer strings; `std` again only to find
+        // where a string that is not UTF-8 goes wrong.
+        simdutf8::basic::from_utf8(bytes).or_else(|_| {
+            std::str::from_utf8(bytes)
+                .map_err(|e| Failure::new(f.data_at + e.valid_up_to(), ErrorKind::InvalidUtf8))
+        })
     }
 
     fn integer(&self, i: i64, at: usize) -> Parsed<Value> {
