@@ -287,7 +287,14 @@ pub fn read_head(bytes: &[u8], at: usize) -> Result<(Head, usize), ItemError> {
     let Some(argument) = bytes.get(start..end) else {
         return Err(ItemError::end(bytes.len(), "the rest of an item head"));
     };
-    let arg = argument.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b));
+    // One big-endian load per width, rather than byte by byte.
+    let arg = match *argument {
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_be_bytes([a, b])),
+        [a, b, c, d] => u64::from(u32::from_be_bytes([a, b, c, d])),
+        [a, b, c, d, e, f, g, h] => u64::from_be_bytes([a, b, c, d, e, f, g, h]),
+        ref other => other.iter().fold(0u64, |n, &b| (n << 8) | u64::from(b)),
+    };
     if major == 7 && width == 1 && arg < 32 {
         return Err(ItemError::syntax(
             at,
