@@ -96,10 +96,8 @@ pub fn fingerprint_of_bytes(bytes: &[u8]) -> u64 {
 /// How many containers a decoder that keeps a stack of open containers (CBOR's) reserves room
 /// for: an event's own nesting (event, content, block, list, item, ...) with room to spare for
 /// the blocks it carries, which nest deeper (some of the bench's generated events need more
-/// than 16), so that no block adds an allocation. The room has a price: CBOR's 32 frames take
-/// the allocation past the sizes glibc serves from its per-thread cache, and 8 frames would
-/// save 1.6–3.3 % of CBOR's decode. ([`TapeBuilder`] itself keeps its open containers on the
-/// tape.)
+/// than 16), so that no block adds an allocation. ([`TapeBuilder`] itself keeps its open
+/// containers on the tape.)
 pub const OPEN_CONTAINERS: usize = 32;
 
 /// Writes a tape, value by value, in reading order (an array's elements and an object's members

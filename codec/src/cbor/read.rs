@@ -11,6 +11,7 @@
 
 use exev::tape::{Tape, TapeBuilder, TapeFull, TextSpan};
 use exev::{MAX_SAFE_INTEGER, Number, Segment, Value};
+use smallvec::SmallVec;
 
 use super::head::{
     Head, INDEFINITE, ItemError, RULE_DEFINITE, RULE_FLOAT, RULE_KEY_ORDER, RULE_SHORTEST,
@@ -45,6 +46,11 @@ enum Frame<'a> {
         keys: ObjectKeys,
     },
 }
+
+/// The decoder's open containers, on the thread's stack up to [`exev::tape::OPEN_CONTAINERS`]
+/// deep: as a `Vec` of that capacity (3.3 KB) it was the largest allocation of a decode, past
+/// the sizes glibc serves from its per-thread cache.
+type Stack<'a> = SmallVec<[Frame<'a>; exev::tape::OPEN_CONTAINERS]>;
 
 /// The path to where the decoder is, from its stack of open containers.
 fn stack_path(stack: &[Frame<'_>], tape: &TapeBuilder) -> Vec<Segment> {
@@ -126,7 +132,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn item(&mut self, top: &mut TopLevel) -> Parsed<Tape> {
         top.start = self.pos;
         top.missing_at = self.pos;
-        let mut stack: Vec<Frame<'a>> = Vec::with_capacity(exev::tape::OPEN_CONTAINERS);
+        let mut stack: Stack<'a> = SmallVec::new();
         self.run(&mut stack, top)
             .map_err(|f| f.within(stack_path(&stack, &self.tape)))?;
         let tape = std::mem::take(&mut self.tape);
@@ -139,7 +145,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The decoding loop: reads heads, opening and closing containers on `stack`.
-    fn run(&mut self, stack: &mut Vec<Frame<'a>>, top: &mut TopLevel) -> Parsed<()> {
+    fn run(&mut self, stack: &mut Stack<'a>, top: &mut TopLevel) -> Parsed<()> {
         loop {
             // Close a finished container, or read the next key of a map.
             let mut finished = false;
