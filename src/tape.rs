@@ -87,6 +87,7 @@ pub fn fingerprint_of_bytes(bytes: &[u8]) -> u64 {
             [a, b, c] => u64::from(u16::from_le_bytes([a, b])) | (u64::from(c) << 16),
             [a, b] => u64::from(u16::from_le_bytes([a, b])),
             [a] => u64::from(a),
+            // The empty key (longer ones are matched above).
             _ => 0,
         },
     };
@@ -206,12 +207,14 @@ impl TapeBuilder {
 
     /// The text string at `start..end` of the input a builder made by
     /// [`TapeBuilder::for_binary`] copied, checked as UTF-8 when the tape is finished.
-    /// Strings must be written in the order they lie in the input, none overlapping.
+    /// Strings must be written in the order they lie in the input, each with at least one
+    /// byte before it that is no string's (its head), unless it starts the input: those
+    /// bytes, zeroed, are what make the one check of the whole text cover each string.
     ///
     /// # Errors
     ///
-    /// [`TapeFull`], also when the range is not within that input or begins before the end
-    /// of the string written so before it, or the builder was not made so.
+    /// [`TapeFull`], also when the range is not within that input, or does not begin past
+    /// the end of the string written so before it, or the builder was not made so.
     #[inline]
     pub fn string_of_binary(&mut self, start: usize, end: usize) -> Result<TextSpan, TapeFull> {
         let Some(unchecked) = &mut self.unchecked else {
@@ -224,9 +227,11 @@ impl TapeBuilder {
             .bytes
             .get_mut(unchecked.cleared..start)
             .ok_or(TapeFull)?;
-        // Mostly a head of a byte or two, cleared without a call to `memset`.
+        // Mostly a head of a byte or two, cleared without a call to `memset`; none only
+        // before a string that starts the input.
         match between {
-            [] => {}
+            [] if start == 0 => {}
+            [] => return Err(TapeFull),
             [one] => *one = 0,
             [one, two] => (*one, *two) = (0, 0),
             more => more.fill(0),
@@ -862,6 +867,9 @@ pub(crate) mod tests {
         // Strings lie in the input, in order, and only a builder made so takes them.
         let mut b = TapeBuilder::for_binary(b"\x62ab\x61c", 4);
         assert_eq!(b.string_of_binary(4, 6), Err(TapeFull));
+        assert!(b.string_of_binary(1, 3).is_ok());
+        // No byte between it and the last: a string must have its head before it.
+        assert_eq!(b.string_of_binary(3, 5), Err(TapeFull));
         assert!(b.string_of_binary(4, 5).is_ok());
         assert_eq!(b.string_of_binary(1, 3), Err(TapeFull));
         assert_eq!(TapeBuilder::new().string_of_binary(0, 0), Err(TapeFull));
