@@ -223,25 +223,7 @@ impl<'a> Reader<'a> {
             // Read one value: a scalar is delivered at once, a container opened.
             let at = self.pos;
             let head = self.head()?;
-            // Integers within the safe range, `false`, `true` and `null` are written at
-            // once, without a `Value` between.
-            let safe = head.arg < MAX_SAFE_INTEGER.unsigned_abs();
-            let scalar = match (head.major, head.info) {
-                (0, _) if safe => Some(self.tape.integer(head.arg.cast_signed())),
-                (1, _) if safe => Some(self.tape.integer(-1 - head.arg.cast_signed())),
-                (7, 20) => Some(self.tape.bool(false)),
-                (7, 21) => Some(self.tape.bool(true)),
-                (7, 22) => Some(self.tape.null()),
-                _ => None,
-            };
-            if let Some(written) = scalar {
-                written.map_err(|e| self.full(e))?;
-                if self.deliver(stack)? {
-                    return Ok(());
-                }
-                continue;
-            }
-            let value = match head.major {
+            match head.major {
                 4 | 5 => {
                     if depth + 1 > self.max_depth {
                         return Err(Failure::new(
@@ -267,8 +249,7 @@ impl<'a> Reader<'a> {
                     });
                     continue;
                 }
-                0 => self.unsigned(head.arg, at)?,
-                1 => self.negative(head.arg, at)?,
+                0 | 1 | 7 => self.scalar(head, at)?,
                 2 => {
                     return Err(Failure::new(
                         at,
@@ -277,21 +258,15 @@ impl<'a> Reader<'a> {
                 }
                 3 => {
                     self.text(head, at)?;
-                    if self.deliver(stack)? {
-                        return Ok(());
-                    }
-                    continue;
                 }
-                6 => {
+                // Major type 6 (the head's three top bits leave no other).
+                _ => {
                     return Err(Failure::new(
                         at,
                         ErrorKind::Unsupported(format!("tag {}", head.arg)),
                     ));
                 }
-                _ => self.simple(head, at)?,
-            };
-            // A scalar: no allocation on the tape whatever it is.
-            self.tape.value(&value).map_err(|e| self.full(e))?;
+            }
             if self.deliver(stack)? {
                 return Ok(());
             }
@@ -424,6 +399,31 @@ impl<'a> Reader<'a> {
 
     fn remaining(&self) -> usize {
         self.bytes.len().saturating_sub(self.pos)
+    }
+
+    /// The integer or simple value whose head, at `at`, has just been read, written on the
+    /// tape: integers within the safe range, `false`, `true` and `null` at once, the rest
+    /// through the `Value` the data model makes of them (or its error).
+    #[inline(always)]
+    fn scalar(&mut self, head: Head, at: usize) -> Parsed<()> {
+        let safe = head.arg < MAX_SAFE_INTEGER.unsigned_abs();
+        let written = match (head.major, head.info) {
+            (0, _) if safe => self.tape.integer(head.arg.cast_signed()),
+            (1, _) if safe => self.tape.integer(-1 - head.arg.cast_signed()),
+            (7, 20) => self.tape.bool(false),
+            (7, 21) => self.tape.bool(true),
+            (7, 22) => self.tape.null(),
+            (major, _) => {
+                let value = match major {
+                    0 => self.unsigned(head.arg, at)?,
+                    1 => self.negative(head.arg, at)?,
+                    _ => self.simple(head, at)?,
+                };
+                // No allocation on the tape whatever it is.
+                self.tape.value(&value)
+            }
+        };
+        written.map_err(|e| self.full(e))
     }
 
     fn unsigned(&self, arg: u64, at: usize) -> Parsed<Value> {
