@@ -133,11 +133,9 @@ impl UncheckedText {
     /// Appends `bytes`, returning where they start and their length.
     #[inline]
     fn append(&mut self, bytes: &[u8]) -> Result<(u32, u32), TapeFull> {
-        let start = index(self.bytes.len())?;
-        let len = index(bytes.len())?;
-        index(self.bytes.len() + bytes.len())?;
+        let span = appended(self.bytes.len(), bytes.len())?;
         self.bytes.extend_from_slice(bytes);
-        Ok((start, len))
+        Ok(span)
     }
 }
 
@@ -148,6 +146,14 @@ pub struct TapeFull;
 
 fn index(n: usize) -> Result<u32, TapeFull> {
     u32::try_from(n).map_err(|_| TapeFull)
+}
+
+/// Where `len` bytes appended to a text of `before` bytes start, and their length, as long as
+/// the text stays within `u32`.
+#[inline]
+fn appended(before: usize, len: usize) -> Result<(u32, u32), TapeFull> {
+    index(before + len)?;
+    Ok((index(before)?, index(len)?))
 }
 
 // The small methods of the builder and the tape are `#[inline]`: decoders in another crate
@@ -307,11 +313,9 @@ impl TapeBuilder {
         if let Some(unchecked) = &mut self.unchecked {
             return unchecked.append(s.as_bytes());
         }
-        let start = index(self.tape.text.len())?;
-        let len = index(s.len())?;
-        index(self.tape.text.len() + s.len())?;
+        let span = appended(self.tape.text.len(), s.len())?;
         self.tape.text.push_str(s);
-        Ok((start, len))
+        Ok(span)
     }
 
     /// How many bytes of text are written.
