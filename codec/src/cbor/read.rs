@@ -30,14 +30,14 @@ enum Frame<'a> {
     Array {
         /// Elements read.
         count: usize,
-        /// Elements still due; `None` for an indefinite length.
-        left: Option<usize>,
+        /// Elements still due, or [`INDEFINITE_LENGTH`].
+        left: usize,
     },
     Map {
         /// Members read.
         count: usize,
-        /// Members still due; `None` for an indefinite length.
-        left: Option<usize>,
+        /// Members still due, or [`INDEFINITE_LENGTH`].
+        left: usize,
         /// The key whose value comes next, and where it starts.
         key: Option<(TextSpan, usize)>,
         /// The encoded form of the previous key, for the deterministic order check.
@@ -47,10 +47,24 @@ enum Frame<'a> {
     },
 }
 
-/// The decoder's open containers, on the thread's stack up to [`exev::tape::OPEN_CONTAINERS`]
-/// deep: as a `Vec` of that capacity (3.3 KB) it was the largest allocation of a decode, past
-/// the sizes glibc serves from its per-thread cache.
+/// [`Frame`]'s entries due for a container of indefinite length. No definite length is as
+/// large: it is refused unless the input holds a byte for each entry.
+const INDEFINITE_LENGTH: usize = usize::MAX;
+
+/// The containers around the one being filled, on the thread's stack up to
+/// [`exev::tape::OPEN_CONTAINERS`] deep: as a `Vec` of that capacity (3.3 KB) it was the
+/// largest allocation of a decode, past the sizes glibc serves from its per-thread cache.
 type Stack<'a> = SmallVec<[Frame<'a>; exev::tape::OPEN_CONTAINERS]>;
+
+/// What one turn of the decoding loop did in the container being filled.
+enum Step<'a> {
+    /// Read an entry whose value is a scalar, counted.
+    Read,
+    /// Began a container as the next entry's value: the one to fill now.
+    Opened(Frame<'a>),
+    /// Found the container complete (not yet closed on the tape).
+    Finished,
+}
 
 /// The path to where the decoder is, from its stack of open containers.
 fn stack_path(stack: &[Frame<'_>], tape: &TapeBuilder) -> Vec<Segment> {
@@ -144,156 +158,189 @@ impl<'a> Reader<'a> {
         self.pos
     }
 
-    /// The decoding loop: reads heads, opening and closing containers on `stack`.
+    /// The decoding loop. The container being filled is a local (`open`), its parents on
+    /// `stack`: the loop reads and counts every value in `open`, and touches `stack` only when
+    /// a container opens or closes (through the stack, every value paid for finding its top).
+    /// On failure `open` is pushed back, so that the path is taken from `stack` alone.
     fn run(&mut self, stack: &mut Stack<'a>, top: &mut TopLevel) -> Parsed<()> {
+        // The item's own head: a scalar is all of it.
+        let Some(mut open) = self.value(0)? else {
+            return Ok(());
+        };
         loop {
-            // Close a finished container, or read the next key of a map.
-            let mut finished = false;
-            let depth = stack.len();
-            match stack.last_mut() {
-                Some(Frame::Array { count, left }) => {
-                    let done = match left {
-                        Some(n) => *n == 0,
-                        None => self.take_break(),
+            match self.advance(&mut open, stack.len() + 1, top) {
+                Ok(Step::Read) => {}
+                Ok(Step::Opened(child)) => stack.push(std::mem::replace(&mut open, child)),
+                Ok(Step::Finished) => {
+                    // Closed before it leaves: a failure here is the parent's, as its path.
+                    match &open {
+                        Frame::Array { .. } => self.tape.end_array(),
+                        Frame::Map { keys, .. } => {
+                            self.keys.close(keys);
+                            self.tape.end_object()
+                        }
+                    }
+                    .map_err(|e| self.full(e))?;
+                    let Some(parent) = stack.pop() else {
+                        return Ok(());
                     };
-                    if done {
-                        finished = true;
-                    } else if left.is_none() && *count == self.options.max_elements {
-                        return Err(self.too_many(self.pos));
+                    open = parent;
+                    if let Err(failure) = self.deliver(&mut open) {
+                        stack.push(open);
+                        return Err(failure);
                     }
                 }
-                Some(Frame::Map {
-                    count,
-                    left,
-                    key,
-                    previous,
-                    ..
-                }) if key.is_none() => {
-                    let done = match left {
-                        Some(n) => *n == 0,
-                        None => self.take_break(),
-                    };
-                    if done {
-                        finished = true;
-                    } else {
-                        if left.is_none() && *count == self.options.max_elements {
-                            return Err(self.too_many(self.pos));
-                        }
-                        let key_at = self.pos;
-                        let name = self.key()?;
-                        if self.deterministic {
-                            let raw = span(self.bytes, key_at..self.pos)?;
-                            if raw < *previous {
-                                return Err(Failure::new(
-                                    key_at,
-                                    ErrorKind::NotDeterministic(RULE_KEY_ORDER),
-                                )
-                                .key(self.tape.text_of(name)));
-                            }
-                            *previous = raw;
-                        }
-                        if depth == 1 {
-                            match self.tape.bytes_of(name) {
-                                b"type" => top.type_at = Some(self.pos),
-                                b"content" => top.content_at = Some(self.pos),
-                                _ => {}
-                            }
-                        }
-                        // The value is read below, in this same turn of the loop.
-                        *key = Some((name, key_at));
-                    }
+                Err(failure) => {
+                    stack.push(open);
+                    return Err(failure);
                 }
-                _ => {}
-            }
-            if finished {
-                match stack.pop() {
-                    Some(Frame::Array { .. }) => self.tape.end_array(),
-                    Some(Frame::Map { keys, .. }) => {
-                        self.keys.close(&keys);
-                        self.tape.end_object()
-                    }
-                    None => Err(TapeFull),
-                }
-                .map_err(|e| self.full(e))?;
-                if self.deliver(stack)? {
-                    return Ok(());
-                }
-                continue;
-            }
-            // Read one value: a scalar is delivered at once, a container opened.
-            let at = self.pos;
-            let head = self.head()?;
-            match head.major {
-                4 | 5 => {
-                    if depth + 1 > self.max_depth {
-                        return Err(Failure::new(
-                            at,
-                            ErrorKind::TooDeep {
-                                limit: self.max_depth,
-                            },
-                        ));
-                    }
-                    let left = self.count(head, at)?;
-                    stack.push(if head.major == 4 {
-                        self.tape.begin_array().map_err(|e| self.full(e))?;
-                        Frame::Array { count: 0, left }
-                    } else {
-                        self.tape.begin_object().map_err(|e| self.full(e))?;
-                        Frame::Map {
-                            count: 0,
-                            left,
-                            key: None,
-                            previous: &[],
-                            keys: self.keys.open(),
-                        }
-                    });
-                    continue;
-                }
-                0 | 1 | 7 => self.scalar(head, at)?,
-                2 => {
-                    return Err(Failure::new(
-                        at,
-                        ErrorKind::Unsupported("a byte string".into()),
-                    ));
-                }
-                3 => {
-                    self.text(head, at)?;
-                }
-                // Major type 6 (the head's three top bits leave no other).
-                _ => {
-                    return Err(Failure::new(
-                        at,
-                        ErrorKind::Unsupported(format!("tag {}", head.arg)),
-                    ));
-                }
-            }
-            if self.deliver(stack)? {
-                return Ok(());
             }
         }
     }
 
-    /// Counts the value just written on the tape in the container on top of `stack`, its
-    /// key checked against the map's others; `true` when there is none (the value is the
-    /// whole item).
+    /// One turn of the loop in `open`, `depth` containers deep: finds it finished, or reads
+    /// its next entry (a map's key and value), a scalar counted at once, a container opened.
     #[inline(always)]
-    fn deliver(&mut self, stack: &mut [Frame<'_>]) -> Parsed<bool> {
-        match stack.last_mut() {
-            None => Ok(true),
-            Some(Frame::Array { count, left }) => {
-                *count += 1;
-                if let Some(n) = left {
-                    *n -= 1;
+    fn advance(
+        &mut self,
+        open: &mut Frame<'a>,
+        depth: usize,
+        top: &mut TopLevel,
+    ) -> Parsed<Step<'a>> {
+        match open {
+            Frame::Array { count, left } => {
+                if *left == INDEFINITE_LENGTH {
+                    if self.take_break() {
+                        return Ok(Step::Finished);
+                    }
+                    if *count == self.options.max_elements {
+                        return Err(self.too_many(self.pos));
+                    }
+                } else if *left == 0 {
+                    return Ok(Step::Finished);
                 }
-                Ok(false)
             }
-            Some(Frame::Map {
+            Frame::Map {
+                count,
+                left,
+                key,
+                previous,
+                ..
+            } => {
+                if *left == INDEFINITE_LENGTH {
+                    if self.take_break() {
+                        return Ok(Step::Finished);
+                    }
+                    if *count == self.options.max_elements {
+                        return Err(self.too_many(self.pos));
+                    }
+                } else if *left == 0 {
+                    return Ok(Step::Finished);
+                }
+                let key_at = self.pos;
+                let name = self.key()?;
+                if self.deterministic {
+                    let raw = span(self.bytes, key_at..self.pos)?;
+                    if raw < *previous {
+                        return Err(Failure::new(
+                            key_at,
+                            ErrorKind::NotDeterministic(RULE_KEY_ORDER),
+                        )
+                        .key(self.tape.text_of(name)));
+                    }
+                    *previous = raw;
+                }
+                if depth == 1 {
+                    match self.tape.bytes_of(name) {
+                        b"type" => top.type_at = Some(self.pos),
+                        b"content" => top.content_at = Some(self.pos),
+                        _ => {}
+                    }
+                }
+                // The value is read below, in this same turn.
+                *key = Some((name, key_at));
+            }
+        }
+        match self.value(depth)? {
+            Some(child) => Ok(Step::Opened(child)),
+            None => {
+                self.deliver(open)?;
+                Ok(Step::Read)
+            }
+        }
+    }
+
+    /// Reads one value `depth` containers deep: a scalar is written on the tape (`None`), a
+    /// container begun and its frame returned.
+    #[inline(always)]
+    fn value(&mut self, depth: usize) -> Parsed<Option<Frame<'a>>> {
+        let at = self.pos;
+        let head = self.head()?;
+        match head.major {
+            4 | 5 => {
+                if depth + 1 > self.max_depth {
+                    return Err(Failure::new(
+                        at,
+                        ErrorKind::TooDeep {
+                            limit: self.max_depth,
+                        },
+                    ));
+                }
+                let left = self.count(head, at)?;
+                return Ok(Some(if head.major == 4 {
+                    self.tape.begin_array().map_err(|e| self.full(e))?;
+                    Frame::Array { count: 0, left }
+                } else {
+                    self.tape.begin_object().map_err(|e| self.full(e))?;
+                    Frame::Map {
+                        count: 0,
+                        left,
+                        key: None,
+                        previous: &[],
+                        keys: self.keys.open(),
+                    }
+                }));
+            }
+            0 | 1 | 7 => self.scalar(head, at)?,
+            2 => {
+                return Err(Failure::new(
+                    at,
+                    ErrorKind::Unsupported("a byte string".into()),
+                ));
+            }
+            3 => {
+                self.text(head, at)?;
+            }
+            // Major type 6 (the head's three top bits leave no other).
+            _ => {
+                return Err(Failure::new(
+                    at,
+                    ErrorKind::Unsupported(format!("tag {}", head.arg)),
+                ));
+            }
+        }
+        Ok(None)
+    }
+
+    /// Counts the value just written on the tape in `open`, its key checked against the
+    /// map's others.
+    #[inline(always)]
+    fn deliver(&mut self, open: &mut Frame<'_>) -> Parsed<()> {
+        match open {
+            Frame::Array { count, left } => {
+                *count += 1;
+                if *left != INDEFINITE_LENGTH {
+                    *left -= 1;
+                }
+                Ok(())
+            }
+            Frame::Map {
                 count,
                 left,
                 key,
                 keys,
                 ..
-            }) => {
+            } => {
                 // A map's value always follows its key, which the loop has just set: a value
                 // without one is the decoder's bug, reported rather than filed under "".
                 let Some((name, key_at)) = key.take() else {
@@ -303,10 +350,10 @@ impl<'a> Reader<'a> {
                     return Err(duplicate(self.tape.text_of(name), key_at));
                 }
                 *count += 1;
-                if let Some(n) = left {
-                    *n -= 1;
+                if *left != INDEFINITE_LENGTH {
+                    *left -= 1;
                 }
-                Ok(false)
+                Ok(())
             }
         }
     }
@@ -321,24 +368,25 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The entries a container head at `at` announces (`None` if indefinite), refused when
-    /// the input cannot hold them (each takes at least a byte), so that no length prefix is
-    /// believed before the bytes are there, or when they pass the element limit.
-    fn count(&self, head: Head, at: usize) -> Parsed<Option<usize>> {
+    /// The entries a container head at `at` announces ([`INDEFINITE_LENGTH`] if indefinite),
+    /// refused when the input cannot hold them (each takes at least a byte), so that no
+    /// length prefix is believed before the bytes are there, or when they pass the element
+    /// limit.
+    fn count(&self, head: Head, at: usize) -> Parsed<usize> {
         if head.indefinite() {
             self.refuse_indefinite(at)?;
-            return Ok(None);
+            return Ok(INDEFINITE_LENGTH);
         }
-        let per_entry: u128 = if head.major == 5 { 2 } else { 1 };
-        let needed = u128::from(head.arg) * per_entry;
+        // A map's entries are two items each: `n` of them need `2n` bytes at least.
+        let room = self.remaining() >> usize::from(head.major == 5);
         let n = match usize::try_from(head.arg) {
-            Ok(n) if needed <= self.remaining() as u128 => n,
+            Ok(n) if n <= room => n,
             _ => return Err(Failure::end(self.bytes.len(), "the rest of a container")),
         };
         if n > self.options.max_elements {
             return Err(self.too_many(at));
         }
-        Ok(Some(n))
+        Ok(n)
     }
 
     /// A map key: a text string.
