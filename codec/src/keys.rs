@@ -12,23 +12,33 @@ const LINEAR_KEY_CHECK: usize = 32;
 /// The keys of every object open, outermost first, each with its [`fingerprint`].
 pub(crate) struct OpenKeys {
     keys: Vec<(TextSpan, u64)>,
+    /// The sets of the objects open past [`LINEAR_KEY_CHECK`] keys, innermost last. Objects
+    /// are filled innermost first, so the object taking a key is the last set's when it has
+    /// one. Kept here rather than in each [`ObjectKeys`], which a decoder's frame holds and
+    /// moves as containers open and close: one word per object instead of four (CBOR decode
+    /// −1.6 to −1.9 % in instructions).
+    sets: Vec<BTreeSet<String>>,
 }
 
 impl Default for OpenKeys {
     /// Room for the keys open in an ordinary event (an event's members, a block's, a
-    /// representation's), reserved once so that the stack does not grow key by key.
+    /// representation's), reserved once so that the stack does not grow key by key; none for
+    /// the sets, which an ordinary event does not need.
     fn default() -> OpenKeys {
         OpenKeys {
             keys: Vec::with_capacity(LINEAR_KEY_CHECK),
+            sets: Vec::new(),
         }
     }
 }
 
 /// One open object's share of [`OpenKeys`].
 pub(crate) struct ObjectKeys {
+    /// Where its keys begin on [`OpenKeys`]' stack.
     first: usize,
-    /// Past [`LINEAR_KEY_CHECK`] keys, the keys so far.
-    many: Option<BTreeSet<String>>,
+    /// Whether it is past [`LINEAR_KEY_CHECK`] keys, with its keys in the last of
+    /// [`OpenKeys`]' sets.
+    in_set: bool,
 }
 
 impl OpenKeys {
@@ -36,7 +46,7 @@ impl OpenKeys {
     pub(crate) fn open(&self) -> ObjectKeys {
         ObjectKeys {
             first: self.keys.len(),
-            many: None,
+            in_set: false,
         }
     }
 
@@ -52,7 +62,7 @@ impl OpenKeys {
         let bytes = tape.bytes_of(key);
         let print = fingerprint_of_bytes(bytes);
         let earlier = self.keys.get(object.first..).unwrap_or_default();
-        if object.many.is_some() || earlier.len() >= LINEAR_KEY_CHECK {
+        if object.in_set || earlier.len() >= LINEAR_KEY_CHECK {
             return self.insert_into_set(object, tape, key, print);
         }
         let fresh = !earlier
@@ -74,14 +84,22 @@ impl OpenKeys {
         key: TextSpan,
         print: u64,
     ) -> bool {
-        let earlier = self.keys.get(object.first..).unwrap_or_default();
-        let set = object.many.get_or_insert_with(|| {
-            earlier
-                .iter()
-                .map(|(k, _)| tape.text_of(*k).to_owned())
-                .collect()
-        });
-        let fresh = set.insert(tape.text_of(key).to_owned());
+        let text = tape.text_of(key).to_owned();
+        let fresh = match self.sets.last_mut() {
+            Some(set) if object.in_set => set.insert(text),
+            // The first time: the set is made of the keys on the stack, all of them.
+            _ => {
+                let earlier = self.keys.get(object.first..).unwrap_or_default();
+                let mut set: BTreeSet<String> = earlier
+                    .iter()
+                    .map(|(k, _)| tape.text_of(*k).to_owned())
+                    .collect();
+                let fresh = set.insert(text);
+                self.sets.push(set);
+                object.in_set = true;
+                fresh
+            }
+        };
         if fresh {
             self.keys.push((key, print));
         }
@@ -90,9 +108,9 @@ impl OpenKeys {
 
     /// Whether `object` has `key` among its keys already (without adding it).
     pub(crate) fn contains(&self, object: &ObjectKeys, tape: &TapeBuilder, key: &str) -> bool {
-        match &object.many {
-            Some(set) => set.contains(key),
-            None => {
+        match self.sets.last() {
+            Some(set) if object.in_set => set.contains(key),
+            _ => {
                 let print = fingerprint(key);
                 self.keys
                     .get(object.first..)
@@ -106,5 +124,8 @@ impl OpenKeys {
     /// Forgets the keys of `object`, now closed.
     pub(crate) fn close(&mut self, object: &ObjectKeys) {
         self.keys.truncate(object.first);
+        if object.in_set {
+            self.sets.pop();
+        }
     }
 }

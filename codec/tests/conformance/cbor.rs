@@ -833,3 +833,11 @@ fn msc_examples_are_smaller_and_diagnosable() {
         );
     }
 }
+
+/// Duplicate keys in maps past the one-by-one check, nested and side by side.
+#[test]
+fn duplicate_keys_past_the_linear_check() {
+    crate::common::check_duplicate_keys("cbor", crate::common::members_cbor, |bytes| {
+        cbor::value_from_slice(bytes, &Options::default())
+    });
+}

@@ -222,3 +222,170 @@ pub(crate) fn push_varint(out: &mut Vec<u8>, mut n: u64) {
     }
     out.push(n as u8);
 }
+
+/// A member of the duplicate-key fixtures: a key with `0`, or with an object of members.
+pub(crate) enum Member {
+    Zero(String),
+    Object(String, Vec<Member>),
+}
+
+/// `prefix0` … `prefix{n-1}`, each with `0`.
+pub(crate) fn zeros(prefix: &str, n: usize) -> Vec<Member> {
+    (0..n)
+        .map(|i| Member::Zero(format!("{prefix}{i}")))
+        .collect()
+}
+
+/// Objects past the 32 keys the decoders compare one by one (where they go into a set), as
+/// deep as two, with the key a decoder must refuse as a duplicate, or `None`. Sets and
+/// one-by-one checks are mixed: a large object in a large one, siblings, a small one in a
+/// large one, and keys of an inner object repeated in the outer one after it closes.
+pub(crate) fn duplicate_key_cases() -> Vec<(&'static str, Vec<Member>, Option<&'static str>)> {
+    let big = |prefix: &str, extra: &[&str]| {
+        let mut members = zeros(prefix, 40);
+        members.extend(extra.iter().map(|k| Member::Zero((*k).to_owned())));
+        members
+    };
+    let outer = |inner: Vec<Member>, after: &[&str]| {
+        let mut members = zeros("a", 40);
+        members.push(Member::Object("inner".to_owned(), inner));
+        members.extend(after.iter().map(|k| Member::Zero((*k).to_owned())));
+        members
+    };
+    let siblings = |after: &[&str]| {
+        let mut members = zeros("a", 40);
+        members.push(Member::Object("i1".to_owned(), big("b", &[])));
+        members.push(Member::Object("i2".to_owned(), big("b", &[])));
+        members.extend(after.iter().map(|k| Member::Zero((*k).to_owned())));
+        members
+    };
+    let small = || vec![Member::Zero("a5".to_owned()), Member::Zero("x".to_owned())];
+    vec![
+        (
+            "a large object in a large one",
+            outer(big("b", &[]), &[]),
+            None,
+        ),
+        (
+            "a duplicate in the inner set",
+            outer(big("b", &["b5"]), &[]),
+            Some("b5"),
+        ),
+        (
+            "a duplicate in the outer set after the inner",
+            outer(big("b", &[]), &["a5"]),
+            Some("a5"),
+        ),
+        (
+            "an inner key in the outer after the inner",
+            outer(big("b", &[]), &["b5"]),
+            None,
+        ),
+        (
+            "an outer key in a small inner object",
+            outer(small(), &["y"]),
+            None,
+        ),
+        (
+            "then an outer duplicate",
+            outer(small(), &["a0"]),
+            Some("a0"),
+        ),
+        (
+            "an inner key again in the small one",
+            outer(small(), &["x"]),
+            None,
+        ),
+        ("two large siblings", siblings(&[]), None),
+        ("a sibling's name again", siblings(&["i1"]), Some("i1")),
+        (
+            "a small object's duplicate",
+            vec![Member::Zero("k".into()), Member::Zero("k".into())],
+            Some("k"),
+        ),
+    ]
+}
+
+/// The members as a JSON object.
+pub(crate) fn members_json(members: &[Member]) -> Vec<u8> {
+    let mut out = vec![b'{'];
+    for (i, member) in members.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match member {
+            Member::Zero(k) => out.extend_from_slice(format!("\"{k}\":0").as_bytes()),
+            Member::Object(k, inner) => {
+                out.extend_from_slice(format!("\"{k}\":").as_bytes());
+                out.extend(members_json(inner));
+            }
+        }
+    }
+    out.push(b'}');
+    out
+}
+
+/// The members as a CBOR map (keys shorter than 24 bytes, fewer than 256 members).
+pub(crate) fn members_cbor(members: &[Member]) -> Vec<u8> {
+    let head = |major: u8, n: usize| match n {
+        0..24 => vec![major << 5 | n as u8],
+        24..256 => vec![major << 5 | 24, n as u8],
+        _ => panic!("a fixture too large"),
+    };
+    let mut out = head(5, members.len());
+    for member in members {
+        let (k, value) = match member {
+            Member::Zero(k) => (k, vec![0x00]),
+            Member::Object(k, inner) => (k, members_cbor(inner)),
+        };
+        out.extend(head(3, k.len()));
+        out.extend_from_slice(k.as_bytes());
+        out.extend(value);
+    }
+    out
+}
+
+/// Checks each of [`duplicate_key_cases`] through `decode`: the duplicate refused by name, or
+/// the object read with every member.
+pub(crate) fn check_duplicate_keys(
+    format: &str,
+    encode: fn(&[Member]) -> Vec<u8>,
+    decode: impl Fn(&[u8]) -> Result<Value, exev_codec::Error>,
+) {
+    let count = |members: &[Member]| -> usize {
+        members
+            .iter()
+            .map(|m| match m {
+                Member::Zero(_) => 1,
+                Member::Object(_, inner) => 1 + inner.len(),
+            })
+            .sum()
+    };
+    for (name, members, duplicate) in duplicate_key_cases() {
+        let result = decode(&encode(&members));
+        match duplicate {
+            Some(key) => {
+                let e = result.expect_err(name);
+                assert_eq!(
+                    e.kind(),
+                    &exev_codec::ErrorKind::DuplicateKey(key.to_owned()),
+                    "{format}: {name}: {e}"
+                );
+            }
+            None => {
+                let value = result.unwrap_or_else(|e| panic!("{format}: {name}: {e}"));
+                let Value::Object(object) = &value else {
+                    panic!("{format}: {name}: {value:?}")
+                };
+                let read: usize = object
+                    .values()
+                    .map(|v| match v {
+                        Value::Object(inner) => 1 + inner.len(),
+                        _ => 1,
+                    })
+                    .sum();
+                assert_eq!(read, count(&members), "{format}: {name}");
+            }
+        }
+    }
+}

@@ -380,3 +380,11 @@ fn pretty_output_is_the_same_event() {
         assert_eq!(json::from_slice(&pretty).unwrap(), event, "{name}");
     }
 }
+
+/// Duplicate keys in objects past the one-by-one check, nested and side by side.
+#[test]
+fn duplicate_keys_past_the_linear_check() {
+    crate::common::check_duplicate_keys("json", crate::common::members_json, |bytes| {
+        json::value_from_slice(bytes, &Options::default())
+    });
+}
