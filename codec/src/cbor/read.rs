@@ -437,6 +437,24 @@ impl<'a> Reader<'a> {
     #[inline(never)]
     fn long_argument(&mut self) -> Parsed<u64> {
         let at = self.pos;
+        // Most long heads are a string's or an integer's with one byte of argument; a simple
+        // value's (major type 7) has rules of its own, in `read_head`.
+        if let Some(&[initial, arg]) = self.bytes.get(at..at + 2)
+            && initial & 0x1F == 24
+            && initial >> 5 != 7
+        {
+            let head = Head {
+                major: initial >> 5,
+                info: 24,
+                arg: u64::from(arg),
+                width: 1,
+            };
+            if self.deterministic && !head.shortest() {
+                return Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_SHORTEST)));
+            }
+            self.pos = at + 2;
+            return Ok(head.arg);
+        }
         let (head, next) = read_head(self.bytes, at)?;
         if self.deterministic && head.major != 7 && !head.shortest() {
             return Err(Failure::new(at, ErrorKind::NotDeterministic(RULE_SHORTEST)));
