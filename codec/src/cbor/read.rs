@@ -209,14 +209,7 @@ impl<'a> Reader<'a> {
     ) -> Parsed<Step<'a>> {
         match open {
             Frame::Array { count, left } => {
-                if *left == INDEFINITE_LENGTH {
-                    if self.take_break() {
-                        return Ok(Step::Finished);
-                    }
-                    if *count == self.options.max_elements {
-                        return Err(self.too_many(self.pos));
-                    }
-                } else if *left == 0 {
+                if self.complete(*count, *left)? {
                     return Ok(Step::Finished);
                 }
             }
@@ -227,14 +220,7 @@ impl<'a> Reader<'a> {
                 previous,
                 ..
             } => {
-                if *left == INDEFINITE_LENGTH {
-                    if self.take_break() {
-                        return Ok(Step::Finished);
-                    }
-                    if *count == self.options.max_elements {
-                        return Err(self.too_many(self.pos));
-                    }
-                } else if *left == 0 {
+                if self.complete(*count, *left)? {
                     return Ok(Step::Finished);
                 }
                 let key_at = self.pos;
@@ -268,6 +254,23 @@ impl<'a> Reader<'a> {
                 Ok(Step::Read)
             }
         }
+    }
+
+    /// Whether a container with `count` entries read and `left` due is complete: a definite
+    /// one when none is due, an indefinite one at its break (consumed), which it may not
+    /// meet past the element limit.
+    #[inline(always)]
+    fn complete(&mut self, count: usize, left: usize) -> Parsed<bool> {
+        if left != INDEFINITE_LENGTH {
+            return Ok(left == 0);
+        }
+        if self.take_break() {
+            return Ok(true);
+        }
+        if count == self.options.max_elements {
+            return Err(self.too_many(self.pos));
+        }
+        Ok(false)
     }
 
     /// Reads one value `depth` containers deep: a scalar is written on the tape (`None`), a
