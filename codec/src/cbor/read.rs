@@ -172,7 +172,8 @@ impl<'a> Reader<'a> {
                 Ok(Step::Read) => {}
                 Ok(Step::Opened(child)) => stack.push(std::mem::replace(&mut open, child)),
                 Ok(Step::Finished) => {
-                    // Closed before it leaves: a failure here is the parent's, as its path.
+                    // Closed while still `open`, and not pushed back on failure: a failure
+                    // to close it has its parents' path, as when it was popped first.
                     match &open {
                         Frame::Array { .. } => self.tape.end_array(),
                         Frame::Map { keys, .. } => {
@@ -257,8 +258,8 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether a container with `count` entries read and `left` due is complete: a definite
-    /// one when none is due, an indefinite one at its break (consumed), which it may not
-    /// meet past the element limit.
+    /// one when none is due, an indefinite one when its break is next (consumed). An
+    /// indefinite one at the element limit without its break is refused.
     #[inline(always)]
     fn complete(&mut self, count: usize, left: usize) -> Parsed<bool> {
         if left != INDEFINITE_LENGTH {
