@@ -120,7 +120,7 @@ pub struct TapeBuilder {
 
 /// A binary input copied whole, its text strings checked as UTF-8 once, when the tape is
 /// finished, and any text written after it.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct UncheckedText {
     bytes: Vec<u8>,
     /// The end of the last string written by its place in the input. The bytes before it

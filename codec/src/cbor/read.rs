@@ -332,10 +332,7 @@ impl<'a> Reader<'a> {
     fn deliver(&mut self, open: &mut Frame<'_>) -> Parsed<()> {
         match open {
             Frame::Array { count, left } => {
-                *count += 1;
-                if *left != INDEFINITE_LENGTH {
-                    *left -= 1;
-                }
+                counted(count, left);
                 Ok(())
             }
             Frame::Map {
@@ -353,10 +350,7 @@ impl<'a> Reader<'a> {
                 if !self.keys.insert(keys, &self.tape, name) {
                     return Err(duplicate(self.tape.text_of(name), key_at));
                 }
-                *count += 1;
-                if *left != INDEFINITE_LENGTH {
-                    *left -= 1;
-                }
+                counted(count, left);
                 Ok(())
             }
         }
@@ -673,6 +667,16 @@ impl<'a> Reader<'a> {
         let raw = span(self.bytes, start..start + len)?;
         self.pos = start + len;
         Ok(raw)
+    }
+}
+
+/// One more entry of a container read: `count` up, and `left` down unless the length is
+/// indefinite.
+#[inline(always)]
+fn counted(count: &mut usize, left: &mut usize) {
+    *count += 1;
+    if *left != INDEFINITE_LENGTH {
+        *left -= 1;
     }
 }
 
