@@ -624,6 +624,15 @@ impl Tape {
             .unwrap_or_default()
     }
 
+    #[inline]
+    fn span_bytes(&self, token: Token) -> &[u8] {
+        let start = token.a as usize;
+        self.text
+            .as_bytes()
+            .get(start..start + token.b as usize)
+            .unwrap_or_default()
+    }
+
     /// The index after the value at `at`.
     #[inline]
     pub(crate) fn after(&self, at: At) -> At {
@@ -697,6 +706,30 @@ impl Tape {
     /// Whether the value at `at` is an object.
     pub fn is_object(&self, at: At) -> bool {
         self.token(at).kind == Kind::Object
+    }
+
+    /// The members of the object at `at`, each as its key's [`fingerprint`] and the key's
+    /// place (its value is the token after it), written into `index`; the member count, or
+    /// `None` when the object has more members than `index` has room for (or is not an
+    /// object). One walk of the members, so that a reader asking for each of its fields in
+    /// turn compares words rather than walking the members again for each.
+    #[inline]
+    pub(crate) fn index_members(&self, at: At, index: &mut [(u64, At)]) -> Option<usize> {
+        let count = self.member_count(at);
+        let slots = index.get_mut(..count)?;
+        let mut next = at + 1;
+        for slot in slots {
+            let key = self.token(next);
+            *slot = (fingerprint_of_bytes(self.span_bytes(key)), next);
+            next = self.after(next + 1);
+        }
+        Some(count)
+    }
+
+    /// The bytes of the key at `at` (see [`Tape::index_members`]).
+    #[inline]
+    pub(crate) fn key_bytes(&self, at: At) -> &[u8] {
+        self.span_bytes(self.token(at))
     }
 
     /// The first member `key` of the object at `at` that `skip` does not refuse, as (key,

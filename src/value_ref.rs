@@ -307,6 +307,15 @@ impl<'a> ObjectRef<'a> {
         ObjectRef(ObjectRepr::Taped(tape, at, except))
     }
 
+    /// The tape and place of an object on a tape with no member left out.
+    #[inline]
+    pub(crate) fn as_taped(self) -> Option<(&'a Tape, At)> {
+        match self.0 {
+            ObjectRepr::Taped(tape, at, []) => Some((tape, at)),
+            _ => None,
+        }
+    }
+
     /// The number of members.
     pub fn len(self) -> usize {
         match self.0 {

@@ -1,6 +1,7 @@
 //! [`Fields`]: reads the members of a block's object one by one, with paths in its errors, and
 //! hands back whatever it was not asked for so that typed blocks keep unknown fields.
 
+use crate::tape::{At, Tape, fingerprint};
 use crate::{BlockError, BlockErrorKind, Object, ObjectRef, Path, RefShape, Value, ValueRef};
 
 /// The keys a [`Fields`] has read: a handful inline, so that reading a block allocates
@@ -48,11 +49,29 @@ pub(crate) fn at_index<T>(
     read(&Path::root()).map_err(|e| e.within(&path.clone().index(index)))
 }
 
+/// How many members of an object on a tape [`Fields`] indexes in one walk (one bit each in
+/// [`Lookup::Indexed`]'s `taken`); larger objects, rare in blocks, are looked up key by key.
+const INDEXED_MEMBERS: usize = 8;
+
+/// How [`Fields`] finds a member and remembers which it has read.
+enum Lookup<'a> {
+    /// An object on a tape of up to [`INDEXED_MEMBERS`] members, walked once: each member's
+    /// key fingerprint and place ([`Tape::index_members`]), and a bit per member read.
+    Indexed {
+        tape: &'a Tape,
+        members: [(u64, At); INDEXED_MEMBERS],
+        len: usize,
+        taken: u8,
+    },
+    /// Any other object: each key looked up in it, the keys read kept.
+    ByKey(TakenKeys<'a>),
+}
+
 /// Reads a block's object member by member.
 pub(crate) struct Fields<'a> {
     object: ObjectRef<'a>,
     path: &'a Path,
-    taken: TakenKeys<'a>,
+    lookup: Lookup<'a>,
 }
 
 /// An error at `path` saying `value` is not `expected`.
@@ -178,12 +197,13 @@ pub(crate) fn string_array_value(items: &[String]) -> Value {
 
 impl<'a> Fields<'a> {
     /// Starts reading `value`, which must be an object.
+    #[inline]
     pub(crate) fn new(value: ValueRef<'a>, path: &'a Path) -> Result<Fields<'a>, BlockError> {
         match value.as_object() {
             Some(object) => Ok(Fields {
                 object,
                 path,
-                taken: TakenKeys::default(),
+                lookup: Lookup::of(object),
             }),
             None => Err(wrong_type(path.clone(), "an object", value)),
         }
@@ -206,9 +226,34 @@ impl<'a> Fields<'a> {
 
     /// The raw member `key`, marked as read.
     pub(crate) fn take(&mut self, key: &'a str) -> Option<ValueRef<'a>> {
-        let (k, v) = self.object.get_key_value(key)?;
-        self.taken.insert(k);
-        Some(v)
+        match &mut self.lookup {
+            Lookup::Indexed {
+                tape,
+                members,
+                len,
+                taken,
+            } => {
+                let wanted = fingerprint(key);
+                let members = members.get(..*len).unwrap_or_default();
+                // Decoders refuse duplicate keys, so the first match is the only one.
+                let found = members.iter().position(|&(print, at)| {
+                    print == wanted && {
+                        // Keys of one length and up to eight bytes are their fingerprints.
+                        let held = tape.key_bytes(at);
+                        held.len() == key.len() && (key.len() <= 8 || held == key.as_bytes())
+                    }
+                })?;
+                *taken |= 1 << found;
+                members
+                    .get(found)
+                    .map(|&(_, at)| ValueRef::taped(tape, at + 1))
+            }
+            Lookup::ByKey(taken) => {
+                let (k, v) = self.object.get_key_value(key)?;
+                taken.insert(k);
+                Some(v)
+            }
+        }
     }
 
     /// The first of `keys` present, with the key it was found under; all present ones are
@@ -279,16 +324,55 @@ impl<'a> Fields<'a> {
 
     /// Every member not read so far, for the block's `extra` fields.
     pub(crate) fn rest(self) -> Object {
-        if self.taken.len() == self.object.len() {
-            return Object::new();
-        }
         let mut rest = Object::new();
-        for (k, v) in self.object.iter_as_held() {
-            if !self.taken.contains(k) {
-                rest.insert(k.to_owned(), v.to_value());
+        match self.lookup {
+            Lookup::Indexed {
+                tape,
+                members,
+                len,
+                taken,
+            } => {
+                if taken.count_ones() as usize == len {
+                    return rest;
+                }
+                let members = members.get(..len).unwrap_or_default();
+                for (i, &(_, at)) in members.iter().enumerate() {
+                    if taken & (1 << i) == 0 {
+                        rest.insert(tape.string_at(at).to_owned(), tape.value(at + 1));
+                    }
+                }
+            }
+            Lookup::ByKey(taken) => {
+                if taken.len() == self.object.len() {
+                    return rest;
+                }
+                for (k, v) in self.object.iter_as_held() {
+                    if !taken.contains(k) {
+                        rest.insert(k.to_owned(), v.to_value());
+                    }
+                }
             }
         }
         rest
+    }
+}
+
+impl<'a> Lookup<'a> {
+    /// The lookup for `object`: indexed when it is on a tape and small enough.
+    #[inline]
+    fn of(object: ObjectRef<'a>) -> Lookup<'a> {
+        if let Some((tape, at)) = object.as_taped() {
+            let mut members = [(0, 0); INDEXED_MEMBERS];
+            if let Some(len) = tape.index_members(at, &mut members) {
+                return Lookup::Indexed {
+                    tape,
+                    members,
+                    len,
+                    taken: 0,
+                };
+            }
+        }
+        Lookup::ByKey(TakenKeys::default())
     }
 }
 
@@ -334,4 +418,74 @@ pub(crate) fn uint_value(n: u64) -> Value {
     Value::Integer(
         i64::try_from(n).map_or(crate::MAX_SAFE_INTEGER, |i| i.min(crate::MAX_SAFE_INTEGER)),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::blocks::testing::json;
+    use crate::tape::tests::tape_of;
+
+    /// Reads the same keys through `Fields` from `value` and from its tape, returning what
+    /// each found and the members left; says whether the tape's read was indexed.
+    fn read_both(value: &Value, keys: &[&'static str]) -> bool {
+        let tape = tape_of(value);
+        let path = Path::root();
+        let mut from_value = Fields::new(ValueRef::from(value), &path).unwrap();
+        let mut from_tape = Fields::new(ValueRef::taped(&tape, tape.root()), &path).unwrap();
+        assert!(matches!(from_value.lookup, Lookup::ByKey(_)));
+        let indexed = matches!(from_tape.lookup, Lookup::Indexed { .. });
+        for key in keys {
+            let (a, b) = (from_value.take(key), from_tape.take(key));
+            assert_eq!(
+                a.map(ValueRef::to_value),
+                b.map(ValueRef::to_value),
+                "{key}"
+            );
+        }
+        assert_eq!(from_value.rest(), from_tape.rest());
+        indexed
+    }
+
+    #[test]
+    fn objects_at_the_index_limit_and_one_past_read_alike() {
+        for len in [INDEXED_MEMBERS, INDEXED_MEMBERS + 1] {
+            // Short keys, keys past eight bytes sharing their last eight, and an absent one.
+            let members: Vec<String> = (0..len)
+                .map(|i| match i % 2 {
+                    0 => format!(r#""k{i}": {i}"#),
+                    _ => format!(r#""org.example{i}.same_tail": [{i}]"#),
+                })
+                .collect();
+            let value = json(&format!("{{{}}}", members.join(", ")));
+            let indexed = read_both(
+                &value,
+                &[
+                    "k0",
+                    "org.example1.same_tail",
+                    "org.example9.same_tail",
+                    "k9",
+                    "k2",
+                    "absent",
+                ],
+            );
+            assert_eq!(indexed, len <= INDEXED_MEMBERS, "{len} members");
+        }
+    }
+
+    #[test]
+    fn a_key_is_not_found_under_another_length_with_its_fingerprint() {
+        // Seven bytes against eight whose last byte is 7 ^ 8: the same fingerprint.
+        let value = json(r#"{"abcdefg\u000f": 1, "body": "x"}"#);
+        assert_eq!(fingerprint("abcdefg"), fingerprint("abcdefg\u{f}"));
+        assert!(read_both(&value, &["abcdefg", "body"]));
+        let tape = tape_of(&value);
+        let path = Path::root();
+        let mut fields = Fields::new(ValueRef::taped(&tape, tape.root()), &path).unwrap();
+        assert!(fields.take("abcdefg").is_none());
+        assert_eq!(
+            fields.take("abcdefg\u{f}").and_then(|v| v.as_i64()),
+            Some(1)
+        );
+    }
 }
