@@ -436,6 +436,7 @@ enum MembersRepr<'a> {
 impl<'a> Iterator for ObjectMembers<'a> {
     type Item = (&'a str, ValueRef<'a>);
 
+    #[inline]
     fn next(&mut self) -> Option<(&'a str, ValueRef<'a>)> {
         match &mut self.0 {
             MembersRepr::Values(members) => {
