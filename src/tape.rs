@@ -248,6 +248,53 @@ impl TapeBuilder {
         Ok(TextSpan { start, len })
     }
 
+    /// An empty builder, as [`TapeBuilder::for_input`] reserving `text_len` bytes of text,
+    /// whose strings may be written as bytes ([`TapeBuilder::unchecked_string`]) and are then
+    /// checked as UTF-8 all at once, when the tape is finished: for a decoder whose strings do
+    /// not lie in its input as [`TapeBuilder::for_binary`] needs them (Protobuf's text also
+    /// holds the names its wire leaves out, written between them). As with `for_binary`,
+    /// `finish` cannot say which string is not UTF-8, so a decoder that meets any failure with
+    /// such a builder reads the input again with each string checked.
+    pub fn for_unchecked_text(text_len: usize, bytes_per_token: usize) -> TapeBuilder {
+        TapeBuilder {
+            tape: Tape {
+                tokens: Vec::with_capacity(text_len / bytes_per_token.max(1) + 4),
+                text: String::new(),
+            },
+            open: None,
+            input_len: 0,
+            unchecked: Some(UncheckedText {
+                bytes: Vec::with_capacity(text_len),
+                cleared: 0,
+            }),
+        }
+    }
+
+    /// The string `bytes`, appended to the text of a builder made by
+    /// [`TapeBuilder::for_unchecked_text`] (or [`TapeBuilder::for_binary`]) and checked as
+    /// UTF-8 when the tape is finished. A string must not begin with a continuation byte: then
+    /// the one check of the whole text passes exactly when each string is UTF-8 on its own
+    /// (`c3` ending one string and `a9` beginning the next would be `é` together; a string
+    /// ending in the middle of a character is followed by one that begins a character, or by
+    /// the end, and fails the check).
+    ///
+    /// # Errors
+    ///
+    /// [`TapeFull`], also when `bytes` begins with a continuation byte or the builder was not
+    /// made so.
+    #[inline]
+    pub fn unchecked_string(&mut self, bytes: &[u8]) -> Result<TextSpan, TapeFull> {
+        let Some(unchecked) = &mut self.unchecked else {
+            return Err(TapeFull);
+        };
+        if let Some(0x80..=0xbf) = bytes.first() {
+            return Err(TapeFull);
+        }
+        let (start, len) = unchecked.append(bytes)?;
+        self.push(Kind::String, start, len)?;
+        Ok(TextSpan { start, len })
+    }
+
     /// An empty builder for the text input `input` whose values take about `bytes_per_token`
     /// bytes each (as [`TapeBuilder::for_input`]), with the input copied into the tape's text
     /// in one go, so that a string sent without escapes is written by its place in the input
@@ -820,6 +867,31 @@ pub(crate) mod tests {
         let mut builder = TapeBuilder::new();
         builder.value(value).unwrap();
         builder.finish().unwrap()
+    }
+
+    #[test]
+    fn unchecked_strings_are_checked_when_the_tape_is_finished() {
+        let written = |strings: &[&[u8]]| {
+            let mut builder = TapeBuilder::for_unchecked_text(16, 6);
+            builder.begin_array()?;
+            for s in strings {
+                builder.unchecked_string(s)?;
+                builder.string("k")?;
+            }
+            builder.end_array()?;
+            builder.finish()
+        };
+        let tape = written(&["h\u{e9}".as_bytes(), b""]).unwrap();
+        assert_eq!(tape.value(tape.root()), json(r#"["h\u00e9", "k", "", "k"]"#));
+        // Not UTF-8, at the end of the text or before other text: refused when finished.
+        assert_eq!(written(&[b"x\xc3"]), Err(TapeFull));
+        assert_eq!(written(&[b"x\xc3", b"y"]), Err(TapeFull));
+        // A string beginning with a continuation byte is refused at once (it could complete
+        // the character the text before it left open).
+        let mut builder = TapeBuilder::for_unchecked_text(16, 6);
+        assert_eq!(builder.unchecked_string(b"\xa9"), Err(TapeFull));
+        // Only a builder made for unchecked text takes them.
+        assert_eq!(TapeBuilder::new().unchecked_string(b"x"), Err(TapeFull));
     }
 
     #[test]
