@@ -4,12 +4,12 @@
 
 use std::collections::BTreeSet;
 
-use exev::tape::{TapeBuilder, TextSpan, fingerprint, fingerprint_of_bytes};
+use exev::tape::{TapeBuilder, TextSpan, fingerprint_of_bytes};
 
 /// Objects with more keys than this check duplicates in a set rather than one by one.
 const LINEAR_KEY_CHECK: usize = 32;
 
-/// The keys of every object open, outermost first, each with its [`fingerprint`].
+/// The keys of every object open, outermost first, each with its [`fingerprint`](exev::tape::fingerprint).
 pub(crate) struct OpenKeys {
     keys: Vec<(TextSpan, u64)>,
     /// The sets of the objects open past [`LINEAR_KEY_CHECK`] keys, innermost last. Objects
@@ -107,16 +107,16 @@ impl OpenKeys {
     }
 
     /// Whether `object` has `key` among its keys already (without adding it).
-    pub(crate) fn contains(&self, object: &ObjectKeys, tape: &TapeBuilder, key: &str) -> bool {
+    pub(crate) fn contains(&self, object: &ObjectKeys, tape: &TapeBuilder, key: &[u8]) -> bool {
         match self.sets.last() {
-            Some(set) if object.in_set => set.contains(key),
+            Some(set) if object.in_set => std::str::from_utf8(key).is_ok_and(|k| set.contains(k)),
             _ => {
-                let print = fingerprint(key);
+                let print = fingerprint_of_bytes(key);
                 self.keys
                     .get(object.first..)
                     .unwrap_or_default()
                     .iter()
-                    .any(|(k, p)| *p == print && tape.bytes_of(*k) == key.as_bytes())
+                    .any(|(k, p)| *p == print && tape.bytes_of(*k) == key)
             }
         }
     }

@@ -155,8 +155,12 @@ pub fn from_slice_with(bytes: &[u8], options: &Options) -> Result<Event, Error> 
         ));
     }
     let position = |offset| Position::Binary { offset };
-    let tape = read::Reader::new(options)
+    // String values are checked as UTF-8 all at once; on any failure the input is read again
+    // with each string checked as it comes, so that the failure reported is the first one,
+    // where it is, exactly as if every string had been checked in turn.
+    let tape = read::Reader::new(options, true)
         .event(bytes, 0)
+        .or_else(|_| read::Reader::new(options, false).event(bytes, 0))
         .map_err(|f| f.into_error(position))?;
     // The decoder has checked the event's shape: what is left to place cannot fail.
     tape_into_event(tape, &TopLevel::default(), position)

@@ -421,6 +421,8 @@ impl Kind {
 struct Out {
     tape: TapeBuilder,
     keys: OpenKeys,
+    /// Whether its strings are checked all at once ([`Reader::text_value`]).
+    defer_utf8: bool,
 }
 
 /// An object being written on an [`Out`]: its member count, for the element limit, and its
@@ -438,29 +440,51 @@ fn full(_: TapeFull) -> Failure {
 }
 
 impl Out {
-    /// The tape of a whole event of `input_len` bytes.
-    fn for_event(input_len: usize) -> Out {
+    /// The tape of a whole event of `input_len` bytes, its strings checked all at once when
+    /// `defer_utf8` ([`TapeBuilder::for_unchecked_text`]).
+    fn for_event(input_len: usize, defer_utf8: bool) -> Out {
         // The tape's text holds what the wire interns or leaves out (event type and block
         // names, the keys of the event's and typed blocks' fields): 1.15-1.37 times the input
         // on average over the test and bench corpora (up to 3.7 for small events, whose fixed
         // keys weigh most), which half again and 128 bytes cover; a value with its key takes
         // about 7 bytes.
+        let text_len = input_len + input_len / 2 + 128;
         Out {
-            tape: TapeBuilder::for_input(input_len + input_len / 2 + 128, 6),
+            tape: if defer_utf8 {
+                TapeBuilder::for_unchecked_text(text_len, 6)
+            } else {
+                TapeBuilder::for_input(text_len, 6)
+            },
             keys: OpenKeys::default(),
+            defer_utf8,
         }
     }
 
-    /// A tape of its own for the parts of a value that come out of order, copied in later.
-    fn apart() -> Out {
+    /// A tape of its own for the parts of a value that come out of order, copied in later;
+    /// its strings checked all at once when `defer_utf8`.
+    fn apart(defer_utf8: bool) -> Out {
         Out {
-            tape: TapeBuilder::new(),
+            tape: if defer_utf8 {
+                TapeBuilder::for_unchecked_text(0, 6)
+            } else {
+                TapeBuilder::new()
+            },
             keys: OpenKeys::default(),
+            defer_utf8,
         }
     }
 
     fn string(&mut self, s: &str) -> Parsed<TextSpan> {
         self.tape.string(s).map_err(full)
+    }
+
+    /// A string value read by [`Reader::text_value`].
+    fn text(&mut self, text: Text<'_>) -> Parsed<TextSpan> {
+        match text {
+            Text::Checked(s) => self.tape.string(s),
+            Text::Unchecked(bytes) => self.tape.unchecked_string(bytes),
+        }
+        .map_err(full)
     }
 
     fn scalar(&mut self, value: &Value) -> Parsed<()> {
@@ -577,7 +601,7 @@ impl Group {
                 let key = main.string(self.key)?;
                 GroupState::InPlace(key, Some(self.begin(main)?))
             } else {
-                let mut apart = Out::apart();
+                let mut apart = Out::apart(main.defer_utf8);
                 let m = self.begin(&mut apart)?;
                 GroupState::Apart(Box::new(apart), m)
             };
@@ -638,21 +662,51 @@ enum Others {
 /// The scalar of a generic `Value`, written once the message has been read.
 enum Scalar<'a> {
     Value(Value),
-    String(&'a str),
+    String(Text<'a>),
+}
+
+/// A string field's value: checked as UTF-8, or left for the tape's one check of its whole
+/// text ([`Reader::text_value`]).
+#[derive(Clone, Copy)]
+enum Text<'a> {
+    Checked(&'a str),
+    Unchecked(&'a [u8]),
+}
+
+impl<'a> Text<'a> {
+    /// The string for an error's path. A string left unchecked that is not UTF-8 gives the
+    /// empty string: a failure met while deferring is never reported, the input being read
+    /// again with every string checked.
+    fn for_path(self) -> &'a str {
+        match self {
+            Text::Checked(s) => s,
+            Text::Unchecked(bytes) => std::str::from_utf8(bytes).unwrap_or_default(),
+        }
+    }
 }
 
 /// The decoder's limits and policies.
 pub(crate) struct Reader<'o> {
     options: &'o Options,
     max_depth: usize,
+    /// Whether string values are checked as UTF-8 all at once, when the tape is finished,
+    /// rather than one by one ([`TapeBuilder::for_unchecked_text`]); a caller meeting any
+    /// failure so reads again without.
+    defer_utf8: bool,
 }
 
 impl<'o> Reader<'o> {
-    pub(crate) fn new(options: &'o Options) -> Reader<'o> {
+    pub(crate) fn new(options: &'o Options, defer_utf8: bool) -> Reader<'o> {
         Reader {
             options,
             max_depth: options.effective_max_depth().min(super::MAX_WIRE_DEPTH),
+            defer_utf8,
         }
+    }
+
+    /// A tape of its own for the parts of a value that come out of order.
+    fn apart(&self) -> Out {
+        Out::apart(self.defer_utf8)
     }
 
     /// Entering a container at nesting `level` (the event object is level 1).
@@ -692,6 +746,30 @@ impl<'o> Reader<'o> {
         }
         m.count += 1;
         Ok(())
+    }
+
+    /// A string value, checked as UTF-8 now or, when deferring, with the tape's whole text.
+    fn text_value<'a>(&self, f: &Field<'a>, what: &str) -> Parsed<Text<'a>> {
+        if self.defer_utf8 {
+            let bytes = self.string_bytes(f, what)?;
+            Ok(Text::Unchecked(bytes))
+        } else {
+            self.string(f, what).map(Text::Checked)
+        }
+    }
+
+    /// A string field's bytes, within the length limit.
+    fn string_bytes<'a>(&self, f: &Field<'a>, what: &str) -> Parsed<&'a [u8]> {
+        let bytes = f.bytes(what)?;
+        if bytes.len() > self.options.max_string_bytes {
+            return Err(Failure::new(
+                f.data_at,
+                ErrorKind::StringTooLong {
+                    limit: self.options.max_string_bytes,
+                },
+            ));
+        }
+        Ok(bytes)
     }
 
     fn string<'a>(&self, f: &Field<'a>, what: &str) -> Parsed<&'a str> {
@@ -764,14 +842,14 @@ impl<'o> Reader<'o> {
     /// after them (which no Protobuf runtime writes), to be read again apart.
     fn event_on(&self, bytes: &[u8], base: usize, apart: bool) -> Parsed<Option<Tape>> {
         self.enter(1, base)?;
-        let mut out = Out::for_event(bytes.len());
+        let mut out = Out::for_event(bytes.len(), self.defer_utf8);
         let root = out.begin_object()?;
         // The members other than `type` and `content`, checked against those two once the
         // message is read (as `Event::from_parts` does), and where they are written.
         let (mut others, mut top, root) = if !apart {
             (Others::InPlace, root, None)
         } else {
-            let mut apart = Out::apart();
+            let mut apart = self.apart();
             let top = apart.begin_object()?;
             (Others::Apart(apart), top, Some(root))
         };
@@ -839,9 +917,9 @@ impl<'o> Reader<'o> {
                 seen |= bit;
                 self.event_field(to, &f)?
             };
-            match to.tape.text_of(key) {
-                "type" => other_type = true,
-                "content" => other_content = true,
+            match to.tape.bytes_of(key) {
+                b"type" => other_type = true,
+                b"content" => other_content = true,
                 _ => {}
             }
             self.push(to, &mut top, key, f.at)?;
@@ -906,9 +984,9 @@ impl<'o> Reader<'o> {
                 return Ok(key);
             }
         };
-        let s = self.string(f, what)?;
+        let s = self.text_value(f, what)?;
         let key = to.string(key)?;
-        to.string(s)?;
+        to.text(s)?;
         Ok(key)
     }
 
@@ -1139,13 +1217,11 @@ impl<'o> Reader<'o> {
                     Some(_) => self.count_entry(out, &f)?,
                 };
                 self.push(out, &mut m, key, f.at)?;
-                let text = out.tape.text_of(key);
-                if layout
-                    .iter()
-                    .enumerate()
-                    .any(|(i, (_, k))| seen & (1 << i) != 0 && k.key() == Some(text))
-                {
-                    return Err(duplicate(text, f.at));
+                let text = out.tape.bytes_of(key);
+                if layout.iter().enumerate().any(|(i, (_, k))| {
+                    seen & (1 << i) != 0 && k.key().map(str::as_bytes) == Some(text)
+                }) {
+                    return Err(duplicate(out.tape.text_of(key), f.at));
                 }
                 continue;
             };
@@ -1162,9 +1238,11 @@ impl<'o> Reader<'o> {
             // The typed fields' keys differ and each is read once (`seen`): they are checked
             // against the other members only, and kept out of the key set.
             self.one_more(m.count, f.at)?;
-            let text = out.tape.text_of(key);
-            if out.keys.contains(&m.keys, &out.tape, text) {
-                return Err(duplicate(text, f.at));
+            if out
+                .keys
+                .contains(&m.keys, &out.tape, out.tape.bytes_of(key))
+            {
+                return Err(duplicate(out.tape.text_of(key), f.at));
             }
             m.count += 1;
         }
@@ -1188,9 +1266,9 @@ impl<'o> Reader<'o> {
     ) -> Parsed<TextSpan> {
         match kind {
             Kind::Str(key) => {
-                let s = self.string(f, key).map_err(|e| e.key(key))?;
+                let s = self.text_value(f, key).map_err(|e| e.key(key))?;
                 let span = out.string(key)?;
-                out.string(s)?;
+                out.text(s)?;
                 Ok(span)
             }
             #[allow(clippy::cast_possible_wrap)]
@@ -1334,7 +1412,7 @@ impl<'o> Reader<'o> {
 
     /// A `Member` message written on `out` (containers at `level`): its key's span.
     fn member(&self, out: &mut Out, f: &Field<'_>, level: usize) -> Parsed<TextSpan> {
-        let mut key: Option<&str> = None;
+        let mut key: Option<Text<'_>> = None;
         let mut value: Option<Field<'_>> = None;
         let mut fields = Fields::new(f.bytes("Member")?, f.data_at);
         while let Some(e) = fields.next_field()? {
@@ -1343,7 +1421,7 @@ impl<'o> Reader<'o> {
                     if key.is_some() {
                         return Err(e.twice("Member.key"));
                     }
-                    key = Some(self.string(&e, "Member.key")?);
+                    key = Some(self.text_value(&e, "Member.key")?);
                 }
                 field::MEMBER_VALUE => {
                     if value.is_some() {
@@ -1356,20 +1434,20 @@ impl<'o> Reader<'o> {
         }
         // `Member.key` is a proto3 singular string: an empty key is left off the wire (prost
         // writes `{"": 1}` so), and absent reads as "", proto3's default.
-        let key = key.unwrap_or_default();
+        let key = key.unwrap_or(Text::Checked(""));
         let Some(value) = value else {
-            return Err(Failure::syntax(f.at, "a Member without a value").key(key));
+            return Err(Failure::syntax(f.at, "a Member without a value").key(key.for_path()));
         };
-        let span = out.string(key)?;
+        let span = out.text(key)?;
         self.generic(out, value.bytes("Member.value")?, value.data_at, level)
-            .map_err(|e| e.key(key))?;
+            .map_err(|e| e.key(key.for_path()))?;
         Ok(span)
     }
 
     /// The generic `Value` message `bytes` as a [`Value`] (for the tests).
     #[cfg(test)]
     fn value(&self, bytes: &[u8], base: usize, level: usize) -> Parsed<Value> {
-        let mut out = Out::apart();
+        let mut out = self.apart();
         self.generic(&mut out, bytes, base, level)?;
         let tape = out.finish()?;
         Ok(tape.value(tape.root()))
@@ -1419,10 +1497,10 @@ impl<'o> Reader<'o> {
                     let Some(k) = next_key()? else {
                         return Err(self.unpaired(rest, at, base));
                     };
-                    let key = self.string(&k, "Value.keys")?;
-                    let span = out.string(key)?;
+                    let key = self.text_value(&k, "Value.keys")?;
+                    let span = out.text(key)?;
                     self.generic(out, f.bytes("Value.items")?, f.data_at, level + 1)
-                        .map_err(|e| e.key(key))?;
+                        .map_err(|e| e.key(key.for_path()))?;
                     self.push(out, &mut m, span, k.at)?;
                 }
                 _ => {}
@@ -1495,7 +1573,8 @@ impl<'o> Reader<'o> {
                             scalar = Some(Scalar::Value(self.integer(i, f.at)?));
                         }
                         field::VALUE_STRING => {
-                            scalar = Some(Scalar::String(self.string(&f, "Value.string_value")?));
+                            scalar =
+                                Some(Scalar::String(self.text_value(&f, "Value.string_value")?));
                         }
                         field::VALUE_ARRAY | field::VALUE_OBJECT => {
                             // The marker messages have no fields, but what they hold must
@@ -1523,7 +1602,7 @@ impl<'o> Reader<'o> {
                     let to = if in_place {
                         &mut *out
                     } else {
-                        apart.get_or_insert_with(Out::apart)
+                        apart.get_or_insert_with(|| self.apart())
                     };
                     self.generic(to, f.bytes("Value.items")?, f.data_at, level + 1)
                         .map_err(|e| e.at(member_segment(bytes, base, items)))?;
@@ -1539,7 +1618,7 @@ impl<'o> Reader<'o> {
         match (scalar, container) {
             (Some(value), _) if items == 0 && keys.is_empty() => match value {
                 Scalar::Value(v) => out.scalar(&v),
-                Scalar::String(s) => out.string(s).map(|_| ()),
+                Scalar::String(s) => out.text(s).map(|_| ()),
             },
             (Some(_), _) => Err(Failure::syntax(
                 base,
@@ -1853,7 +1932,7 @@ mod tests {
     }
 
     fn value(bytes: &[u8]) -> Parsed<Value> {
-        Reader::new(&Options::default()).value(bytes, 0, 1)
+        Reader::new(&Options::default(), false).value(bytes, 0, 1)
     }
 
     /// A message's fields, each as (its number, its bytes), in order.
@@ -2077,6 +2156,80 @@ mod tests {
             Some(crate::Position::Binary {
                 offset: MARKER.len() + ITEMS.len() + 3
             })
+        );
+    }
+
+    /// The event read with its strings checked all at once, and one by one.
+    fn both_ways(bytes: &[u8]) -> (Parsed<Tape>, Parsed<Tape>) {
+        let options = Options::default();
+        (
+            Reader::new(&options, true).event(bytes, 0),
+            Reader::new(&options, false).event(bytes, 0),
+        )
+    }
+
+    /// Strings of every kind the deferred check covers: a typed field's, the event's own, a
+    /// generic value's, a member's key and an object's keys, non-ASCII among them.
+    const STRINGS: &str = r#"{"type": "m.x", "sender": "@a:ex", "content": {
+        "m.text": [{"body": "h\u00e9llo", "mimetype": "text/html"}],
+        "org.example.probe": {"k\u00e9": ["v\u00e4", "w"], "": 1, "z": {"y": "x"}}}}"#;
+
+    #[test]
+    fn strings_checked_at_once_fail_exactly_when_checked_one_by_one() {
+        let (_, bytes) = event(STRINGS);
+        let (deferred, checked) = both_ways(&bytes);
+        assert_eq!(deferred.unwrap(), checked.unwrap());
+        // Every byte, in turn, made a continuation byte, a lead byte without its
+        // continuation, and a byte never in UTF-8.
+        let mut failures = 0;
+        for i in 0..bytes.len() {
+            for b in [0xa9, 0xc3, 0xff] {
+                let mut bad = bytes.clone();
+                bad[i] = b;
+                let (deferred, checked) = both_ways(&bad);
+                match (deferred, checked) {
+                    (Ok(d), Ok(c)) => assert_eq!(d, c, "byte {i} as {b:#x}"),
+                    (Err(_), Err(_)) => failures += 1,
+                    (d, c) => panic!(
+                        "byte {i} as {b:#x}: at once {:?}, one by one {:?}",
+                        d.err(),
+                        c.err()
+                    ),
+                }
+                // What a caller gets is the one-by-one answer.
+                let decoded =
+                    crate::proto::from_slice(&bad).map(|e| crate::json::to_vec(&e).unwrap());
+                let expected = Reader::new(&Options::default(), false).event(&bad, 0);
+                assert_eq!(decoded.is_ok(), expected.is_ok(), "byte {i} as {b:#x}");
+                if let (Err(got), Err(want)) = (decoded, expected) {
+                    let want = want.into_error(|offset| crate::Position::Binary { offset });
+                    assert_eq!(got.to_string(), want.to_string(), "byte {i} as {b:#x}");
+                }
+            }
+        }
+        assert!(
+            failures > bytes.len(),
+            "the sweep reached the strings ({failures} failures)"
+        );
+    }
+
+    #[test]
+    fn a_character_split_across_two_strings_is_refused() {
+        // Two adjacent items of a generic array: "x" + c3, then a9 + "y". Together they would
+        // be "xéy"; each alone is not UTF-8, and the first goes wrong at its c3.
+        let (_, bytes) = event(r#"{"type": "m.x", "content": {"org.example.a": ["xA", "Ay"]}}"#);
+        let at = |needle: &[u8]| bytes.windows(2).position(|w| w == needle).unwrap();
+        let mut bad = bytes.clone();
+        let (first, second) = (at(b"xA") + 1, at(b"Ay"));
+        bad[first] = 0xc3;
+        bad[second] = 0xa9;
+        let (deferred, checked) = both_ways(&bad);
+        assert!(deferred.is_err() && checked.is_err());
+        let err = crate::proto::from_slice(&bad).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidUtf8);
+        assert_eq!(
+            err.position(),
+            Some(crate::Position::Binary { offset: first })
         );
     }
 }
