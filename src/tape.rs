@@ -882,7 +882,10 @@ pub(crate) mod tests {
             builder.finish()
         };
         let tape = written(&["h\u{e9}".as_bytes(), b""]).unwrap();
-        assert_eq!(tape.value(tape.root()), json(r#"["h\u00e9", "k", "", "k"]"#));
+        assert_eq!(
+            tape.value(tape.root()),
+            json(r#"["h\u00e9", "k", "", "k"]"#)
+        );
         // Not UTF-8, at the end of the text or before other text: refused when finished.
         assert_eq!(written(&[b"x\xc3"]), Err(TapeFull));
         assert_eq!(written(&[b"x\xc3", b"y"]), Err(TapeFull));
