@@ -751,8 +751,7 @@ impl<'o> Reader<'o> {
     /// A string value, checked as UTF-8 now or, when deferring, with the tape's whole text.
     fn text_value<'a>(&self, f: &Field<'a>, what: &str) -> Parsed<Text<'a>> {
         if self.defer_utf8 {
-            let bytes = self.string_bytes(f, what)?;
-            Ok(Text::Unchecked(bytes))
+            self.string_bytes(f, what).map(Text::Unchecked)
         } else {
             self.string(f, what).map(Text::Checked)
         }
@@ -772,16 +771,9 @@ impl<'o> Reader<'o> {
         Ok(bytes)
     }
 
+    /// A string field, checked as UTF-8.
     fn string<'a>(&self, f: &Field<'a>, what: &str) -> Parsed<&'a str> {
-        let bytes = f.bytes(what)?;
-        if bytes.len() > self.options.max_string_bytes {
-            return Err(Failure::new(
-                f.data_at,
-                ErrorKind::StringTooLong {
-                    limit: self.options.max_string_bytes,
-                },
-            ));
-        }
+        let bytes = self.string_bytes(f, what)?;
         // With SIMD, cheaper than `std` on the longer strings; `std` again only to find
         // where a string that is not UTF-8 goes wrong.
         simdutf8::basic::from_utf8(bytes).or_else(|_| {
