@@ -9,7 +9,8 @@ use exev::tape::{TapeBuilder, TextSpan, fingerprint_of_bytes};
 /// Objects with more keys than this check duplicates in a set rather than one by one.
 const LINEAR_KEY_CHECK: usize = 32;
 
-/// The keys of every object open, outermost first, each with its [`fingerprint`](exev::tape::fingerprint).
+/// The keys of every object open, outermost first, each with its
+/// [`fingerprint`](exev::tape::fingerprint).
 pub(crate) struct OpenKeys {
     keys: Vec<(TextSpan, u64)>,
     /// The sets of the objects open past [`LINEAR_KEY_CHECK`] keys, innermost last. Objects
