@@ -295,6 +295,14 @@ impl TapeBuilder {
         Ok(TextSpan { start, len })
     }
 
+    /// Whether the builder takes strings unchecked ([`TapeBuilder::unchecked_string`]), to be
+    /// checked as UTF-8 when the tape is finished: one made by
+    /// [`TapeBuilder::for_unchecked_text`] or [`TapeBuilder::for_binary`].
+    #[inline]
+    pub fn checks_text_when_finished(&self) -> bool {
+        self.unchecked.is_some()
+    }
+
     /// An empty builder for the text input `input` whose values take about `bytes_per_token`
     /// bytes each (as [`TapeBuilder::for_input`]), with the input copied into the tape's text
     /// in one go, so that a string sent without escapes is written by its place in the input

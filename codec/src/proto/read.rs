@@ -421,8 +421,6 @@ impl Kind {
 struct Out {
     tape: TapeBuilder,
     keys: OpenKeys,
-    /// Whether its strings are checked all at once ([`Reader::text_value`]).
-    defer_utf8: bool,
 }
 
 /// An object being written on an [`Out`]: its member count, for the element limit, and its
@@ -456,7 +454,6 @@ impl Out {
                 TapeBuilder::for_input(text_len, 6)
             },
             keys: OpenKeys::default(),
-            defer_utf8,
         }
     }
 
@@ -470,7 +467,6 @@ impl Out {
                 TapeBuilder::new()
             },
             keys: OpenKeys::default(),
-            defer_utf8,
         }
     }
 
@@ -601,7 +597,7 @@ impl Group {
                 let key = main.string(self.key)?;
                 GroupState::InPlace(key, Some(self.begin(main)?))
             } else {
-                let mut apart = Out::apart(main.defer_utf8);
+                let mut apart = Out::apart(main.tape.checks_text_when_finished());
                 let m = self.begin(&mut apart)?;
                 GroupState::Apart(Box::new(apart), m)
             };
